@@ -1,0 +1,29 @@
+"""From a sustained compute rate to a number of accelerators.
+
+The one link every demand model shares: FLOP/s needed ÷ (chip peak × utilisation).  The
+utilisation is applied here, once; the report's fig50 applies it twice (erratum E01).
+"""
+
+from __future__ import annotations
+
+from .domains import NONNEGATIVE, POSITIVE, POSITIVE_FRACTION
+from .model import model
+from .units import SECONDS_PER_DAY, TERA
+
+__all__ = ["flops_rate", "accelerators"]
+
+
+@model(flop=NONNEGATIVE, days=POSITIVE, runs=NONNEGATIVE)
+def flops_rate(flop, days, runs=1):
+    """Sustained FLOP/s needed to finish ``runs`` jobs of ``flop`` FLOP each in ``days`` days."""
+    return runs * flop / (days * SECONDS_PER_DAY)
+
+
+@model(flops_per_second=NONNEGATIVE, peak_tflops=POSITIVE, utilization=POSITIVE_FRACTION)
+def accelerators(flops_per_second, peak_tflops, utilization):
+    """Accelerators needed (cards, fractional) to sustain ``flops_per_second`` at a utilisation.
+
+    ``peak_tflops`` is the chip's dense peak for the precision used (H100 SXM FP16 tensor:
+    989.5 dense, not the 1979 sparse figure).
+    """
+    return flops_per_second / (peak_tflops * TERA * utilization)

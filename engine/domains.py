@@ -1,0 +1,150 @@
+"""What values a model argument accepts, checked the same way everywhere.
+
+A :class:`Domain` is a closed or half-open interval plus a few flags.  The engine checks
+arguments with it, the Excel layer cleans ranges with it element by element, and each
+scenario input declares one as its bounds, so "utilization must be in [0, 1]" is written
+once and reads the same in a cell, on the command line and in a workbook's data validation.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+
+from .errors import InvalidTypeError, InvalidValueError, MissingValueError
+
+__all__ = ["Domain", "COUNT", "POSITIVE", "NONNEGATIVE", "FRACTION", "POSITIVE_FRACTION",
+           "RATE", "WHOLE", "POSITIVE_WHOLE", "SWITCH", "ANY"]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """An interval of accepted numbers: ``low``/``high`` with open or closed ends.
+
+    ``whole`` asks for whole numbers; ``switch`` for TRUE/FALSE (0 or 1); ``fraction_hint``
+    makes an out-of-range value above 1 suggest the fraction the user probably meant.
+    """
+
+    low: float = -math.inf
+    high: float = math.inf
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False
+    switch: bool = False
+    fraction_hint: bool = False
+
+    def with_bounds(self, low=None, high=None) -> "Domain":
+        """A copy with other bounds (closed), for inputs that narrow a general domain."""
+        return Domain(
+            self.low if low is None else float(low), self.high if high is None else float(high),
+            self.low_open if low is None else False, self.high_open if high is None else False,
+            self.whole, self.switch, self.fraction_hint,
+        )
+
+    # description -----------------------------------------------------------------------
+    def describe(self) -> str:
+        """What is accepted, as a phrase after the argument name ("must be in [0, 1]")."""
+        if self.switch:
+            return "must be TRUE or FALSE (1 or 0)"
+        kind = "a whole number" if self.whole else "a number"
+        lo, hi = self.low, self.high
+        if lo == -math.inf and hi == math.inf:
+            return f"must be {kind}"
+        if hi == math.inf:
+            if lo == 0 and self.low_open:
+                return f"must be {'a whole number' if self.whole else 'a number'} > 0"
+            return f"must be {kind} {'>' if self.low_open else '>='} {_num(lo)}"
+        if lo == -math.inf:
+            return f"must be {kind} {'<' if self.high_open else '<='} {_num(hi)}"
+        left = "(" if self.low_open else "["
+        right = ")" if self.high_open else "]"
+        prefix = "a whole number in " if self.whole else "in "
+        return f"must be {prefix}{left}{_num(lo)}, {_num(hi)}{right}"
+
+    def hint(self, value: float) -> str | None:
+        """A suggestion for a likely mistake (30 for 0.30), or None."""
+        if self.fraction_hint and 1 < value <= 100 and self.contains(value / 100):
+            return f"did you mean {value / 100:.2f}?"
+        return None
+
+    # checks ----------------------------------------------------------------------------
+    def contains(self, value: float) -> bool:
+        """True when the number lies in the domain."""
+        if value != value:  # NaN
+            return False
+        if self.switch:
+            return value in (0, 1)
+        if value < self.low or (self.low_open and value == self.low):
+            return False
+        if value > self.high or (self.high_open and value == self.high):
+            return False
+        if self.whole and value != math.floor(value):
+            return False
+        return True
+
+    def ok_mask(self, values: np.ndarray) -> np.ndarray:
+        """Elementwise :meth:`contains` for a float array (NaN and inf are never in)."""
+        v = np.asarray(values, dtype=float)
+        if self.switch:
+            return (v == 0) | (v == 1)
+        ok = np.isfinite(v)
+        ok &= (v > self.low) if self.low_open else (v >= self.low)
+        ok &= (v < self.high) if self.high_open else (v <= self.high)
+        if self.whole:
+            ok &= v == np.floor(v)
+        return ok
+
+    def check(self, name: str, value):
+        """``value`` as a float or float array if every element is accepted, else raise.
+
+        Raises :class:`~engine.errors.InvalidTypeError` for text or other non-numbers,
+        :class:`~engine.errors.MissingValueError` for None, and
+        :class:`~engine.errors.InvalidValueError` naming the first bad element.
+        """
+        if value is None:
+            raise MissingValueError(name, value, "is required")
+        if isinstance(value, (bool, np.bool_)):
+            if self.switch:
+                return float(value)
+            raise InvalidTypeError(name, value, "must be a number, not TRUE/FALSE")
+        if isinstance(value, (list, tuple)):
+            value = np.asarray(value)
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in "biuf":
+                raise InvalidTypeError(name, value.dtype, "must be numbers")
+            arr = value.astype(float, copy=False)
+            ok = self.ok_mask(arr)
+            if not ok.all():
+                bad = float(arr[~ok].flat[0])
+                raise InvalidValueError(name, bad, self.describe(), self._hint_or_nan(bad))
+            return arr
+        if not isinstance(value, Real):
+            raise InvalidTypeError(name, value, "must be a number")
+        v = float(value)
+        if not self.contains(v):
+            raise InvalidValueError(name, v, self.describe(), self._hint_or_nan(v))
+        return v
+
+    def _hint_or_nan(self, v: float) -> str | None:
+        if v != v:
+            return "NaN is not a number a model can use"
+        return self.hint(v)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else format(x, "g")
+
+
+ANY = Domain()
+NONNEGATIVE = Domain(low=0.0)
+POSITIVE = Domain(low=0.0, low_open=True)
+COUNT = Domain(low=0.0)                              # parameters, tokens, users: may be fractional
+WHOLE = Domain(low=0.0, whole=True)                  # things counted one by one
+POSITIVE_WHOLE = Domain(low=1.0, whole=True)
+FRACTION = Domain(low=0.0, high=1.0, fraction_hint=True)
+POSITIVE_FRACTION = Domain(low=0.0, high=1.0, low_open=True, fraction_hint=True)
+RATE = Domain(low=-1.0, low_open=True, fraction_hint=True)   # growth rates: -100% < g
+SWITCH = Domain(switch=True)

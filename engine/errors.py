@@ -1,0 +1,90 @@
+"""Errors raised by suanli.
+
+Every error derives from :class:`SuanliError` and also from the built-in exception a
+Python caller would expect (``ValueError``, ``KeyError``, ``TypeError``), so both
+``except SuanliError`` and ``except ValueError`` work.  Each carries the name of the
+argument or key at fault, the value it got and what is accepted, so the Excel layer
+and the command line can show one specific line instead of a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SuanliError",
+    "InvalidValueError",
+    "InvalidTypeError",
+    "UnknownNameError",
+    "MissingValueError",
+]
+
+
+class SuanliError(Exception):
+    """Base class of every suanli error.
+
+    ``excel`` is the Excel error value the problem stands for (``#VALUE!``,
+    ``#NUM!``, ``#DIV/0!``, ``#N/A``); the Excel layer prefixes the message with it.
+    """
+
+    excel = "#VALUE!"
+
+    def __init__(self, name: str, value: object, accepted: str, hint: str | None = None):
+        self.name = name
+        self.value = value
+        self.accepted = accepted
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = f"{self.name} {self.accepted}, got {_show(self.value)}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:  # KeyError would otherwise repr() the message
+        return self.message
+
+
+class InvalidValueError(SuanliError, ValueError):
+    """A number outside the domain a model accepts (negative count, 30 for 30%, NaN)."""
+
+    excel = "#NUM!"
+
+
+class InvalidTypeError(SuanliError, TypeError):
+    """Text, a blank or an error value where a number belongs."""
+
+    excel = "#VALUE!"
+
+
+class MissingValueError(SuanliError, ValueError):
+    """A required value is blank."""
+
+    excel = "#VALUE!"
+
+
+class UnknownNameError(SuanliError, KeyError):
+    """A scenario, input key, exhibit, chip or field that does not exist."""
+
+    excel = "#N/A"
+
+    def __init__(self, name: str, value: object, choices, hint: str | None = None):
+        choices = list(choices)
+        shown = ", ".join(map(str, choices[:12])) + (", ..." if len(choices) > 12 else "")
+        super().__init__(name, value, f"must be one of: {shown}", hint)
+        self.choices = choices
+
+    @property
+    def message(self) -> str:
+        text = f"unknown {self.name} {_show(self.value)}; {self.accepted.replace('must be ', '')}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float):
+        return format(value, ".12g")
+    return str(value)

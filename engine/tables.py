@@ -1,0 +1,117 @@
+"""Exhibits as tables: evaluate one for a scenario and show it in the report's units.
+
+:func:`table` is the engine's front door: ``table("fig49", "csc-2023")`` returns a
+:class:`Table` whose cells are in the report's display units (万张, PFLOPS, %), with the
+errata that concern it and how the scenario treats each.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from . import errata as errata_mod
+from . import exhibits, scenarios
+from .exhibit import Exhibit, Result, Row, evaluate
+from .ops import round_half_up
+
+__all__ = ["Table", "table", "format_value"]
+
+
+@dataclass
+class Table:
+    """An evaluated exhibit: the exhibit, its numeric result and the scenario it came from."""
+
+    exhibit: Exhibit
+    result: Result
+    scenario: scenarios.Scenario
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.result.columns
+
+    def value(self, row_key: str, column: str | int):
+        """One cell in the report's display unit (a percentage for % rows); None if blank."""
+        return self.result.display(row_key, column)
+
+    def values(self, row_key: str) -> list:
+        return [self.value(row_key, i) for i in range(len(self.columns))]
+
+    def errata(self) -> list[errata_mod.Erratum]:
+        return errata_mod.for_exhibit(self.exhibit.id)
+
+    def to_dict(self) -> dict:
+        """The JSON form: id, titles, scenario, columns, rows (display units) and errata."""
+        rows = []
+        for row in self.exhibit.rows:
+            rows.append({
+                "key": row.key, "label_zh": row.label_zh, "label_en": row.label_en,
+                "unit": row.unit, "values": [_plain(v) for v in self.values(row.key)],
+            })
+        return {
+            "id": self.exhibit.id, "title_en": self.exhibit.title_en, "title_zh": self.exhibit.title_zh,
+            "scenario": self.scenario.name, "source": self.exhibit.source, "columns": list(self.columns),
+            "rows": rows, "errata": [e.to_dict(self.scenario) for e in self.errata()],
+            "note": self.exhibit.note,
+        }
+
+    def to_frame(self):
+        """A pandas DataFrame: one row per exhibit row (indexed by key), one column per column."""
+        import pandas as pd
+
+        data = {col: [self.value(r.key, i) for r in self.exhibit.rows] for i, col in enumerate(self.columns)}
+        frame = pd.DataFrame(data, index=[r.key for r in self.exhibit.rows])
+        frame.insert(0, "unit", [r.unit for r in self.exhibit.rows])
+        frame.insert(0, "label_en", [r.label_en for r in self.exhibit.rows])
+        frame.insert(0, "label_zh", [r.label_zh for r in self.exhibit.rows])
+        return frame
+
+    def formatted(self, row_key: str) -> list[str]:
+        """A row's cells as the report prints them (its decimals or significant figures)."""
+        row = self.exhibit.row(row_key)
+        return [format_value(row, v) for v in self.values(row_key)]
+
+
+def table(exhibit_id: str, scenario: str | scenarios.Scenario = "csc-2023",
+          overrides: Mapping[str, object] | None = None) -> Table:
+    """Evaluate exhibit ``exhibit_id`` for a scenario (a name or a :class:`Scenario`), with overrides."""
+    exhibit = exhibits.get(exhibit_id)
+    sc = scenarios.load(scenario, overrides) if isinstance(scenario, str) else (
+        scenario.with_values(overrides) if overrides else scenario)
+    return Table(exhibit, evaluate(exhibit, sc, exhibits.get), sc)
+
+
+def format_value(row: Row, value) -> str:
+    """A display value as text at the row's printed precision (half-up, like Excel's ROUND)."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, np.ndarray):
+        return f"[{value.size} values]"
+    if not math.isfinite(value):
+        return str(value)
+    if row.sig is not None:
+        if value == 0:
+            return "0"
+        exponent = math.floor(math.log10(abs(value)))
+        mantissa = round_half_up(value / 10 ** exponent, row.sig - 1)
+        if abs(mantissa) >= 10:
+            mantissa, exponent = mantissa / 10, exponent + 1
+        if -3 <= exponent < 6:
+            return f"{mantissa * 10 ** exponent:,.{max(row.sig - 1 - exponent, 0)}f}"
+        return f"{mantissa:.{row.sig - 1}f}E{exponent:+d}"
+    if row.decimals is not None:
+        text = f"{round_half_up(value, row.decimals):,.{row.decimals}f}"
+    else:
+        text = f"{value:,.10g}" if abs(value) < 1e15 else f"{value:.6g}"
+    return text + ("%" if row.unit == "%" else "")
+
+
+def _plain(v):
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    return v
