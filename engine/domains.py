@@ -73,7 +73,7 @@ class Domain:
     # checks ----------------------------------------------------------------------------
     def contains(self, value: float) -> bool:
         """True when the number lies in the domain."""
-        if value != value:  # NaN
+        if not math.isfinite(value):  # NaN and ±inf are never a usable input
             return False
         if self.switch:
             return value in (0, 1)
@@ -129,8 +129,8 @@ class Domain:
         return v
 
     def _hint_or_nan(self, v: float) -> str | None:
-        if v != v:
-            return "NaN is not a number a model can use"
+        if not math.isfinite(v):
+            return f"{v} is not a number a model can use"
         return self.hint(v)
 
 

@@ -171,16 +171,23 @@ def check_value(key: str, raw) -> object:
         raise UnknownNameError("input key", key, list(schema()), _close(key, list(schema())))
     if spec.axis is None:
         if isinstance(raw, (list, tuple)):
-            raise InvalidValueError(key, f"{len(raw)} values", "takes a single value (it has no columns)")
+            raise InvalidValueError(key, _Values(len(raw)), "takes a single value (it has no columns)")
         return _check_one(spec, key, raw)
     cols = axes()[spec.axis]
     if isinstance(raw, (list, tuple)):
         if len(raw) != len(cols):
-            raise InvalidValueError(key, f"{len(raw)} values",
+            raise InvalidValueError(key, _Values(len(raw)),
                                     f"takes one value or {len(cols)} values ({', '.join(cols)})")
         return tuple(_check_one(spec, f"{key}[{c}]", v) for c, v in zip(cols, raw))
     one = _check_one(spec, key, raw)
     return tuple(one for _ in cols)
+
+
+class _Values(int):
+    """A count of values, shown as "3 values" in messages."""
+
+    def __str__(self) -> str:
+        return f"{int(self)} values"
 
 
 def _check_one(spec: InputSpec, name: str, raw):

@@ -158,7 +158,7 @@ FIG50 = Exhibit(
         _inference_block("mm")
         + _inference_block("std")
         + [
-            Row("total_peak", "Total peak compute (as printed: ÷ utilisation, erratum E01)", "峰值算力总量（PFLOPS）",
+            Row("total_peak", "Total peak compute (÷ utilisation while erratum E01 is on)", "峰值算力总量（PFLOPS）",
                 "PFLOPS",
                 formula=lambda c: (c["mm_peak"] + c["std_peak"])
                 / where(c.inp("fig50_util_applied_twice"), c.inp("infer_utilization"), 1),

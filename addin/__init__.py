@@ -1,0 +1,1 @@
+"""Excel functions over the engine, through xlwings."""

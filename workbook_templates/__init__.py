@@ -1,0 +1,1 @@
+"""Template workbooks, refresh, batch generation and the suanli command line."""

@@ -1,0 +1,212 @@
+"""The ``suanli`` command: a thin layer over the engine (and, later, the workbook builder).
+
+Every failure caused by the user's input prints one line naming the argument or key and
+what is accepted, and exits with status 2; nothing is printed or written before that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from typing import Sequence
+
+from engine import SuanliError, __version__, errata, exhibits, scenarios, tables
+from engine.errors import InvalidValueError
+
+from .textgrid import grid
+
+EXIT_USAGE = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        text = args.handler(args)
+    except SuanliError as exc:
+        print(f"suanli: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    if text:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="suanli",
+        description="AI compute demand and its industry chain, from the CSC 2023 report: tables, inputs, errata.")
+    p.add_argument("--version", action="version", version=f"suanli {__version__}")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    s = sub.add_parser("tables", help="list the exhibits")
+    s.set_defaults(handler=cmd_tables)
+
+    s = sub.add_parser("table", help="print one exhibit")
+    s.add_argument("id", help="exhibit id, e.g. fig49 (see `suanli tables`)")
+    _scenario_args(s)
+    s.add_argument("--format", choices=("table", "csv", "json", "md"), default="table")
+    s.set_defaults(handler=cmd_table)
+
+    s = sub.add_parser("inputs", help="list every input with unit, value, bounds and source")
+    s.add_argument("--scenario", default="csc-2023", help="scenario name (default csc-2023)")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s.set_defaults(handler=cmd_inputs)
+
+    s = sub.add_parser("errata", help="list the report's inconsistencies and their switches")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s.set_defaults(handler=cmd_errata)
+
+    s = sub.add_parser("scenarios", help="list the packaged scenarios")
+    s.set_defaults(handler=cmd_scenarios)
+
+    s = sub.add_parser("demo", help="print the headline tables, as printed and corrected")
+    s.set_defaults(handler=cmd_demo)
+    return p
+
+
+def _scenario_args(s):
+    s.add_argument("--scenario", default="csc-2023", help="scenario name (default csc-2023; see `suanli scenarios`)")
+    s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override an input: one value for every column, or a comma-separated list, one per "
+                        "column; values in the input's base unit (see `suanli inputs`)")
+
+
+def parse_sets(items: Sequence[str]) -> dict[str, object]:
+    """``["KEY=1.5", "KEY2=1,2,3"]`` to a dict; values stay text for the scenario to check."""
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise InvalidValueError("--set", item, "takes KEY=VALUE or KEY=V1,V2,...")
+        if not value.strip():
+            raise InvalidValueError(key, "an empty value", "needs a number, TRUE/FALSE or a comma-separated list")
+        parts = [v for v in value.split(",")]
+        out[key] = parts if len(parts) > 1 else parts[0]
+    return out
+
+
+# commands ----------------------------------------------------------------------------
+def cmd_tables(args) -> str:
+    rows = [[e.id, e.group, e.title_en, e.title_zh] for e in exhibits.all_exhibits()]
+    return grid(["id", "group", "title", "标题"], rows)
+
+
+def cmd_table(args) -> str:
+    t = tables.table(args.id, args.scenario, parse_sets(args.set))
+    return render_table(t, args.format)
+
+
+def render_table(t: tables.Table, fmt: str) -> str:
+    """A table as text in one of the formats table, csv, json, md."""
+    if fmt == "json":
+        return json.dumps(t.to_dict(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["key", "label_zh", "label_en", "unit", *t.columns])
+        for r in t.exhibit.rows:
+            w.writerow([r.key, r.label_zh or "", r.label_en, r.unit,
+                        *["" if v is None else v for v in t.values(r.key)]])
+        return buf.getvalue()
+    head = ["row", "报告行", "unit", *t.columns]
+    body = [[r.label_en, r.label_zh or "", r.unit, *t.formatted(r.key)] for r in t.exhibit.rows]
+    title = f"{t.exhibit.id}  {t.exhibit.title_zh}\n{t.exhibit.title_en}\nscenario: {t.scenario.name}"
+    if t.scenario.overrides:
+        title += "  (with " + ", ".join(f"{k}={_short(v)}" for k, v in t.scenario.overrides.items()) + ")"
+    source = f"source: {t.exhibit.source}"
+    notes = _errata_lines(t)
+    if fmt == "md":
+        md = [f"### {t.exhibit.id} {t.exhibit.title_zh}", "", f"{t.exhibit.title_en}. Scenario `{t.scenario.name}`.",
+              "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
+        md += ["", source] + [f"- {line}" for line in notes]
+        return "\n".join(md)
+    out = [title, "", grid(head, body, max_width={0: 44, 1: 40}), source]
+    if notes:
+        out += ["errata:"] + [f"  {line}" for line in notes]
+    return "\n".join(out)
+
+
+def _errata_lines(t: tables.Table) -> list[str]:
+    lines = []
+    for e in t.errata():
+        status = e.status(t.scenario)
+        line = f"{e.id} [{status}] {e.title}"
+        if e.switch:
+            line += f"; switch {e.switch}"
+        if e.alternative:
+            line += f"; alternative scenario {e.alternative}"
+        if e.printed and e.consistent:
+            line += f"; printed {e.printed}; consistent {e.consistent}"
+        lines.append(line)
+    return lines
+
+
+def _short(v) -> str:
+    return ",".join(v) if isinstance(v, list) else str(v)
+
+
+def cmd_inputs(args) -> str:
+    sc = scenarios.load(args.scenario)
+    specs = scenarios.schema()
+    if args.format == "json":
+        out = []
+        for key, spec in specs.items():
+            value = sc.value(key)
+            out.append({"key": key, "label": spec.label, "unit": spec.unit,
+                        "axis": list(scenarios.axes()[spec.axis]) if spec.axis else None,
+                        "value": list(value) if isinstance(value, tuple) else value,
+                        "bounds": spec.describe_bounds(), "source": spec.source, "erratum": spec.erratum})
+        return json.dumps({"scenario": sc.name, "inputs": out}, ensure_ascii=False, indent=2)
+    rows = []
+    for key, spec in specs.items():
+        value = sc.value(key)
+        shown = ", ".join(_num(v, spec) for v in value) if isinstance(value, tuple) and len(set(value)) > 1 \
+            else _num(value[0] if isinstance(value, tuple) else value, spec)
+        rows.append([key, shown, spec.unit, spec.describe_bounds(), spec.source])
+    return f"scenario: {sc.name}\n" + grid(["key", "value", "unit", "accepted", "source"], rows,
+                                            max_width={4: 70})
+
+
+def _num(v, spec) -> str:
+    if spec.is_switch:
+        return "TRUE" if v else "FALSE"
+    return format(v, ".10g")
+
+
+def cmd_errata(args) -> str:
+    all_e = errata.all_errata()
+    if args.format == "json":
+        return json.dumps([e.to_dict() for e in all_e], ensure_ascii=False, indent=2)
+    rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
+    return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, max_width={3: 70})
+
+
+def cmd_scenarios(args) -> str:
+    rows = []
+    for name in scenarios.names():
+        d = scenarios.describe(name)
+        rows.append([name, d["base"] or "", d["title"]])
+    return grid(["scenario", "based on", "title"], rows)
+
+
+def cmd_demo(args) -> str:
+    """The main job's console part: the headline tables as printed, then corrected."""
+    parts = []
+    for ex in ("fig49", "fig50", "fig51", "cagr"):
+        parts.append(render_table(tables.table(ex, "csc-2023"), "table"))
+    parts.append(render_table(tables.table("fig50", "csc-2023-corrected"), "table"))
+    parts.append(render_table(tables.table("cagr", "csc-2023-corrected"), "table"))
+    return "\n\n".join(parts)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
