@@ -1,0 +1,134 @@
+"""Golden tests: every printed cell of the demand exhibits, at the printed precision.
+
+A failure reads like "fig49 A100 需求总量（万张）… 2026E: printed 2079.30, got 2079.29".
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from engine import errata, exhibits, table
+from engine.ops import round_half_up
+
+from golden_seed000 import ALL, DEVIATIONS
+
+SCI = re.compile(r"^(?P<m>-?\d+(?:\.\d+)?)×10\^(?P<e>-?\d+)$")
+
+
+def parse_printed(text: str):
+    """(value, decimals, exponent) of a printed cell; None for a blank one."""
+    if text in ("-", "_"):
+        return None
+    m = SCI.match(text)
+    if m:
+        mantissa = Decimal(m["m"])
+        return float(mantissa), -mantissa.as_tuple().exponent, int(m["e"])
+    t = text.rstrip("%").replace(",", "")
+    return float(t), max(-Decimal(t).as_tuple().exponent, 0), 0
+
+
+def _cells():
+    for ex_id, rows in ALL.items():
+        columns = table(ex_id).columns
+        for key, (label, printed) in rows.items():
+            cells = printed.split()
+            assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
+            for col, cell in zip(columns, cells):
+                if cell == "_":
+                    continue  # not printed in this column
+                yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
+
+
+_TABLES: dict[str, object] = {}
+
+
+def _table(ex_id):
+    if ex_id not in _TABLES:
+        _TABLES[ex_id] = table(ex_id, "csc-2023")
+    return _TABLES[ex_id]
+
+
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(_cells()))
+def test_printed_cell_reproduces(ex_id, key, label, column, printed):
+    t = _table(ex_id)
+    got = t.value(key, column)
+    expected = parse_printed(printed)
+    where = f"{ex_id} {label or t.exhibit.row(key).label_en} {column}"
+    if expected is None:
+        assert got is None, f"{where}: printed blank, got {got}"
+        return
+    value, decimals, exponent = expected
+    assert got is not None, f"{where}: printed {printed}, got a blank cell"
+    shown = round_half_up(got / 10 ** exponent, decimals)
+    assert shown == pytest.approx(value, abs=10 ** -(decimals + 6)), \
+        f"{where}: printed {printed}, got {shown:.{decimals}f}" + (f"×10^{exponent}" if exponent else "")
+
+
+@pytest.mark.parametrize("ex_id", list(ALL))
+def test_labels_are_the_reports(ex_id):
+    exhibit = exhibits.get(ex_id)
+    for key, (label, _) in ALL[ex_id].items():
+        assert exhibit.row(key).label_zh == label, f"{ex_id} {key}: label differs from the report's"
+
+
+@pytest.mark.parametrize("ex_id", list(ALL))
+def test_every_labelled_row_is_checked(ex_id):
+    """A row that carries a report label must have its printed cells transcribed above."""
+    exhibit = exhibits.get(ex_id)
+    labelled = {r.key for r in exhibit.rows if r.label_zh is not None and r.unit != "text"}
+    assert labelled <= set(ALL[ex_id]), f"{ex_id}: rows with labels but no golden cells: {labelled - set(ALL[ex_id])}"
+
+
+@pytest.mark.parametrize("where, expected", list(DEVIATIONS.items()), ids=lambda v: str(v))
+def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
+    ex_id, key, column = where
+    printed, erratum_id = expected
+    e = errata.get(erratum_id)
+    assert printed in e.printed
+    assert ex_id in e.exhibits
+    got = _table(ex_id).value(key, column)
+    consistent = float(re.match(r"[\d.,]+", e.consistent).group(0).replace(",", ""))
+    assert round_half_up(got, 0) == consistent
+    assert round_half_up(got, 0) != float(printed), "the report's value now reproduces: drop the erratum"
+
+
+# The corrected scenario ------------------------------------------------------------------
+E01_CONSISTENT = {
+    "h100_cards": "24.94 79.50 190.80 457.91 1098.99",
+    "a100_cards": "79.14 252.26 605.41 1452.99 3487.18",
+}
+
+
+@pytest.mark.parametrize("key", list(E01_CONSISTENT))
+def test_corrected_fig50_applies_utilisation_once(key):
+    printed = _table("fig50")
+    corrected = table("fig50", "csc-2023-corrected")
+    for col, cell in zip(corrected.columns, E01_CONSISTENT[key].split()):
+        assert round_half_up(corrected.value(key, col), 2) == float(cell)
+        assert printed.value(key, col) / corrected.value(key, col) == pytest.approx(1 / 0.3)
+    assert E01_CONSISTENT[key].split()[0] in errata.get("E01").consistent
+
+
+def test_corrected_headline_cagrs():
+    t = table("cagr", "csc-2023-corrected")
+    assert round_half_up(t.value("train_cagr", 0), 2) == 88.05
+    assert round_half_up(t.value("infer_cagr", 0), 1) == 157.6
+    assert errata.get("E05").consistent == "88.0%" and errata.get("E06").consistent == "158%"
+
+
+def test_text_alternatives_change_only_their_input():
+    base = table("fig50", "csc-2023-corrected")
+    params = table("fig50", "csc-2023-text-params")
+    assert params.value("mm_peak", 0) == pytest.approx(base.value("mm_peak", 0) * 2 / 3)
+    assert round_half_up(params.value("mm_peak", 0), 2) == 46.30          # catalogue sensitivity
+    dau = table("fig50", "csc-2023-text-dau")
+    assert round_half_up(dau.value("std_peak", 0), 2) == 2.31
+    assert dau.value("mm_peak", 0) == base.value("mm_peak", 0)
+
+
+def test_training_a100_2023_exceeds_two_million():
+    """The text: 2023 training needs more than 200万 A100 equivalents."""
+    assert _table("fig49").value("a100_total", "2023E") > 200
