@@ -117,3 +117,18 @@ def test_demo_prints_printed_and_corrected(capsys):
     code, out, _ = run(capsys, "demo")
     assert code == 0
     assert "scenario: csc-2023-corrected" in out and "78.0%" in out and "88.0%" in out
+
+
+def test_catalogue_lists_and_shows_a_chip(capsys):
+    code, out, _ = run(capsys, "catalogue", "--kind", "asic")
+    assert code == 0 and "海思 昇腾 910" in out and "NVIDIA" not in out
+    code, out, _ = run(capsys, "catalogue", "h100", "--format", "json")
+    d = json.loads(out)
+    fields = {f["field"]: f for f in d["fields"]}
+    assert fields["fp16_tensor_dense_tflops"]["value"] == 990
+    assert fields["fp16_tensor_sparse_tflops"]["value"] == 1979
+    assert fields["fp16_tensor_sparse_tflops"]["source"] == "NVIDIA datasheet (external)"
+    code, _, err = run(capsys, "catalogue", "A800")
+    assert code == 2 and "NVIDIA A800 80GB" in err
+    code, _, err = run(capsys, "catalogue", "--kind", "fpga")
+    assert code == 2 and "unknown kind 'fpga'" in err

@@ -13,8 +13,8 @@ import json
 import sys
 from typing import Sequence
 
-from engine import SuanliError, __version__, errata, exhibits, scenarios, tables
-from engine.errors import InvalidValueError
+from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
+from engine.errors import InvalidValueError, UnknownNameError
 
 from .textgrid import grid
 
@@ -62,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("errata", help="list the report's inconsistencies and their switches")
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_errata)
+
+    s = sub.add_parser("catalogue", help="the hardware catalogue: list chips, or show one chip's fields")
+    s.add_argument("chip", nargs="?", help="a chip name or alias, e.g. H100 (omit to list every chip)")
+    s.add_argument("--kind", help="only chips of this kind (gpu, gpgpu, asic, edge, graphics, architecture, cpu)")
+    s.add_argument("--format", choices=("table", "json"), default="table")
+    s.set_defaults(handler=cmd_catalogue)
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
@@ -188,6 +194,39 @@ def cmd_errata(args) -> str:
         return json.dumps([e.to_dict() for e in all_e], ensure_ascii=False, indent=2)
     rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
     return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, max_width={3: 70})
+
+
+def cmd_catalogue(args) -> str:
+    if args.chip is None:
+        kinds = {"gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu"}
+        if args.kind is not None and args.kind not in kinds:
+            raise UnknownNameError("kind", args.kind, sorted(kinds))
+        chips = [catalogue.get(n) for n in catalogue.names(args.kind)]
+        if args.format == "json":
+            return json.dumps([{"key": c.key, "name": c.name, "name_zh": c.name_zh, "kind": c.kind,
+                                "vendor": c.vendor, "tables": list(c.tables)} for c in chips],
+                              ensure_ascii=False, indent=2)
+        return grid(["key", "name", "中文名", "kind", "tables"],
+                    [[c.key, c.name, c.name_zh or "", c.kind, " ".join(c.tables)] for c in chips])
+    chip = catalogue.get(args.chip)
+    units = catalogue.units()
+    rows = []
+    for f in catalogue.fields():
+        if f not in chip.values:
+            continue
+        try:
+            v = catalogue.value(chip, f)
+        except SuanliError:
+            v = None
+        rows.append({"field": f, "value": v, "unit": units[f], "source": catalogue.source(chip, f),
+                     "note": catalogue.note(chip, f)})
+    if args.format == "json":
+        return json.dumps({"key": chip.key, "name": chip.name, "name_zh": chip.name_zh, "kind": chip.kind,
+                           "fields": rows}, ensure_ascii=False, indent=2)
+    body = [[r["field"], "—" if r["value"] is None else str(r["value"]), r["unit"], r["source"], r["note"] or ""]
+            for r in rows]
+    title = f"{chip.name}" + (f" ({chip.name_zh})" if chip.name_zh else "") + f"  [{chip.kind}; {', '.join(chip.tables)}]"
+    return title + "\n" + grid(["field", "value", "unit", "source", "note"], body, max_width={3: 40, 4: 60})
 
 
 def cmd_scenarios(args) -> str:
