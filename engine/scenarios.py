@@ -1,10 +1,11 @@
 """Scenarios: named sets of input values, checked against the input schema.
 
-``data/inputs.toml`` declares every input once: its key, label, unit (a base unit), the
-column axis it varies over (or none, for one value), its bounds and its source in the
-report.  ``data/scenarios/*.toml`` give values; a scenario may name a ``base`` scenario and
-override some keys.  ``csc-2023`` reproduces the report as printed; ``csc-2023-corrected``
-switches every computational erratum off.
+``data/inputs/*.toml`` (one file per part of the chain) declare every input once: its key,
+label, unit (a base unit), the column axis it varies over (or none, for one value), its
+bounds, its source in the report, and the report's value as its default.  ``csc-2023`` is
+those defaults: the report as printed.  ``data/scenarios/*.toml`` name other scenarios; each
+has a ``base`` scenario and overrides some keys.  ``csc-2023-corrected`` switches every
+computational erratum off.
 
 A value may be a float or a numpy array: a scenario whose values are arrays is a whole
 scenario axis (sweeps, Monte Carlo), evaluated by the same exhibits in one pass.
@@ -38,11 +39,6 @@ _DOMAINS = {
 }
 
 
-def _read_toml(*parts: str) -> dict:
-    path = resources.files("engine").joinpath("data", *parts)
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 @dataclass(frozen=True)
 class InputSpec:
     """One input: key, label, base unit, axis (None for a single value), domain, source."""
@@ -66,7 +62,24 @@ class InputSpec:
 
 @lru_cache(maxsize=None)
 def _schema_data():
-    return _read_toml("inputs.toml")
+    folder = resources.files("engine").joinpath("data", "inputs")
+    merged: dict = {"axes": {}, "inputs": {}}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for part in ("axes", "inputs"):
+            for key, value in data.get(part, {}).items():
+                if key in merged[part] and merged[part][key] != value:
+                    raise ValueError(f"{entry.name}: {part[:-1] if part == 'inputs' else 'axis'} {key!r} "
+                                     "is declared twice")
+                merged[part][key] = value
+    return merged
+
+
+def defaults() -> dict[str, object]:
+    """The report's value of every input (scenario csc-2023), as written in the input files."""
+    return {key: d["default"] for key, d in _schema_data()["inputs"].items()}
 
 
 @lru_cache(maxsize=None)
@@ -226,7 +239,7 @@ def _load_cached(name: str) -> Scenario:
         seen.add(cur)
         chain.append(data[cur])
         cur = data[cur].get("base")
-    raw: dict[str, object] = {}
+    raw: dict[str, object] = defaults()
     for d in reversed(chain):
         raw.update(d.get("values", {}))
     missing = [k for k in schema() if k not in raw]
