@@ -1,5 +1,6 @@
 """The report's inconsistencies: each with an id, what was printed, what is consistent, and
-the switch (an input) or alternative scenario that toggles it.
+the switch (an input) or alternative scenario that toggles it.  They live in
+``data/errata/*.toml``, one file per part of the chain.
 """
 
 from __future__ import annotations
@@ -56,8 +57,14 @@ class Erratum:
 @lru_cache(maxsize=None)
 def all_errata() -> tuple[Erratum, ...]:
     """Every erratum, in id order."""
-    text = resources.files("engine").joinpath("data", "errata.toml").read_text(encoding="utf-8")
-    data = tomllib.loads(text)
+    folder = resources.files("engine").joinpath("data", "errata")
+    data: dict[str, dict] = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            for eid, d in tomllib.loads(entry.read_text(encoding="utf-8")).items():
+                if eid in data:
+                    raise ValueError(f"erratum {eid} is defined twice ({entry.name})")
+                data[eid] = d
     out = []
     for eid, d in data.items():
         if d["kind"] not in KINDS:

@@ -21,11 +21,19 @@ from .errors import UnknownNameError
 from .model import unchecked
 from .units import DisplayUnit, display_unit
 
-__all__ = ["Row", "Exhibit", "Blank", "Context", "evaluate", "Result"]
+__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "Context", "evaluate", "Result"]
 
 
 class Blank(Exception):
     """Raised by a row formula for a cell the report leaves empty (an increment's first year)."""
+
+
+class NeedsInput(Blank):
+    """A cell that depends on inputs the user has not supplied (the report gives no value)."""
+
+    def __init__(self, keys):
+        self.keys = tuple(sorted(set(keys)))
+        super().__init__(", ".join(self.keys))
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class Exhibit:
     errata: tuple[str, ...] = ()
     group: str = "demand"
     note: str | None = None
+    default_scenario: str = "csc-2023"
 
     def row(self, key: str) -> Row:
         for r in self.rows:
@@ -148,7 +157,12 @@ class Result:
     scenario: str
     columns: tuple[str, ...]
     values: dict[str, list] = field(default_factory=dict)
-    errata: list[dict] = field(default_factory=list)
+    needs: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+
+    def needed(self, key: str, column: str | int) -> tuple[str, ...]:
+        """The inputs a blank cell waits for (empty when the cell is filled or blank by design)."""
+        col = column if isinstance(column, int) else self.columns.index(column)
+        return self.needs.get((key, col), ())
 
     def base(self, key: str, column: str | int):
         col = column if isinstance(column, int) else self.columns.index(column)
@@ -176,26 +190,23 @@ class NumericResolver(Resolver):
         return self.scenario.axis(exhibit.axis)
 
     def input(self, key, exhibit, col):
-        return self.scenario.at(key, self.scenario.axis(exhibit.axis)[col])
+        value = self.scenario.at(key, self.scenario.axis(exhibit.axis)[col])
+        if value is None:
+            raise NeedsInput([key])
+        return value
 
     def row(self, exhibit, key, col):
         result = self.results[exhibit.id]
         values = result.values.get(key)
         if values is None:
             raise KeyError(f"{exhibit.id}: row {key!r} is used before it is defined")
-        value = values[col]
-        if value is None:
-            raise Blank(key)
-        return value
+        return _filled(result, key, col)
 
     def other(self, exhibit_id, key, column):
         result = self.run(self.registry(exhibit_id))
         if column not in result.columns:
             raise Blank(key)
-        value = result.base(key, column)
-        if value is None:
-            raise Blank(key)
-        return value
+        return _filled(result, key, result.columns.index(column))
 
     def run(self, exhibit: Exhibit) -> Result:
         if exhibit.id in self.results and exhibit.id not in self._busy:
@@ -224,8 +235,19 @@ class NumericResolver(Resolver):
             if row.input is not None:
                 return _as_value(ctx.inp(row.input))
             return _as_value(row.formula(ctx))
+        except NeedsInput as missing:
+            self.results[exhibit.id].needs[(row.key, col)] = missing.keys
+            return None
         except Blank:
             return None
+
+
+def _filled(result: Result, key: str, col: int):
+    value = result.values[key][col]
+    if value is None:
+        needs = result.needs.get((key, col))
+        raise NeedsInput(needs) if needs else Blank(key)
+    return value
 
 
 def _as_value(v):

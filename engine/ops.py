@@ -154,6 +154,8 @@ def number_text(value) -> str:
 def _as_formula(value) -> Formula:
     if isinstance(value, Formula):
         return value
+    if isinstance(value, str):
+        return Formula('"' + value.replace('"', '""') + '"', _ATOM)
     if isinstance(value, (Real, np.number, np.bool_)):
         text = number_text(value)
         return Formula(text, _ATOM if not text.startswith("-") else _NEG)

@@ -51,6 +51,7 @@ class InputSpec:
     axis: str | None = None
     note: str | None = None
     erratum: str | None = None
+    user_supplied: bool = False
 
     @property
     def is_switch(self) -> bool:
@@ -79,7 +80,7 @@ def _schema_data():
 
 def defaults() -> dict[str, object]:
     """The report's value of every input (scenario csc-2023), as written in the input files."""
-    return {key: d["default"] for key, d in _schema_data()["inputs"].items()}
+    return {key: d.get("default") for key, d in _schema_data()["inputs"].items()}
 
 
 @lru_cache(maxsize=None)
@@ -96,8 +97,10 @@ def schema() -> dict[str, InputSpec]:
         dom = _DOMAINS[d.get("domain", "nonnegative")]
         if "low" in d or "high" in d:
             dom = dom.with_bounds(d.get("low"), d.get("high"))
+        if "default" not in d and not d.get("user_supplied"):
+            raise ValueError(f"input {key}: no default; mark it user_supplied = true if the report gives none")
         out[key] = InputSpec(key, d["label"], d["unit"], dom, d["source"], d.get("axis"),
-                             d.get("note"), d.get("erratum"))
+                             d.get("note"), d.get("erratum"), bool(d.get("user_supplied")))
     return out
 
 
@@ -204,6 +207,8 @@ class _Values(int):
 
 
 def _check_one(spec: InputSpec, name: str, raw):
+    if raw is None and spec.user_supplied:
+        return None  # the report gives no value: cells that need it say so
     if isinstance(raw, str):
         raw = parse_value(name, raw)
     if isinstance(raw, bool):

@@ -47,10 +47,14 @@ class Table:
         """The JSON form: id, titles, scenario, columns, rows (display units) and errata."""
         rows = []
         for row in self.exhibit.rows:
-            rows.append({
+            entry = {
                 "key": row.key, "label_zh": row.label_zh, "label_en": row.label_en,
                 "unit": row.unit, "values": [_plain(v) for v in self.values(row.key)],
-            })
+            }
+            needs = [list(self.result.needed(row.key, i)) for i in range(len(self.columns))]
+            if any(needs):
+                entry["needs"] = [n or None for n in needs]
+            rows.append(entry)
         return {
             "id": self.exhibit.id, "title_en": self.exhibit.title_en, "title_zh": self.exhibit.title_zh,
             "scenario": self.scenario.name, "source": self.exhibit.source, "columns": list(self.columns),
@@ -70,15 +74,27 @@ class Table:
         return frame
 
     def formatted(self, row_key: str) -> list[str]:
-        """A row's cells as the report prints them (its decimals or significant figures)."""
+        """A row's cells as the report prints them (its decimals or significant figures).
+
+        A cell waiting for an input the user must supply reads "needs KEY".
+        """
         row = self.exhibit.row(row_key)
-        return [format_value(row, v) for v in self.values(row_key)]
+        out = []
+        for i, v in enumerate(self.values(row_key)):
+            needs = self.result.needed(row_key, i)
+            out.append("needs " + ", ".join(needs) if needs else format_value(row, v))
+        return out
 
 
-def table(exhibit_id: str, scenario: str | scenarios.Scenario = "csc-2023",
+def table(exhibit_id: str, scenario: str | scenarios.Scenario | None = None,
           overrides: Mapping[str, object] | None = None) -> Table:
-    """Evaluate exhibit ``exhibit_id`` for a scenario (a name or a :class:`Scenario`), with overrides."""
+    """Evaluate exhibit ``exhibit_id`` for a scenario (a name or a :class:`Scenario`), with overrides.
+
+    Without a scenario, the exhibit's own default (``csc-2023`` for the CSC report's tables).
+    """
     exhibit = exhibits.get(exhibit_id)
+    if scenario is None:
+        scenario = exhibit.default_scenario
     sc = scenarios.load(scenario, overrides) if isinstance(scenario, str) else (
         scenario.with_values(overrides) if overrides else scenario)
     return Table(exhibit, evaluate(exhibit, sc, exhibits.get), sc)

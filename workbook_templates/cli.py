@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _scenario_args(s):
-    s.add_argument("--scenario", default="csc-2023", help="scenario name (default csc-2023; see `suanli scenarios`)")
+    s.add_argument("--scenario", default=None,
+                   help="scenario name (default: the exhibit's own, csc-2023 for the CSC report; see `suanli scenarios`)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
@@ -175,8 +176,12 @@ def cmd_inputs(args) -> str:
     rows = []
     for key, spec in specs.items():
         value = sc.value(key)
-        shown = ", ".join(_num(v, spec) for v in value) if isinstance(value, tuple) and len(set(value)) > 1 \
-            else _num(value[0] if isinstance(value, tuple) else value, spec)
+        if (value[0] if isinstance(value, tuple) else value) is None:
+            shown = "(yours to supply)"
+        elif isinstance(value, tuple) and len(set(value)) > 1:
+            shown = ", ".join(_num(v, spec) for v in value)
+        else:
+            shown = _num(value[0] if isinstance(value, tuple) else value, spec)
         rows.append([key, shown, spec.unit, spec.describe_bounds(), spec.source])
     return f"scenario: {sc.name}\n" + grid(["key", "value", "unit", "accepted", "source"], rows,
                                             max_width={4: 70})

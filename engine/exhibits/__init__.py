@@ -1,12 +1,25 @@
-"""The registry of exhibits: every report table suanli reproduces, by id."""
+"""The registry of exhibits: every report table suanli reproduces, by id.
+
+Each module in this package defines ``EXHIBITS`` (a tuple of :class:`~engine.exhibit.Exhibit`)
+and ``ORDER`` (where its exhibits stand in the report's order); the registry collects them.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from ..errors import UnknownNameError
 from ..exhibit import Exhibit
-from . import demand
 
-_ALL: tuple[Exhibit, ...] = demand.EXHIBITS
+
+def _collect() -> tuple[Exhibit, ...]:
+    modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    modules.sort(key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+    return tuple(e for m in modules for e in getattr(m, "EXHIBITS", ()))
+
+
+_ALL: tuple[Exhibit, ...] = _collect()
 REGISTRY: dict[str, Exhibit] = {e.id: e for e in _ALL}
 if len(REGISTRY) != len(_ALL):  # pragma: no cover - a programming error
     raise RuntimeError("duplicate exhibit ids")

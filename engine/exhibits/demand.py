@@ -8,6 +8,8 @@ Rows the report does not print (a total the headline CAGR needs, a derived check
 
 from __future__ import annotations
 
+ORDER = 10
+
 from .. import compute, growth, inference, memory, training
 from ..exhibit import Exhibit, Row
 from ..ops import where
