@@ -75,6 +75,7 @@ class Exhibit:
     group: str = "demand"
     note: str | None = None
     default_scenario: str = "csc-2023"
+    aliases: tuple[str, ...] = ()
 
     def row(self, key: str) -> Row:
         for r in self.rows:
@@ -190,7 +191,10 @@ class NumericResolver(Resolver):
         return self.scenario.axis(exhibit.axis)
 
     def input(self, key, exhibit, col):
-        value = self.scenario.at(key, self.scenario.axis(exhibit.axis)[col])
+        column = self.scenario.axis(exhibit.axis)[col]
+        if not self.scenario.has_column(key, column):
+            raise Blank(key)  # the input has no value for this column (an actual year of a forecast input)
+        value = self.scenario.at(key, column)
         if value is None:
             raise NeedsInput([key])
         return value

@@ -153,6 +153,11 @@ class Scenario:
             return value
         return value[axes()[spec.axis].index(column)]
 
+    def has_column(self, key: str, column: str) -> bool:
+        """True when ``key`` has a value at ``column`` (always, for an input without an axis)."""
+        spec = schema()[key]
+        return spec.axis is None or column in axes()[spec.axis]
+
     def value(self, key: str):
         """The value of ``key``: one number, or a tuple of one number per column."""
         if key not in self.values:

@@ -6,8 +6,8 @@ decimals, "9.0×10^9" at two significant figures, "20.00%" as a percentage at tw
 "-" or "_" is a cell the report leaves blank.  A label of None marks a passage of text whose
 numbers have no row label.
 
-Source: 中信建投《算力大时代，AI 算力产业链全景梳理》(2023), figures 43, 45, 48, 49, 50, 51, 173
-and the passages of §1.2, §2.1.1, §2.1.3 and §7.2.
+Source: 中信建投《算力大时代，AI 算力产业链全景梳理》(2023), figures 7, 8, 43, 45, 48, 49, 50, 51,
+107, 173 and the passages of §1.2, §2.1.1, §2.1.3 and §7.2.
 """
 
 FIG49 = {
@@ -132,9 +132,32 @@ FIG173 = {
     "share_of_baseline": (None, "_ 26.2% _ _"),
 }
 
+# §1 图表7 = §3.2.1 图表108; §1 图表8 = §3.2.2 图表109; §3.1.2 图表107.
+FIG7 = {
+    "gpu_space": ("大模型带动 GPU 存量空间（亿美元）", "- - 276.6 622.7 1120.9"),
+    "gpu_share": ("GPU 占 AI 服务器成本比例（%）", "- - 70.0% 70.0% 70.0%"),
+    "efficiency": ("GPU 芯片升级/算法效率提升比例测算（%）", "- - 100.0% 120.0% 150.0%"),
+    "market": ("AI 服务器存量规模（亿美元）", "156.0 202.0 395.2 889.6 1601.3"),
+    "increment": ("AI 服务器增量规模（亿美元）", "- 46.0 193.2 494.4 711.7"),
+    "growth": ("市场增速（%）", "39.1% 29.8% 95.6% 125.1% 80.0%"),
+}
+
+FIG8 = {
+    "global": ("全球市场规模（亿美元）", "156.0 202.0 395.2 889.6 1601.3"),
+    "share": ("中国市场占全球市场比重（%）", "34.6% 33.2% 34.0% 34.5% 35.0%"),
+    "growth": ("市场增速（%）", "68.2% 24.0% 100.5% 128.4% 82.6%"),
+    "market": ("市场规模（亿美元）", "54.0 67.0 134.4 306.9 560.5"),
+}
+
+FIG107 = {
+    "price": ("价格（人民币）", "1106660 878760 290160 232060"),
+    "gpu_share": ("GPU 成本/总成本（估算）", "72% 68% 28% 17%"),
+}
+
 ALL = {
     "fig49": FIG49, "fig50": FIG50, "fig43": FIG43, "fig51": FIG51, "fig45": FIG45,
     "fig48": FIG48, "cagr": CAGR, "gpt3": GPT3, "fig173": FIG173,
+    "fig7": FIG7, "fig8": FIG8, "fig107": FIG107,
 }
 
 # Values the report prints that its own inputs do not give: (exhibit, row, column) -> erratum.

@@ -23,6 +23,7 @@ _ALL: tuple[Exhibit, ...] = _collect()
 REGISTRY: dict[str, Exhibit] = {e.id: e for e in _ALL}
 if len(REGISTRY) != len(_ALL):  # pragma: no cover - a programming error
     raise RuntimeError("duplicate exhibit ids")
+ALIASES: dict[str, str] = {a: e.id for e in _ALL for a in e.aliases}
 
 
 def get(exhibit_id: str) -> Exhibit:
@@ -30,7 +31,7 @@ def get(exhibit_id: str) -> Exhibit:
     try:
         return REGISTRY[exhibit_id]
     except KeyError:
-        lowered = {k.lower(): k for k in REGISTRY}
+        lowered = {k.lower(): k for k in REGISTRY} | {a.lower(): t for a, t in ALIASES.items()}
         if str(exhibit_id).lower() in lowered:
             return REGISTRY[lowered[str(exhibit_id).lower()]]
         raise UnknownNameError("exhibit", exhibit_id, list(REGISTRY)) from None
