@@ -9,7 +9,7 @@ few functions below.  The same Python function then runs three ways:
   formulas in template workbooks.
 
 Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted (``IF``, ``ROUND``,
-``CEILING``, ``MAX``, ``MIN``), so a built workbook recalculates in either without an add-in.
+``CEILING``, ``INT``, ``MAX``, ``MIN``), so a built workbook recalculates in either without an add-in.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ __all__ = [
     "Formula",
     "ref",
     "ceil",
+    "floor",
     "round_half_up",
     "where",
     "maximum",
@@ -201,6 +202,15 @@ def ceil(x):
         return _call("CEILING", _call("ROUND", x, _SNAP_DIGITS), 1)
     return np.ceil(_round_half_up_num(x, _SNAP_DIGITS)) if _is_array(x) else float(
         math.ceil(_round_half_up_num(x, _SNAP_DIGITS))
+    )
+
+
+def floor(x):
+    """The largest whole number not above ``x`` (Excel ``INT(ROUND(x,9))``), noise-tolerant like :func:`ceil`."""
+    if is_symbolic(x):
+        return _call("INT", _call("ROUND", x, _SNAP_DIGITS))
+    return np.floor(_round_half_up_num(x, _SNAP_DIGITS)) if _is_array(x) else float(
+        math.floor(_round_half_up_num(x, _SNAP_DIGITS))
     )
 
 

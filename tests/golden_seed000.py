@@ -154,10 +154,30 @@ FIG107 = {
     "gpu_share": ("GPU 成本/总成本（估算）", "72% 68% 28% 17%"),
 }
 
+# §6.2 L3648-3652 (a passage: no row labels).
+COOLING_MARKET = {
+    "new_racks": (None, "100 100"),
+    "kw_per_rack": (None, "2.5 2.5"),
+    "it_kw": (None, "250 250"),
+    "air_cny_per_kw": (None, "7000 7000"),
+    "liquid_cny_per_kw": (None, "15000 15000"),
+    "liquid_share": (None, "_ 70%"),
+    "market": (None, "175 315"),
+    "increase": (None, "- 80%"),
+    "liquid_market": (None, "_ 262.5"),
+}
+
+# §1 L148: 6.5kW against 500w.
+POWER_DENSITY = {
+    "dgx_a100_kw": (None, "6.5"),
+    "cpu_server_kw": (None, "0.5"),
+}
+
 ALL = {
     "fig49": FIG49, "fig50": FIG50, "fig43": FIG43, "fig51": FIG51, "fig45": FIG45,
     "fig48": FIG48, "cagr": CAGR, "gpt3": GPT3, "fig173": FIG173,
     "fig7": FIG7, "fig8": FIG8, "fig107": FIG107,
+    "s6.2_cooling_market": COOLING_MARKET, "s6_power_density": POWER_DENSITY,
 }
 
 # Values the report prints that its own inputs do not give: (exhibit, row, column) -> erratum.
