@@ -159,6 +159,11 @@ class Result:
     columns: tuple[str, ...]
     values: dict[str, list] = field(default_factory=dict)
     needs: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
+    reads: dict[str, dict[str, None]] = field(default_factory=dict)
+
+    def traced(self, key: str) -> list[str]:
+        """What a row reads directly: input keys, and ``exhibit.row`` for rows of other exhibits."""
+        return list(self.reads.get(key, {}))
 
     def needed(self, key: str, column: str | int) -> tuple[str, ...]:
         """The inputs a blank cell waits for (empty when the cell is filled or blank by design)."""
@@ -186,11 +191,13 @@ class NumericResolver(Resolver):
         self.registry = registry
         self.results: dict[str, Result] = {}
         self._busy: set[str] = set()
+        self._row: list[tuple[str, str]] = []   # (exhibit id, row key) being computed
 
     def columns(self, exhibit):
         return self.scenario.axis(exhibit.axis)
 
     def input(self, key, exhibit, col):
+        self._trace(key)
         column = self.scenario.axis(exhibit.axis)[col]
         if not self.scenario.has_column(key, column):
             raise Blank(key)  # the input has no value for this column (an actual year of a forecast input)
@@ -200,13 +207,20 @@ class NumericResolver(Resolver):
         return value
 
     def row(self, exhibit, key, col):
+        self._trace(f"{exhibit.id}.{key}")
         result = self.results[exhibit.id]
         values = result.values.get(key)
         if values is None:
             raise KeyError(f"{exhibit.id}: row {key!r} is used before it is defined")
         return _filled(result, key, col)
 
+    def _trace(self, what: str) -> None:
+        if self._row:
+            exhibit_id, row_key = self._row[-1]
+            self.results[exhibit_id].reads.setdefault(row_key, {})[what] = None
+
     def other(self, exhibit_id, key, column):
+        self._trace(f"{self.registry(exhibit_id).id}.{key}")
         result = self.run(self.registry(exhibit_id))
         if column not in result.columns:
             raise Blank(key)
@@ -235,6 +249,7 @@ class NumericResolver(Resolver):
         if row.text is not None:
             return row.text[col]
         ctx = Context(self, exhibit, col)
+        self._row.append((exhibit.id, row.key))
         try:
             if row.input is not None:
                 return _as_value(ctx.inp(row.input))
@@ -244,6 +259,8 @@ class NumericResolver(Resolver):
             return None
         except Blank:
             return None
+        finally:
+            self._row.pop()
 
 
 def _filled(result: Result, key: str, col: int):

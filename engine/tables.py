@@ -51,6 +51,7 @@ class Table:
                 "key": row.key, "label_zh": row.label_zh, "label_en": row.label_en,
                 "unit": row.unit, "values": [_plain(v) for v in self.values(row.key)],
             }
+            entry["reads"] = self.result.traced(row.key)
             needs = [list(self.result.needed(row.key, i)) for i in range(len(self.columns))]
             if any(needs):
                 entry["needs"] = [n or None for n in needs]

@@ -90,6 +90,7 @@ _UNITS = [
     DisplayUnit("m³", "m³", 1.0, label_en="cubic metres"),
     DisplayUnit("万m³", "m³", WAN, label_en="10k cubic metres"),
     DisplayUnit("L", "L", 1.0, label_en="litres"),
+    DisplayUnit("PB", "GB", 1e6, label_en="PB"),
     DisplayUnit("GB/s", "GB/s", 1.0, label_en="GB/s"),
     DisplayUnit("TB/s", "GB/s", 1e3, label_en="TB/s"),
     DisplayUnit("Gbps", "Gbps", 1.0, label_en="Gb/s"),
