@@ -1,0 +1,168 @@
+"""Export control of the catalogue's accelerators: TPP per precision, I/O, and the class under
+the rule the report quotes (seed001 L183, L312; October 2022) and under ECCN 3A090.a of the
+October 2023 revision.
+
+The report prints no such table: it states the rule and three verdicts (A100 and H100
+restricted, A800 not).  The columns are the hardware catalogue's accelerators; the figures are
+scenario inputs over the axis ``export_chips`` whose defaults are the catalogue's values, so a
+user can change or add one.  A figure the reports do not print is 0, which the models read as
+"not given"; the class then says what it needs instead of guessing.
+
+Which catalogue field feeds which input is defined here (:data:`PRECISIONS`,
+:func:`catalogue_figure`), and the tests check the input file against it.
+"""
+
+from __future__ import annotations
+
+from .. import catalogue
+from .. import export_control as ec
+from ..exhibit import Exhibit, NeedsInput, Row
+from ..ops import maximum, where
+
+ORDER = 60
+
+#: Chip kinds that are always columns; edge chips and graphics cards only with a TOPS figure.
+ACCELERATOR_KINDS = ("gpu", "gpgpu", "asic")
+TOPS_KINDS = ("edge", "graphics")
+TOPS_FIELDS = ("int8_tensor_dense_tops", "int8_tops", "int16_tops", "int4_tops", "ai_tops")
+
+#: (key, label, bit length, catalogue fields in order of preference).  NVIDIA's dense tensor
+#: figure comes first; other vendors have only the headline field, which is used.
+PRECISIONS = (
+    ("int8", "INT8", 8, ("int8_tensor_dense_tops", "int8_tops")),
+    ("fp16", "FP16", 16, ("fp16_tensor_dense_tflops", "fp16_tflops")),
+    ("bf16", "BF16", 16, ("bf16_tensor_dense_tflops", "bf16_tflops")),
+    ("tf32", "TF32", 32, ("tf32_tensor_dense_tflops", "tf32_tflops")),
+    ("fp32", "FP32", 32, ("fp32_tflops",)),
+    ("fp64", "FP64", 64, ("fp64_tensor_dense_tflops", "fp64_tflops")),
+)
+#: The precisions whose dense figure makes a TPP complete (accelerators peak at 8 or 16 bits).
+HEADLINE = ("int8", "fp16", "bf16")
+IO_FIELD = "chip_to_chip_gb_s"
+
+#: Columns that may borrow another chip's throughput when the user turns the assumption on:
+#: the A800 is an A100 with NVLink cut to 400 GB/s (seed001 L183); the reports print no
+#: INT8/FP16 figure for it.
+ASSUMED_LIKE = {"a800_80gb": "a100_sxm", "a800_pcie_40gb": "a100_sxm"}
+
+
+def input_key(precision: str) -> str:
+    """The input holding a precision's dense throughput (TOPS or TFLOPS) per chip."""
+    unit = "tops" if precision == "int8" else "tflops"
+    return f"export_{precision}_{unit}"
+
+
+def accelerator_keys() -> list[str]:
+    """The catalogue keys of the chips this exhibit classifies, in catalogue order."""
+    out = []
+    for key in catalogue.keys():
+        chip = catalogue.get(key)
+        if chip.kind in ACCELERATOR_KINDS or (
+                chip.kind in TOPS_KINDS and any(f in chip.values for f in TOPS_FIELDS)):
+            out.append(key)
+    return out
+
+
+def catalogue_figure(chip: str, precision: str) -> tuple[float, str] | None:
+    """(value, field) of a chip's figure for a precision (``"int8"`` ... ``"fp64"``, ``"io"``), or None."""
+    fields = (IO_FIELD,) if precision == "io" else next(p[3] for p in PRECISIONS if p[0] == precision)
+    values = catalogue.get(chip).values
+    for f in fields:
+        if f in values:
+            return values[f], f
+    return None
+
+
+def _missing_text(chip: str) -> str:
+    names = [label for key, label, _, _ in PRECISIONS if catalogue_figure(chip, key) is None]
+    if catalogue_figure(chip, "io") is None:
+        names.append("chip-to-chip I/O")
+    return ", ".join(names) if names else "-"
+
+
+CHIPS = tuple(accelerator_keys())
+
+
+def _tpp_row(precision: str, label: str, bits: int) -> Row:
+    row_key = f"tpp_{precision}"
+
+    def formula(c):
+        value = ec.tpp(c.inp(input_key(precision)), bits)
+        like = ASSUMED_LIKE.get(c.label)
+        if like is not None:  # which columns may borrow is data, not a value
+            value = where(c.inp("export_a800_as_a100"), c.at(row_key, c.columns.index(like)), value)
+        return value
+
+    return Row(row_key, f"TPP from {label} (dense × {bits}; 0 = not printed)", None, "TPP",
+               formula=formula, decimals=1)
+
+
+def _max_tpp(c):
+    best = c["tpp_int8"]
+    for key, _, _, _ in PRECISIONS[1:]:
+        best = maximum(best, c[f"tpp_{key}"])
+    return best
+
+
+def _lower_bound(c):
+    """1 where no dense INT8/FP16/BF16 figure is given, so the max TPP may understate the chip."""
+    headline = maximum(maximum(c["tpp_int8"], c["tpp_fp16"]), c["tpp_bf16"])
+    return where(headline > 0, 0, 1)
+
+
+def _class_2022(c):
+    return ec.export_class(c["tpp_max"], c["io"], c.inp("export_tpp_threshold"),
+                           c.inp("export_io_threshold_gb_s"), _lower_bound(c))
+
+
+def _die_area(c):
+    """The die area, or 0 (not given) when the user has supplied none for this chip."""
+    try:
+        return c.inp("export_die_area_mm2")
+    except NeedsInput:  # presence, not a value: the input is blank for this chip
+        return 0
+
+
+def _class_2023(c):
+    return ec.export_class_2023(c["tpp_max"], _die_area(c), c.inp("export_2023_tpp_threshold"),
+                                c.inp("export_2023_density_tpp_threshold"),
+                                c.inp("export_2023_density_threshold"), _lower_bound(c))
+
+
+EXPORT_CONTROL = Exhibit(
+    id="export_control",
+    title_zh="先进计算芯片出口管制分类（TPP 与双向 I/O）",
+    title_en="Export control of the catalogue's accelerators: TPP, I/O and class (2022 and 2023 rules)",
+    source="seed001 L183, L312 (the rule as the report quotes it, A100/H100/A800); seed000 L1388-1390; "
+           "figures from the hardware catalogue (seed000 figs 42, 43, 44, 55, 58, 61; seed001 L190-201)",
+    axis="export_chips",
+    group="export",
+    errata=("S10", "S11", "S12", "E50", "E22", "E24"),
+    rows=(
+        *(_tpp_row(key, label, bits) for key, label, bits, _ in PRECISIONS),
+        Row("tpp_max", "Max TPP (highest of the precisions above)", None, "TPP",
+            formula=_max_tpp, decimals=1),
+        Row("io", "Chip-to-chip I/O, bidirectional (GB/s; 0 = not printed)", None, "GB/s",
+            input="export_io_gb_s", decimals=0),
+        Row("class_2022", "Class, 2022 rule (ECCN 3A090, Oct 2022): TPP >= 4800 and I/O >= 600 GB/s",
+            None, "text", formula=_class_2022),
+        Row("density_2023", "Performance density, 2023 rule: TPP / die area (mm²)", None, "TPP/mm²",
+            formula=lambda c: ec.performance_density(c["tpp_max"], c.inp("export_die_area_mm2")), decimals=2),
+        Row("class_2023", "Class, 2023 rule (ECCN 3A090.a, Oct 2023): TPP >= 4800, or TPP >= 1600 and "
+            "density >= 5.92", None, "text", formula=_class_2023),
+        Row("missing", "Not printed in the reports (die area: printed for none)", None, "text",
+            text=tuple(_missing_text(k) for k in CHIPS)),
+    ),
+    note="TPP = dense TOPS (or TFLOPS) x bit length, the highest over the precisions; NVIDIA's dense "
+         "tensor figures, other vendors' headline figures (the reports never say dense or sparse). "
+         "The 2022 rule is the one the report quotes (seed001 L312); the report says I/O '高于 600GB/s' "
+         "but calls the A100, at exactly 600 GB/s, restricted: the rule's '600 GB/s or more' is used "
+         "(erratum S10). The 2023 rule (88 FR 73458) is not in the reports; only its 3A090.a is "
+         "modelled, and with no die area printed a chip with TPP from 1600 to 4800 needs one. A TPP "
+         "from FP32 or FP64 alone is a lower bound: it can show a chip meets 4800, never that it does "
+         "not. The A800 columns can borrow the A100's figures (input export_a800_as_a100, an "
+         "assumption, off by default). Chip-to-chip I/O counts NVLink-class links only; the rule's "
+         "aggregate I/O also counts host PCIe (A100 + 64 GB/s), which no verdict here depends on.",
+)
+
+EXHIBITS = (EXPORT_CONTROL,)

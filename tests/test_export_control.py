@@ -1,0 +1,414 @@
+"""Export control: the report's verdicts, the TPP figures of seed 001's worked table, the inputs'
+agreement with the catalogue, the models' properties, formulas and bad input.
+
+The report (seed001 L183, L312) prints no table of classes, only the rule and three verdicts;
+the worked TPP figures below come from the catalogue of models (seed 001 §3), each checked
+against the seed text's chip figures.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, catalogue,
+                    errata, scenarios, table)
+from engine import export_control as ec
+from engine.exhibits import export_control as ex
+from engine.ops import Formula, ref, round_half_up
+
+from excel_oracle import evaluate
+
+# ------------------------------------------------------------------------------------ helpers
+
+_TABLE = {}
+
+
+def _t(**overrides):
+    key = tuple(sorted((k, str(v)) for k, v in overrides.items()))
+    if key not in _TABLE:
+        _TABLE[key] = table("export_control", overrides=overrides or None)
+    return _TABLE[key]
+
+
+def _printed(text: str) -> tuple[float, int]:
+    """(value, decimals) of a printed number such as "4992" or "486.4"."""
+    t = text.replace(",", "")
+    return float(t), max(-Decimal(t).as_tuple().exponent, 0)
+
+
+def _assert_printed(where: str, got, printed: str):
+    value, decimals = _printed(printed)
+    assert got is not None, f"{where}: printed {printed}, got a blank cell"
+    shown = round_half_up(got, decimals)
+    assert shown == pytest.approx(value, abs=10 ** -(decimals + 6)), \
+        f"{where}: printed {printed}, got {shown:.{decimals}f}"
+
+
+_STRING = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def evaluate_text(formula: str, names: dict):
+    """The oracle's evaluation with Excel string literals: each literal becomes a bound name."""
+    strings = {}
+
+    def bind(m):
+        name = f"__s{len(strings)}"
+        strings[name] = m.group(1).replace('""', '"')
+        return name
+
+    return evaluate(_STRING.sub(bind, formula), {**names, **strings})
+
+
+# ----------------------------------------------------------------- the report's printed claims
+# (chip column, what the report says, the class it implies under the 2022 rule)
+CLAIMS = {
+    "a100_sxm": ("seed001 L312: 英伟达的 A100 即属于限制范围之内; L183: 停止向中国企业出售 A100",
+                 ec.RESTRICTED),
+    "h100_sxm": ("seed001 L183: 美国要求英伟达停止向中国企业出售 A100 和 H100", ec.RESTRICTED),
+    "a800_80gb": ("seed001 L183: 目前中国企业仅能购买特供的 A800 芯片", ec.NOT_RESTRICTED),
+    "a800_pcie_40gb": ("seed001 L183: 目前中国企业仅能购买特供的 A800 芯片", ec.NOT_RESTRICTED),
+    "v100_sxm": ("seed001 L183: 暂时未被禁售的 V100", ec.NOT_RESTRICTED),
+}
+
+
+@pytest.mark.parametrize("chip", list(CLAIMS))
+def test_report_verdicts_reproduce(chip):
+    quote, expected = CLAIMS[chip]
+    got = _t().value("class_2022", chip)
+    assert got == expected, f"export_control {chip}: the report says {quote!r}; got {got!r}"
+
+
+def test_a100_sits_exactly_on_both_thresholds():
+    t = _t()
+    assert t.value("tpp_max", "a100_sxm") == 4992
+    assert t.value("io", "a100_sxm") == 600
+    assert t.value("tpp_max", "v100_sxm") == 2000
+    assert t.value("tpp_max", "h100_sxm") == 15840 and t.value("io", "h100_sxm") == 900
+
+
+def test_the_reports_wording_would_free_the_a100():
+    """S10: 高于 600GB/s (strictly above) leaves the A100 out; the rule's '600 or more' catches it."""
+    io = _t().value("io", "a100_sxm")
+    assert not io > 600 and io >= 600
+    e = errata.get("S10")
+    assert "高于 600GB/s" in e.printed and "export_control" in e.exhibits
+    assert "600 GB/s or more" in e.consistent
+
+
+@pytest.mark.parametrize("a800", ["a800_80gb", "a800_pcie_40gb"])
+def test_a800_interconnect_cut_by_a_third(a800):
+    """seed001 L183: 较 A100 在互联带宽方面被削弱 1/3 (600 -> 400)."""
+    t = _t()
+    assert t.value("io", a800) == pytest.approx(t.value("io", "a100_sxm") * (1 - 1 / 3))
+    assert t.value("io", a800) == 400
+
+
+def test_a800_compute_is_not_copied_from_the_a100():
+    t = _t()
+    assert t.value("tpp_max", "a800_80gb") == 0            # not printed: not given
+    assert t.value("tpp_max", "a800_pcie_40gb") == 624      # FP32 19.5 x 32, a lower bound
+    assert "INT8" in t.value("missing", "a800_80gb") and "FP16" in t.value("missing", "a800_80gb")
+    assumed = _t(export_a800_as_a100=True)
+    for a800 in ("a800_80gb", "a800_pcie_40gb"):
+        assert assumed.value("tpp_max", a800) == 4992
+        assert assumed.value("class_2022", a800) == ec.NOT_RESTRICTED   # still 400 GB/s
+        assert assumed.value("class_2023", a800) == ec.RESTRICTED        # 2023: no I/O test
+    assert assumed.value("tpp_max", "a100_sxm") == 4992
+
+
+# ---------------------------------------------------- seed 001 §3 worked TPP table (M26, M27)
+# chip -> {row: printed TPP}; the catalogue of models computes these from the seed figures.
+SEED001_TPP = {
+    "v100_sxm": {"tpp_fp16": "2000", "tpp_max": "2000"},
+    "a100_sxm": {"tpp_fp16": "4992", "tpp_bf16": "4992", "tpp_int8": "4992", "tpp_tf32": "4992",
+                 "tpp_max": "4992"},
+    "h100_sxm": {"tpp_fp16": "15840", "tpp_int8": "15832", "tpp_max": "15840"},
+    "cambricon_mlu370": {"tpp_int8": "2048", "tpp_fp16": "1536", "tpp_bf16": "1536", "tpp_fp32": "768",
+                         "tpp_max": "2048"},
+    "cambricon_mlu290": {"tpp_int8": "4096", "tpp_max": "4096"},
+    "cambricon_mlu270": {"tpp_int8": "1024", "tpp_max": "1024"},
+    "thead_hanguang_800": {"tpp_int8": "6600", "tpp_max": "6600"},
+    "huawei_ascend_310": {"tpp_int8": "128", "tpp_fp16": "128", "tpp_max": "128"},
+    "huawei_ascend_910": {"tpp_fp16": "5120", "tpp_int8": "5120", "tpp_max": "5120"},
+    "iluvatar_tiangai_100": {"tpp_int8": "2360", "tpp_fp16": "2352", "tpp_fp32": "1184", "tpp_max": "2360"},
+    "enflame_t20": {"tpp_int8": "2048", "tpp_fp16": "2048", "tpp_bf16": "2048", "tpp_tf32": "4096",
+                    "tpp_fp32": "1024", "tpp_max": "4096"},
+    "mtt_s3000": {"tpp_fp32": "486.4", "tpp_max": "486.4"},
+    "biren_br104p": {"tpp_int8": "8192", "tpp_bf16": "8192", "tpp_tf32": "8192", "tpp_max": "8192"},
+    "hygon_dcu_1": {"tpp_fp64": "691.2", "tpp_max": "691.2"},
+    "biren_br100p": {"tpp_tf32": "15360"},
+}
+SEED001_TPP_CELLS = [(chip, row, printed) for chip, rows in SEED001_TPP.items() for row, printed in rows.items()]
+
+
+@pytest.mark.parametrize("chip, row, printed", SEED001_TPP_CELLS,
+                         ids=[f"{c}-{r}" for c, r, _ in SEED001_TPP_CELLS])
+def test_seed001_worked_tpp_reproduces(chip, row, printed):
+    _assert_printed(f"export_control {chip} {row}", _t().value(row, chip), printed)
+
+
+def test_br100p_differs_from_seed001_and_says_why():
+    """seed001 prints 1920 / 960 / 480 / 240 (TPP 15360 from INT8, BF16, TF32); the catalogue keeps
+    seed000's INT8 2048 / BF16 1024 (16384) and fig58's FP32 typo 2456 (78592): errata S12, E22."""
+    t = _t()
+    seed001 = {p: catalogue.value("biren_br100p", f, report="seed001")
+               for p, f in [("int8", "int8_tops"), ("bf16", "bf16_tflops"), ("tf32", "tf32_tflops"),
+                            ("fp32", "fp32_tflops")]}
+    bits = {"int8": 8, "bf16": 16, "tf32": 32, "fp32": 32}
+    assert {p: ec.tpp(v, bits[p]) for p, v in seed001.items()} == {"int8": 15360, "bf16": 15360,
+                                                                     "tf32": 15360, "fp32": 7680}
+    assert t.value("tpp_int8", "biren_br100p") == 16384 == t.value("tpp_bf16", "biren_br100p")
+    assert t.value("tpp_max", "biren_br100p") == 78592
+    assert "15360" in errata.get("S12").consistent and "16384" in errata.get("S12").consistent
+    assert "E22" in ex.EXPORT_CONTROL.errata
+
+
+def test_which_domestic_chips_meet_the_tpp_threshold():
+    """seed 001 §3: 含光800, 昇腾910, 壁砺100P, 壁砺104P meet TPP 4800; the I/O is never printed (S11)."""
+    t = _t()
+    meet = {"thead_hanguang_800", "huawei_ascend_910", "biren_br100p", "biren_br104p"}
+    domestic = ["cambricon_mlu370", "cambricon_mlu290", "cambricon_mlu270", "thead_hanguang_800",
+                "huawei_ascend_310", "huawei_ascend_910", "iluvatar_tiangai_100", "enflame_t20", "mtt_s3000",
+                "biren_br100p", "biren_br104p", "hygon_dcu_1"]
+    assert {c for c in domestic if t.value("tpp_max", c) >= 4800} == meet
+    for chip in meet:
+        assert t.value("class_2022", chip) == ec.NEEDS_IO
+        assert t.value("class_2023", chip) == ec.RESTRICTED
+    for chip in ("mtt_s3000", "hygon_dcu_1"):   # only FP32 / FP64 printed: inconclusive
+        assert t.value("class_2022", chip) == ec.NEEDS_TPP
+    for chip in set(domestic) - meet - {"mtt_s3000", "hygon_dcu_1"}:
+        assert t.value("class_2022", chip) == ec.NOT_RESTRICTED, chip
+
+
+def test_supplying_the_missing_figures_settles_the_class():
+    chips = scenarios.axes()["export_chips"]
+    io = list(scenarios.load().value("export_io_gb_s"))
+    io[chips.index("thead_hanguang_800")] = 600
+    io[chips.index("huawei_ascend_910")] = 599
+    t = _t(export_io_gb_s=io)
+    assert t.value("class_2022", "thead_hanguang_800") == ec.RESTRICTED
+    assert t.value("class_2022", "huawei_ascend_910") == ec.NOT_RESTRICTED
+    area = [None] * len(chips)
+    area[chips.index("v100_sxm")] = 815        # a user's figure: 2000 / 815 = 2.45 < 5.92
+    area[chips.index("google_tpu_v4")] = 400   # 4400 / 400 = 11 >= 5.92
+    t = _t(export_die_area_mm2=area)
+    assert t.value("density_2023", "v100_sxm") == pytest.approx(2000 / 815)
+    assert t.value("class_2023", "v100_sxm") == ec.NOT_RESTRICTED_3A090A
+    assert t.value("class_2023", "google_tpu_v4") == ec.RESTRICTED
+    assert t.value("class_2023", "a10") == ec.NEEDS_AREA
+    assert t.result.needed("density_2023", "a10") == ("export_die_area_mm2",)
+
+
+def test_a_scenario_axis_of_thresholds():
+    thresholds = np.array([4000.0, 4800.0, 5000.0])
+    t = table("export_control", overrides={"export_tpp_threshold": thresholds})
+    assert list(t.value("class_2022", "a100_sxm")) == [ec.RESTRICTED, ec.RESTRICTED, ec.NOT_RESTRICTED]
+    assert list(t.value("class_2022", "h100_sxm")) == [ec.RESTRICTED] * 3
+
+
+# ------------------------------------------------------------ inputs against the catalogue
+
+
+def test_axis_is_the_catalogues_accelerator_list():
+    axis = scenarios.axes()["export_chips"]
+    assert list(axis) == ex.accelerator_keys()
+    assert _t().columns == axis
+    kinds = {catalogue.get(k).kind for k in axis}
+    assert kinds <= {"gpu", "gpgpu", "asic", "edge", "graphics"}
+    for key in catalogue.keys():   # every datacentre accelerator of the catalogue is a column
+        if catalogue.get(key).kind in ("gpu", "gpgpu", "asic"):
+            assert key in axis, key
+
+
+@pytest.mark.parametrize("precision", [p[0] for p in ex.PRECISIONS] + ["io"])
+def test_input_defaults_equal_the_catalogue(precision):
+    key = "export_io_gb_s" if precision == "io" else ex.input_key(precision)
+    defaults = scenarios.defaults()[key]
+    axis = scenarios.axes()["export_chips"]
+    assert len(defaults) == len(axis)
+    for chip, value in zip(axis, defaults):
+        figure = ex.catalogue_figure(chip, precision)
+        expected = 0 if figure is None else figure[0]
+        assert value == expected, f"{key}[{chip}]: input {value}, catalogue {expected}"
+
+
+def test_thresholds_are_inputs_with_the_models_defaults():
+    d = scenarios.defaults()
+    assert d["export_tpp_threshold"] == ec.TPP_THRESHOLD == 4800
+    assert d["export_io_threshold_gb_s"] == ec.IO_THRESHOLD_GB_S == 600
+    assert d["export_2023_tpp_threshold"] == ec.TPP_THRESHOLD_2023 == 4800
+    assert d["export_2023_density_tpp_threshold"] == ec.DENSITY_TPP_THRESHOLD_2023 == 1600
+    assert d["export_2023_density_threshold"] == ec.DENSITY_THRESHOLD_2023 == 5.92
+    spec = scenarios.schema()
+    assert "seed001 L312" in spec["export_tpp_threshold"].source
+    for key in ("export_2023_tpp_threshold", "export_2023_density_tpp_threshold", "export_2023_density_threshold"):
+        assert "88 FR 73458" in spec[key].source and "Not from the reports" in spec[key].note
+    assert spec["export_die_area_mm2"].user_supplied
+
+
+def test_exhibit_is_registered_in_the_export_group():
+    e = ex.EXPORT_CONTROL
+    assert ex.ORDER == 60 and e.group == "export" and e.axis == "export_chips"
+    assert "2022" in e.row("class_2022").label_en and "2023" in e.row("class_2023").label_en
+    for eid in e.errata:
+        errata.get(eid)
+    assert {x.id for x in errata.for_exhibit("export_control")} >= {"S10", "S11", "S12", "E50"}
+
+
+# ----------------------------------------------------------------------------- properties
+
+tops = st.floats(0, 1e5)
+bits = st.sampled_from([4, 8, 16, 19, 32, 64])
+pos_tpp = st.floats(0, 1e5) | st.sampled_from([0.0, 1600.0, 4800.0, 4799.999])
+pos_io = st.floats(0, 5e3) | st.sampled_from([0.0, 600.0, 599.999])
+switch = st.sampled_from([0, 1])
+
+
+@given(tops, bits, st.floats(0, 100))
+def test_tpp_is_linear_in_tops(t, b, k):
+    assert ec.tpp(k * t, b) == pytest.approx(k * ec.tpp(t, b), rel=1e-12, abs=1e-9)
+
+
+@given(tops, bits, bits)
+def test_tpp_is_linear_in_bit_length(t, b1, b2):
+    assert ec.tpp(t, b1 + b2) == pytest.approx(ec.tpp(t, b1) + ec.tpp(t, b2), rel=1e-12, abs=1e-9)
+    assert ec.tpp(t, 2 * b1) == pytest.approx(2 * ec.tpp(t, b1), rel=1e-12, abs=1e-9)
+
+
+@given(pos_tpp, pos_tpp, pos_io, pos_io, switch)
+def test_more_tpp_or_io_never_lifts_a_restriction_2022(t1, t2, io1, io2, lb):
+    (t1, t2), (io1, io2) = sorted((t1, t2)), sorted((io1, io2))
+    if ec.export_class(t1, io1, tpp_is_lower_bound=lb) == ec.RESTRICTED:
+        assert ec.export_class(t2, io1, tpp_is_lower_bound=lb) == ec.RESTRICTED
+        assert ec.export_class(t1, io2, tpp_is_lower_bound=lb) == ec.RESTRICTED
+        assert ec.export_class(t2, io2, tpp_is_lower_bound=lb) == ec.RESTRICTED
+
+
+@given(pos_tpp, pos_tpp, st.floats(0, 2000), switch)
+def test_more_tpp_never_lifts_a_restriction_2023(t1, t2, area, lb):
+    t1, t2 = sorted((t1, t2))
+    if ec.export_class_2023(t1, area, tpp_is_lower_bound=lb) == ec.RESTRICTED:
+        assert ec.export_class_2023(t2, area, tpp_is_lower_bound=lb) == ec.RESTRICTED
+
+
+@given(st.floats(1e-3, 1e5) | st.sampled_from([4800.0]), st.floats(1e-3, 5e3) | st.sampled_from([600.0]))
+def test_with_complete_data_the_rule_is_the_two_prong_test(t, io):
+    expected = ec.RESTRICTED if (t >= 4800 and io >= 600) else ec.NOT_RESTRICTED
+    assert ec.export_class(t, io) == expected
+
+
+@given(pos_tpp, pos_io, switch)
+def test_never_a_guess(t, io, lb):
+    got = ec.export_class(t, io, tpp_is_lower_bound=lb)
+    if got == ec.RESTRICTED:
+        assert t >= 4800 and io >= 600
+    if got == ec.NOT_RESTRICTED:   # some prong is known to fail
+        assert (t > 0 and not lb and t < 4800) or (0 < io < 600)
+    if t >= 4800 and io == 0:
+        assert got == ec.NEEDS_IO
+    if (t == 0 or lb) and t < 4800 and (io == 0 or io >= 600):
+        assert got == ec.NEEDS_TPP
+
+
+def test_2023_rule_cases():
+    assert ec.export_class_2023(4800, 0) == ec.RESTRICTED                # 3A090.a.1, density irrelevant
+    assert ec.export_class_2023(4799, 0) == ec.NEEDS_AREA
+    assert ec.export_class_2023(1600, 1600 / 5.92) == ec.RESTRICTED      # 3A090.a.2 exactly
+    assert ec.export_class_2023(1600, 1600 / 5.9) == ec.NOT_RESTRICTED_3A090A
+    assert ec.export_class_2023(1599, 1) == ec.NOT_RESTRICTED_3A090A
+    assert ec.export_class_2023(1599, 1, tpp_is_lower_bound=1) == ec.NEEDS_TPP
+    assert ec.export_class_2023(2000, 1000, tpp_is_lower_bound=1) == ec.NEEDS_TPP
+    assert ec.export_class_2023(0, 0) == ec.NEEDS_TPP
+    assert ec.performance_density(4992, 826) == pytest.approx(6.0436, rel=1e-4)
+
+
+def test_arrays_equal_the_scalar_path():
+    t = np.array([0.0, 2000, 4800, 4992, 15840, 6600, 486.4])
+    io = np.array([400.0, 300, 0, 600, 900, 0, 0])
+    lb = np.array([0.0, 0, 0, 0, 0, 0, 1])
+    area = np.array([0.0, 815, 0, 826, 814, 0, 0])
+    got = ec.export_class(t, io, tpp_is_lower_bound=lb)
+    assert list(got) == [ec.export_class(*v) for v in zip(t, io, [4800] * 7, [600] * 7, lb)]
+    got23 = ec.export_class_2023(t, area, tpp_is_lower_bound=lb)
+    assert list(got23) == [ec.export_class_2023(a, b, tpp_is_lower_bound=c) for a, b, c in zip(t, area, lb)]
+    assert list(ec.tpp(np.array([312.0, 624]), 16)) == [4992, 9984]
+
+
+# ------------------------------------------------------------------------------- formulas
+
+
+@given(tops, bits)
+def test_tpp_formula_agrees(t, b):
+    f = ec.tpp(ref("t"), ref("b"))
+    assert isinstance(f, Formula)
+    assert evaluate(str(f), {"t": t, "b": b}) == pytest.approx(ec.tpp(t, b), rel=1e-12)
+
+
+@given(pos_tpp, pos_io, switch, st.sampled_from([4800, 4000]), st.sampled_from([600, 400]))
+def test_export_class_formula_agrees(t, io, lb, tt, it):
+    f = ec.export_class(ref("t"), ref("io"), ref("tt"), ref("it"), ref("lb"))
+    assert evaluate_text(str(f), {"t": t, "io": io, "tt": tt, "it": it, "lb": lb}) == \
+        ec.export_class(t, io, tt, it, lb)
+    two = ec.export_class(ref("t"), ref("io"))   # the two-argument form of AI_EXPORT_CLASS
+    assert evaluate_text(str(two), {"t": t, "io": io}) == ec.export_class(t, io)
+
+
+def test_export_class_formula_text():
+    assert str(ec.export_class(ref("t"), ref("io"))) == (
+        '=IF(t>=4800,IF(io>0,IF(io>=600,"restricted","not restricted"),'
+        '"unknown: needs chip-to-chip bandwidth"),IF(t*1>0,"not restricted",'
+        'IF(io>0,IF(io>=600,"unknown: needs dense INT8 or FP16 throughput","not restricted"),'
+        '"unknown: needs dense INT8 or FP16 throughput")))')
+
+
+@given(pos_tpp, st.floats(0, 2000) | st.sampled_from([0.0]), switch)
+def test_export_class_2023_formula_agrees(t, area, lb):
+    f = ec.export_class_2023(ref("t"), ref("a"), tpp_is_lower_bound=ref("lb"))
+    expected = ec.export_class_2023(t, area, tpp_is_lower_bound=lb)
+    assert evaluate_text(str(f), {"t": t, "a": area, "lb": lb}) == expected
+
+
+@given(pos_tpp, st.floats(1, 2000))
+def test_performance_density_formula_agrees(t, area):
+    f = ec.performance_density(ref("t"), ref("a"))
+    assert evaluate(str(f), {"t": t, "a": area}) == pytest.approx(ec.performance_density(t, area), rel=1e-12)
+
+
+# ------------------------------------------------------------------------------ bad input
+
+BAD = [
+    (lambda: ec.tpp(-1, 8), InvalidValueError, "tops must be a number >= 0, got -1"),
+    (lambda: ec.tpp(312, 0), InvalidValueError, "bit_length must be a whole number >= 1, got 0"),
+    (lambda: ec.tpp(312, 8.5), InvalidValueError, "bit_length must be a whole number >= 1, got 8.5"),
+    (lambda: ec.tpp("312", 16), InvalidTypeError, "tops must be a number, got '312'"),
+    (lambda: ec.export_class(4992, None), MissingValueError, "io_gb_per_s is required"),
+    (lambda: ec.export_class(4992, -600), InvalidValueError, "io_gb_per_s must be a number >= 0, got -600"),
+    (lambda: ec.export_class(4992, 600, 0), InvalidValueError, "tpp_threshold must be a number > 0, got 0"),
+    (lambda: ec.export_class(4992, 600, tpp_is_lower_bound=2), InvalidValueError,
+     "tpp_is_lower_bound must be TRUE or FALSE (1 or 0), got 2"),
+    (lambda: ec.export_class(True, 600), InvalidTypeError, "tpp must be a number, not TRUE/FALSE"),
+    (lambda: ec.performance_density(4992, 0), InvalidValueError, "die_area_mm2 must be a number > 0, got 0"),
+    (lambda: ec.export_class_2023(4992, -1), InvalidValueError, "die_area_mm2 must be a number >= 0, got -1"),
+    (lambda: table("export_control", overrides={"export_io_gb_s": [600, 400]}), InvalidValueError,
+     "export_io_gb_s takes one value or 33 values"),
+    (lambda: table("export_control", overrides={"export_die_area_mm2": -5}), InvalidValueError,
+     "export_die_area_mm2 must be in (0, 100000], got -5"),
+    (lambda: table("export_control", overrides={"export_a800_as_a100": 2}), InvalidValueError,
+     "export_a800_as_a100 must be TRUE or FALSE"),
+    (lambda: table("export_control", overrides={"export_tpp_treshold": 4000}), SuanliError,
+     "did you mean export_tpp_threshold?"),
+]
+
+
+@pytest.mark.parametrize("call, error, fragment", BAD, ids=[b[2][:40] for b in BAD])
+def test_bad_input_message(call, error, fragment):
+    with pytest.raises(error) as info:
+        call()
+    assert fragment in str(info.value)
+    assert isinstance(info.value, SuanliError)
