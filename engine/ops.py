@@ -229,7 +229,10 @@ def _round_half_up_num(x, digits: int):
     scale = 10.0 ** digits
     if _is_array(x):
         a = np.asarray(x, dtype=float)
-        scaled = np.round(np.abs(a) * scale, 6)  # take off binary noise below the digit
+        scaled = np.abs(a) * scale
+        # take off binary noise below the digit (267.49999999999997 -> 267.5); numpy's round
+        # multiplies by 1e6 first, which is exact only while the product stays below 2**53
+        scaled = np.where(scaled < 1e9, np.round(scaled, 6), scaled)
         return np.sign(a) * np.floor(scaled + 0.5) / scale
     x = float(x)
     scaled = round(abs(x) * scale, 6)

@@ -109,3 +109,15 @@ def test_a_formula_has_no_truth_value():
 def test_formula_refuses_nonfinite_constants():
     with pytest.raises(ValueError):
         str(ref("a") * math.inf)
+
+
+@given(st.floats(0, 1e15))
+def test_ceil_and_round_agree_on_arrays_and_scalars(x):
+    arr = np.array([x])
+    assert ceil(arr)[0] == ceil(x)
+    assert round_half_up(arr, 2)[0] == round_half_up(x, 2)
+
+
+def test_ceil_of_large_whole_numbers_is_exact():
+    assert ceil(np.array([17500000.0]))[0] == 17500000.0
+    assert ceil(17500000.0) == 17500000.0
