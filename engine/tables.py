@@ -41,7 +41,11 @@ class Table:
         return [self.value(row_key, i) for i in range(len(self.columns))]
 
     def errata(self) -> list[errata_mod.Erratum]:
-        return errata_mod.for_exhibit(self.exhibit.id)
+        """The errata that concern this exhibit: those naming it, and those it names."""
+        named = {e.id: e for e in errata_mod.for_exhibit(self.exhibit.id)}
+        for eid in self.exhibit.errata:
+            named.setdefault(eid, errata_mod.get(eid))
+        return [named[k] for k in sorted(named)]
 
     def to_dict(self) -> dict:
         """The JSON form: id, titles, scenario, columns, rows (display units) and errata."""

@@ -1,0 +1,119 @@
+"""The chain: AI demand to data-centre energy, per year, every link an input.
+
+training and inference demand (fig49, fig50) → accelerators by type (A100 / H100 mix) →
+servers → AI-server market (GPU value ÷ GPU cost share) → HBM → NICs, optical modules and
+switches (the fat-tree model) → IT power → racks by cooling method → cooling capex →
+facility power (PUE), energy and water.  The report gives most links; where it gives none
+(module, switch and electricity prices), the input is the user's and the rows that need it
+say so.  ``suanli table chain --format json`` lists, for every row, what it reads.
+"""
+
+from __future__ import annotations
+
+from .. import market, network, power
+from ..exhibit import Exhibit, Row
+from ..ops import where
+
+ORDER = 90
+
+
+def _a100_eq(c):
+    inference = where(c.inp("chain_includes_inference"), c["infer_a100_eq"], 0)
+    return c["train_a100_eq"] + inference
+
+
+def _h100_cards(c):
+    # the same compute on H100s: A100-equivalents × share × (A100 peak ÷ H100 peak)
+    return c["a100_eq"] * c["h100_share"] * c.inp("a100_fp16_tflops") / c.inp("h100_fp16_tflops")
+
+
+def _modules(c, chip: str):
+    return network.modules_needed(c[f"{chip}_cards"], *[c.inp(f"chain_{chip}_{k}") for k in network.CHAIN_ARGS])
+
+
+def _switches(c, chip: str):
+    return network.switches_needed(c[f"{chip}_cards"], *[c.inp(f"chain_{chip}_{k}") for k in network.CHAIN_ARGS])
+
+
+ROWS = (
+    # demand
+    Row("train_a100_eq", "Training accelerators needed (A100 equivalents, fig49)", None, "万张",
+        formula=lambda c: c.other("fig49", "a100_total"), decimals=2),
+    Row("infer_a100_eq", "Inference accelerators needed (A100 equivalents, fig50)", None, "万张",
+        formula=lambda c: c.other("fig50", "a100_cards"), decimals=2,
+        note="follows the scenario: the utilisation applied twice in csc-2023 (E01), once when corrected"),
+    Row("a100_eq", "Accelerators needed (A100 equivalents)", None, "万张", formula=_a100_eq, decimals=2),
+    # accelerators by type
+    Row("h100_share", "Share of compute on H100s", None, "%", input="chain_h100_share", decimals=0),
+    Row("a100_cards", "A100s", None, "万张", formula=lambda c: c["a100_eq"] * (1 - c["h100_share"]), decimals=2),
+    Row("h100_cards", "H100s", None, "万张", formula=_h100_cards, decimals=2),
+    Row("cards", "Accelerators", None, "万张", formula=lambda c: c["a100_cards"] + c["h100_cards"], decimals=2),
+    # servers and market
+    Row("a100_servers", "A100 servers", None, "万台",
+        formula=lambda c: power.servers(c["a100_cards"], c.inp("chain_gpus_per_server")), decimals=2),
+    Row("h100_servers", "H100 servers", None, "万台",
+        formula=lambda c: power.servers(c["h100_cards"], c.inp("chain_gpus_per_server")), decimals=2),
+    Row("gpu_value", "Accelerator value", None, "亿美元",
+        formula=lambda c: market.gpu_value(c["a100_cards"], c.inp("chain_usd_per_a100"))
+        + market.gpu_value(c["h100_cards"], c.inp("chain_usd_per_h100")), decimals=1),
+    Row("server_market", "AI-server market", None, "亿美元",
+        formula=lambda c: market.server_market(c["gpu_value"], c.inp("chain_gpu_cost_share")), decimals=1),
+    # memory
+    Row("hbm_gb", "HBM capacity", None, "PB",
+        formula=lambda c: c["a100_cards"] * c.inp("chain_hbm_gb_per_a100")
+        + c["h100_cards"] * c.inp("chain_hbm_gb_per_h100"), decimals=1),
+    Row("hbm_value", "HBM value", None, "亿美元",
+        formula=lambda c: c["hbm_gb"] * c.inp("chain_hbm_usd_per_gb"), decimals=1),
+    # network
+    Row("nics", "NICs", None, "万个",
+        formula=lambda c: c["a100_cards"] * c.inp("chain_a100_nics_per_gpu")
+        + c["h100_cards"] * c.inp("chain_h100_nics_per_gpu"), decimals=2),
+    Row("optical_modules", "Optical modules", None, "万个",
+        formula=lambda c: _modules(c, "a100") + _modules(c, "h100"), decimals=2),
+    Row("switches", "Switches", None, "万台",
+        formula=lambda c: _switches(c, "a100") + _switches(c, "h100"), decimals=2),
+    Row("optics_capex", "Optical-module spending", None, "亿美元",
+        formula=lambda c: c["optical_modules"] * c.inp("chain_usd_per_optical_module"), decimals=1),
+    Row("switch_capex", "Switch spending", None, "亿美元",
+        formula=lambda c: c["switches"] * c.inp("chain_usd_per_switch"), decimals=1),
+    # power and cooling
+    Row("it_kw", "IT load", None, "万kW",
+        formula=lambda c: power.it_kw(c["a100_servers"], c.inp("chain_kw_per_a100_server"))
+        + power.it_kw(c["h100_servers"], c.inp("chain_kw_per_h100_server")), decimals=1),
+    Row("liquid_share", "Liquid-cooled share of the IT load", None, "%", input="chain_liquid_share", decimals=0),
+    Row("racks", "Racks (air-cooled at their kW, liquid-cooled at theirs)", None, "万架",
+        formula=lambda c: power.racks(c["it_kw"] * (1 - c["liquid_share"]), c.inp("fig147_rack_kw_air"))
+        + power.racks(c["it_kw"] * c["liquid_share"], c.inp("liquid_rack_kw")), decimals=2),
+    Row("cooling_capex", "Cooling capex", None, "亿元",
+        formula=lambda c: power.cooling_capex(c["it_kw"], c["liquid_share"], c.inp("cooling_liquid_cny_per_kw"),
+                                              c.inp("cooling_air_cny_per_kw")), decimals=1),
+    Row("datacenter_capex", "Data-centre capex implied (cooling ≈ 20% of it)", None, "亿元",
+        formula=lambda c: power.datacenter_capex(c["cooling_capex"], c.inp("cooling_share_of_capex")), decimals=1),
+    Row("pue", "PUE (blend of air and liquid)", None, "x",
+        formula=lambda c: (1 - c["liquid_share"]) * c.inp("chain_pue_air") + c["liquid_share"] * c.inp("chain_pue_liquid"),
+        decimals=2),
+    Row("facility_kw", "Facility power", None, "万kW",
+        formula=lambda c: power.facility_kw(c["it_kw"], c["pue"]), decimals=1),
+    Row("energy_kwh", "Energy per year at full load", None, "亿kWh",
+        formula=lambda c: power.annual_energy_kwh(c["facility_kw"]), decimals=1),
+    Row("water_m3", "Water per year (WUE × IT energy)", None, "万m³",
+        formula=lambda c: power.water_m3(power.annual_energy_kwh(c["it_kw"]), c.inp("chain_wue_l_per_kwh")),
+        decimals=0),
+    Row("electricity_cost", "Electricity cost per year", None, "亿元",
+        formula=lambda c: c["energy_kwh"] * c.inp("chain_electricity_cny_per_kwh"), decimals=1),
+)
+
+CHAIN = Exhibit(
+    id="chain",
+    title_zh="AI 算力产业链：从需求到数据中心能耗",
+    title_en="The AI compute chain, from demand to data-centre energy",
+    source="seed000: fig49, fig50, fig7, §2.3.1 (HBM), §4 (network), §6 (power and cooling), fig147, fig159",
+    axis="years",
+    group="chain",
+    errata=("E01", "E11", "E30"),
+    rows=ROWS,
+    note="Accelerators are the fleet each year's demand needs (the report's 存量 reading of fig49/fig50). "
+         "Energy is at full load; the report gives no load factor.",
+)
+
+EXHIBITS = (CHAIN,)

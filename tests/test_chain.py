@@ -1,0 +1,105 @@
+"""The chain from demand to energy: links agree with the exhibits they come from, every row is
+traceable to inputs, and links the report does not price wait for the user's input."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import exhibits, network, scenarios, table
+from engine.ops import round_half_up
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return table("chain")
+
+
+def test_runs_for_2023e_to_2027e(chain):
+    assert chain.columns == ("2023E", "2024E", "2025E", "2026E", "2027E")
+    for row in ("cards", "server_market", "hbm_value", "optical_modules", "switches", "it_kw", "racks",
+                "cooling_capex", "facility_kw", "energy_kwh", "water_m3"):
+        assert all(v is not None and v > 0 for v in chain.values(row)), row
+
+
+def test_training_only_chain_reproduces_fig7(chain):
+    t = table("chain", overrides={"chain_includes_inference": False})
+    fig7 = table("fig7")
+    for col in ("2023E", "2024E", "2025E"):
+        assert t.value("server_market", col) == pytest.approx(fig7.value("market", col), rel=1e-12)
+
+
+def test_demand_links(chain):
+    assert chain.values("train_a100_eq") == table("fig49").values("a100_total")
+    corrected = table("chain", "csc-2023-corrected")
+    fig50 = table("fig50", "csc-2023-corrected")
+    assert corrected.values("infer_a100_eq") == fig50.values("a100_cards")
+
+
+def test_same_compute_on_h100s_needs_fewer_cards():
+    t = table("chain", overrides={"chain_h100_share": 1})
+    a100 = table("chain")
+    ratio = t.value("cards", 0) / a100.value("cards", 0)
+    assert ratio == pytest.approx(312 / 990)
+
+
+def test_modules_follow_the_report_ratios(chain):
+    # all A100 by default: 7 modules per GPU (one module more at most, from rounding up)
+    cards = chain.result.values["cards"][0]
+    modules = chain.result.values["optical_modules"][0]
+    assert modules == pytest.approx(7 * cards, abs=1)
+    t = table("chain", overrides={"chain_h100_share": 1})
+    h100 = t.result.values["h100_cards"][0]
+    assert t.result.values["optical_modules"][0] == pytest.approx(3.5 * h100, abs=1)
+    assert network.modules_needed(1000, 200, 200, 3, 40, 1, 0, 1 / 6, 1) == 7000
+
+
+def test_power_links(chain):
+    servers = chain.result.values["a100_servers"][0]
+    assert chain.result.values["it_kw"][0] == pytest.approx(servers * 6.5)
+    it = chain.result.values["it_kw"][0]
+    assert chain.result.values["facility_kw"][0] == pytest.approx(it * (0.3 * 1.4 + 0.7 * 1.2))
+    assert chain.result.values["cooling_capex"][0] == pytest.approx(it * (0.7 * 15000 + 0.3 * 7000))
+    assert chain.result.values["water_m3"][0] == pytest.approx(it * 8760 * 1.8 / 1000)
+
+
+def test_unpriced_links_wait_for_the_user(chain):
+    d = chain.to_dict()
+    rows = {r["key"]: r for r in d["rows"]}
+    assert rows["optics_capex"]["values"] == [None] * 5
+    assert rows["optics_capex"]["needs"] == [["chain_usd_per_optical_module"]] * 5
+    assert chain.formatted("electricity_cost")[0] == "needs chain_electricity_cny_per_kwh"
+    priced = table("chain", overrides={"chain_electricity_cny_per_kwh": 0.6})
+    assert priced.value("electricity_cost", 0) == pytest.approx(priced.result.values["energy_kwh"][0] * 0.6 / 1e8)
+    spec = scenarios.schema()["chain_usd_per_switch"]
+    assert spec.user_supplied and "yours to supply" in spec.source
+
+
+def test_every_link_is_traceable(chain):
+    """Each row reads inputs or earlier rows; following the reads always ends in inputs."""
+    inputs = set(scenarios.schema())
+    d = chain.to_dict()
+    reads = {r["key"]: r["reads"] for r in d["rows"]}
+    for key, what in reads.items():
+        assert what, f"chain row {key} reads nothing"
+        for item in what:
+            if "." in item:
+                ex, row = item.split(".", 1)
+                assert row in [r.key for r in exhibits.get(ex).rows], item
+            else:
+                assert item in inputs, item
+
+
+def test_errata_shown(chain):
+    ids = {e["id"] for e in chain.to_dict()["errata"]}
+    assert {"E01", "E11", "E30"} <= ids
+    corrected = {e["id"]: e for e in table("chain", "csc-2023-corrected").to_dict()["errata"]}
+    assert corrected["E01"]["status"] == "corrected"
+
+
+def test_chain_on_a_scenario_axis():
+    import numpy as np
+    shares = np.linspace(0, 1, 11)
+    t = table("chain", overrides={"chain_h100_share": shares})
+    cards = t.result.values["cards"][2]
+    assert cards.shape == (11,) and np.all(np.diff(cards) < 0)
+    assert round_half_up(cards[0] / 1e4, 2) == round_half_up(table("chain").value("cards", 2), 2)
