@@ -1,0 +1,444 @@
+"""Seed 000's passages: every printed number at its printed precision, the consistency checks
+the report leaves out, the errata, the HBM and check models, and each row as a formula.
+
+A failure reads like "s1.2_ai_investment 复合年增长率约 2026: printed 26.5%, got 26.6%".
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine import checks, errata, exhibits, hbm, scenarios, table
+from engine.errors import SuanliError
+from engine.exhibit import Context, Resolver, evaluate
+from engine.ops import Formula, ref, round_half_up
+
+import golden_passages as G
+from excel_oracle import evaluate as excel
+
+SCI = re.compile(r"^(?P<m>-?\d+(?:\.\d+)?)×10\^(?P<e>-?\d+)$")
+MODULE = "engine.exhibits.passages"
+
+
+# ----------------------------------------------------------------------------------- shared helpers
+def parse_printed(text: str):
+    """(value, decimals, exponent) of a printed cell; None for a blank one."""
+    if text in ("-", "_"):
+        return None
+    m = SCI.match(text)
+    if m:
+        mantissa = Decimal(m["m"])
+        return float(mantissa), max(-mantissa.as_tuple().exponent, 0), int(m["e"])
+    t = text.rstrip("%").replace(",", "")
+    return float(t), max(-Decimal(t).as_tuple().exponent, 0), 0
+
+
+def shown(value: float, decimals: int, exponent: int) -> float:
+    """A display value as printed at ``decimals`` (after dividing by 10^exponent)."""
+    return round_half_up(value / 10 ** exponent, decimals)
+
+
+_TABLES: dict[tuple, object] = {}
+
+
+def cached_table(ex_id, scenario=None):
+    key = (ex_id, scenario)
+    if key not in _TABLES:
+        _TABLES[key] = table(ex_id, scenario)
+    return _TABLES[key]
+
+
+def cell_params(golden: dict, labelled: bool = True):
+    """pytest params (exhibit, row, label, column, cell) for every transcribed cell but "_"."""
+    for ex_id, rows in golden.items():
+        columns = cached_table(ex_id).columns
+        for key, entry in rows.items():
+            label, printed = entry if labelled else (None, entry)
+            cells = printed.split()
+            assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
+            for col, cell in zip(columns, cells):
+                if cell != "_":
+                    yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
+
+
+def check_cell(ex_id, key, label, column, printed, scenario=None):
+    t = cached_table(ex_id, scenario)
+    got = t.value(key, column)
+    where = f"{ex_id} {label or t.exhibit.row(key).label_en} {column}"
+    expected = parse_printed(printed)
+    if expected is None:
+        assert got is None, f"{where}: printed blank, got {got}"
+        return
+    value, decimals, exponent = expected
+    assert got is not None, f"{where}: printed {printed}, got a blank cell"
+    got_shown = shown(got, decimals, exponent)
+    assert got_shown == pytest.approx(value, abs=10 ** -(decimals + 6)), \
+        f"{where}: printed {printed}, got {got_shown:.{decimals}f}" + (f"×10^{exponent}" if exponent else "")
+
+
+def check_deviation(where, expected):
+    ex_id, key, column = where
+    printed, erratum_id, consistent = expected
+    e = errata.get(erratum_id)
+    assert ex_id in e.exhibits and erratum_id in exhibits.get(ex_id).errata
+    assert printed.rstrip("%") in e.printed and consistent.rstrip("%") in e.consistent
+    got = cached_table(ex_id).value(key, column)
+    value, decimals, exponent = parse_printed(consistent)
+    assert shown(got, decimals, exponent) == pytest.approx(value, abs=10 ** -(decimals + 6))
+    value, decimals, exponent = parse_printed(printed)
+    assert shown(got, decimals, exponent) != pytest.approx(value, abs=10 ** -(decimals + 6)), \
+        "the report's value now reproduces: drop the erratum"
+
+
+def labelled_rows_are_checked(ex_id, golden, deviations):
+    exhibit = exhibits.get(ex_id)
+    labelled = {r.key for r in exhibit.rows if r.label_zh is not None and r.unit != "text"}
+    deviating = {key for (e, key, _) in deviations if e == ex_id}
+    missing = labelled - set(golden.get(ex_id, {})) - deviating
+    assert not missing, f"{ex_id}: rows with the report's label but no golden cells: {missing}"
+
+
+class Cells(Resolver):
+    """Every input and row as a named cell, as a workbook renderer supplies them."""
+
+    def __init__(self, columns):
+        self.cols = columns
+
+    def columns(self, exhibit):
+        return self.cols
+
+    def input(self, key, exhibit, col):
+        return ref(f"in_{key}_{col}")
+
+    def row(self, exhibit, key, col):
+        return ref(cell_name(exhibit.id, key, col))
+
+    def other(self, exhibit_id, key, column):  # pragma: no cover - these exhibits read no other
+        raise AssertionError("unexpected cross-exhibit reference")
+
+
+def cell_name(ex_id, key, col):
+    return re.sub(r"\W", "_", f"row_{ex_id}_{key}_{col}")
+
+
+def check_rendering(ex_id):
+    """Each formula row, given its inputs and earlier rows as cells, builds a formula giving the cell."""
+    numeric = cached_table(ex_id)
+    exhibit, sc = numeric.exhibit, numeric.scenario
+    cells = Cells(numeric.columns)
+    rendered = 0
+    for col, label in enumerate(numeric.columns):
+        names = {}
+        for key in sc.values:
+            if sc.has_column(key, label):
+                v = sc.at(key, label)
+                if isinstance(v, float):
+                    names[f"in_{key}_{col}"] = v
+        for c2 in range(len(numeric.columns)):
+            for row in exhibit.rows:
+                value = numeric.result.base(row.key, c2)
+                if isinstance(value, float):
+                    names[cell_name(ex_id, row.key, c2)] = value
+        for row in exhibit.rows:
+            expected = numeric.result.base(row.key, col)
+            if row.text is not None or row.input is not None or expected is None:
+                continue
+            symbolic = row.formula(Context(cells, exhibit, col))
+            assert isinstance(symbolic, Formula), f"{ex_id} {row.key} {label}: not a formula"
+            got = excel(str(symbolic), names)
+            assert got == pytest.approx(expected, rel=1e-9), f"{ex_id} {row.key} {label}: {symbolic}"
+            rendered += 1
+    return rendered
+
+
+class Tracing(scenarios.Scenario):
+    """A scenario that records every input an evaluation reads."""
+
+    def __init__(self, base):
+        super().__init__(base.name, dict(base.values), base.title)
+        self.seen: set[str] = set()
+
+    def has_column(self, key, column):
+        self.seen.add(key)
+        return super().has_column(key, column)
+
+    def at(self, key, column):
+        self.seen.add(key)
+        return super().at(key, column)
+
+
+def inputs_read(exhibit, scenario_name=None) -> set[str]:
+    sc = Tracing(scenarios.load(scenario_name or exhibit.default_scenario))
+    evaluate(exhibit, sc, exhibits.get)
+    return sc.seen
+
+
+def module_exhibits(module: str):
+    return [e for e in exhibits.all_exhibits() if _module_of(e) == module]
+
+
+def _module_of(exhibit):
+    import importlib
+    import pkgutil
+
+    for m in pkgutil.iter_modules(exhibits.__path__):
+        mod = importlib.import_module(f"{exhibits.__name__}.{m.name}")
+        if exhibit in getattr(mod, "EXHIBITS", ()):
+            return mod.__name__
+    return None
+
+
+PASSAGES = module_exhibits(MODULE)
+
+
+# ----------------------------------------------------------------------------------- printed cells
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(G.ALL)))
+def test_printed_cell_reproduces(ex_id, key, label, column, printed):
+    check_cell(ex_id, key, label, column, printed)
+
+
+@pytest.mark.parametrize("ex_id", list(G.ALL))
+def test_labels_are_the_reports(ex_id):
+    exhibit = exhibits.get(ex_id)
+    for key, (label, _) in G.ALL[ex_id].items():
+        assert exhibit.row(key).label_zh == label, f"{ex_id} {key}: label differs from the report's"
+
+
+@pytest.mark.parametrize("ex_id", [e.id for e in PASSAGES])
+def test_every_labelled_row_is_checked(ex_id):
+    labelled_rows_are_checked(ex_id, G.ALL, G.DEVIATIONS)
+
+
+def test_every_passage_has_golden_cells():
+    ids = {e.id for e in PASSAGES}
+    assert ids == set(G.ALL) | {"figure_titles"}
+    assert all(e.group == "passages" and e.default_scenario == "csc-2023" for e in PASSAGES)
+
+
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(G.DERIVED, labelled=False)))
+def test_consistency_checks(ex_id, key, label, column, printed):
+    check_cell(ex_id, key, label, column, printed)
+
+
+@pytest.mark.parametrize("where, expected", list(G.DEVIATIONS.items()), ids=str)
+def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
+    check_deviation(where, expected)
+
+
+@pytest.mark.parametrize("ex_id", list(G.TEXT))
+def test_text_cells(ex_id):
+    t = cached_table(ex_id)
+    for key, (label, cells) in G.TEXT[ex_id].items():
+        assert t.exhibit.row(key).label_zh == label
+        assert tuple(t.values(key)) == cells
+
+
+def test_figure_titles_are_duplicated():
+    t = cached_table("figure_titles")
+    firsts, repeats = t.values("first"), t.values("repeat")
+    assert all(a.split("：")[1] == b.split("：")[1] for a, b in zip(firsts, repeats))
+
+
+def test_hbm_claim_and_text_value():
+    t = cached_table("s2.3.1_hbm_bandwidth")
+    assert t.value("claimed_multiple", 1) == 7 and t.value("multiple", 1) == pytest.approx(6.4)
+    assert t.value("multiple", 2) == pytest.approx(8.4)     # only Rambus's 8.4 Gb/s is an increase of ~7×
+
+
+# ----------------------------------------------------------------------------------- errata
+IDS = ["E16", "E19", "E26", "E29", "E60", "E61", "E62", "E63", "E64", "E65", "E66"]
+
+
+def test_errata_of_the_passages():
+    for eid in IDS:
+        e = errata.get(eid)
+        for ex_id in e.exhibits:
+            assert eid in exhibits.get(ex_id).errata, f"{eid} names {ex_id}, which does not list it"
+    for ex in PASSAGES:
+        for eid in ex.errata:
+            assert ex.id in errata.get(eid).exhibits
+
+
+def test_switches_are_switch_inputs():
+    spec = scenarios.schema()["udc_capex_per_mw_as_printed"]
+    assert spec.is_switch and errata.get("E19").switch == spec.key
+    assert errata.get("E19").status(scenarios.load("csc-2023")) == "as printed"
+
+
+@pytest.mark.parametrize("where, rows", list(G.CORRECTED.items()), ids=str)
+def test_erratum_switched_off_gives_the_consistent_value(where, rows):
+    ex_id, switch = where
+    t = table(ex_id, overrides={switch: False})
+    for key, cells in rows.items():
+        for col, cell in zip(t.columns, cells.split()):
+            value, decimals, exponent = parse_printed(cell)
+            assert shown(t.value(key, col), decimals, exponent) == pytest.approx(value), f"{ex_id} {key} {col}"
+
+
+def test_fig155_is_reference_data():
+    e = errata.get("E62")
+    assert e.kind == "quote"
+    t = cached_table("fig155")
+    ratios = [v for v in t.values("gap_ratio") if v is not None]
+    assert max(ratios) / min(ratios) > 6        # no single annuity factor links the two gaps
+    assert t.values("tariff_gap")[7:9] == [None, None]
+
+
+def test_retrofit_misses_the_hub_caps():
+    t = cached_table("s6.2_pue_retrofit")
+    assert t.value("meets_cap", 1) == 0 and t.value("pue", 1) > t.value("cap_high", 1)
+
+
+# ----------------------------------------------------------------------------------- inputs
+def _declared(name: str) -> list[str]:
+    from importlib import resources
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
+    text = resources.files("engine").joinpath("data", "inputs", name).read_text(encoding="utf-8")
+    return list(tomllib.loads(text)["inputs"])
+
+
+def test_every_input_is_read_and_sourced():
+    declared = _declared("passages.toml")
+    read = set().union(*(inputs_read(e) for e in PASSAGES))
+    assert set(declared) <= read, f"inputs no exhibit reads: {set(declared) - read}"
+    for key in declared:
+        spec = scenarios.schema()[key]
+        assert "seed000" in spec.source and spec.label, key
+
+
+def test_inputs_carry_the_reports_values():
+    d = scenarios.defaults()
+    assert d["pkg_ap_market_2027"] == 651e8 and d["aiinv_global_usd"] == [929.5e8, 3014.3e8]
+    assert d["caict_global_2030"] == 56e21 and d["udc_capex_per_mw_as_printed"] is True
+
+
+@pytest.mark.parametrize("ex_id", [e.id for e in PASSAGES])
+def test_passages_evaluate_over_a_scenario_axis(ex_id):
+    """Arrays for every numeric input: each element equals the scalar evaluation."""
+    base = scenarios.load("csc-2023")
+    scale = np.array([1.0, 1.1])
+
+    def spread(x):
+        return None if x is None else x * scale
+
+    values = {k: (tuple(spread(x) for x in v) if isinstance(v, tuple) else spread(v))
+              for k, v in base.values.items() if not scenarios.schema()[k].is_switch}
+    sc = scenarios.Scenario("axis", {**base.values, **values})
+    arrays = evaluate(exhibits.get(ex_id), sc, exhibits.get)
+    scalars = cached_table(ex_id).result
+    for key, cells in scalars.values.items():
+        for col, v in enumerate(cells):
+            a = arrays.values[key][col]
+            if isinstance(v, float):
+                assert np.shape(a) == (2,) and a[0] == pytest.approx(v, rel=1e-12), f"{ex_id} {key} {col}"
+            else:
+                assert a is None or isinstance(a, str)
+
+
+# ----------------------------------------------------------------------------------- rendering
+@pytest.mark.parametrize("ex_id", [e.id for e in PASSAGES])
+def test_every_row_renders_as_a_formula_that_computes_the_cell(ex_id):
+    formulas = [r for r in exhibits.get(ex_id).rows if r.formula is not None]
+    assert check_rendering(ex_id) >= len(formulas) or not formulas
+
+
+# ----------------------------------------------------------------------------------- models
+pos = st.floats(1e-3, 1e6)
+rate = st.floats(-0.5, 2)
+
+
+def _agree(fn, names, values, rel=1e-9):
+    symbolic = fn(*[ref(n) for n in names])
+    assert isinstance(symbolic, Formula)
+    numeric = fn(*values)
+    assert excel(str(symbolic), dict(zip(names, values))) == pytest.approx(numeric, rel=rel), str(symbolic)
+
+
+@given(pos, st.floats(1, 8192))
+def test_bandwidth_formula_agrees_and_is_linear(pin, bits):
+    _agree(hbm.stack_bandwidth_gbs, ["p", "b"], [pin, bits])
+    assert hbm.stack_bandwidth_gbs(2 * pin, bits) == pytest.approx(2 * hbm.stack_bandwidth_gbs(pin, bits))
+
+
+@given(pos, pos, st.floats(0, 100))
+def test_hbm_value_formulas_agree(usd, gb, gpus):
+    _agree(hbm.usd_per_gb, ["u", "g"], [usd, gb])
+    _agree(hbm.value_per_server, ["n", "u"], [gpus, usd])
+    _agree(hbm.gb_per_die, ["g", "d"], [gb, gpus + 1])
+    assert hbm.usd_per_gb(usd, gb) * gb == pytest.approx(usd)
+
+
+@given(pos, rate, st.floats(0, 20))
+def test_base_from_cagr_inverts_growth(end, r, n):
+    from engine import growth
+
+    _agree(checks.base_from_cagr, ["e", "r", "n"], [end, r, n])
+    assert growth.grow(checks.base_from_cagr(end, r, n), r, n) == pytest.approx(end, rel=1e-9)
+
+
+@given(pos, rate)
+def test_prior_and_share_formulas_agree(v, r):
+    _agree(checks.prior_from_growth, ["v", "r"], [v, r])
+    _agree(checks.total_from_share, ["v", "s"], [v, (r + 0.5) / 2.5 + 1e-3])
+    assert checks.prior_from_growth(v, r) * (1 + r) == pytest.approx(v)
+
+
+@given(st.floats(10, 1e6), st.floats(10, 1e6), st.floats(0.5, 20), st.floats(0, 1), st.floats(0, 1))
+def test_cagr_bounds_bracket_the_cagr(a, b, n, ha, hb):
+    from engine import growth
+
+    lo, hi = checks.cagr_low(a, b, n, ha, hb), checks.cagr_high(a, b, n, ha, hb)
+    assert lo <= growth.cagr(a, b, n) + 1e-12 <= hi + 2e-12
+    _agree(checks.cagr_low, ["a", "b", "n", "x", "y"], [a, b, n, ha, hb])
+    _agree(checks.cagr_high, ["a", "b", "n", "x", "y"], [a, b, n, ha, hb])
+
+
+@given(st.floats(0.5, 10), st.floats(1, 60))
+def test_annualised_compounds_back(m, months):
+    _agree(checks.annualised, ["m", "t"], [m, months])
+    assert (1 + checks.annualised(m, months)) ** (months / 12) == pytest.approx(m, rel=1e-7)
+
+
+@given(st.floats(-10, 10), st.floats(-10, 10), st.floats(-10, 10))
+def test_within_formula_agrees(x, lo, hi):
+    _agree(checks.within, ["x", "l", "h"], [x, lo, hi])
+    assert checks.within(x, lo, hi) == (1 if lo <= x <= hi else 0)
+
+
+def test_models_on_arrays_match_scalars():
+    pins = np.array([1.0, 6.4, 8.4])
+    assert np.allclose(hbm.stack_bandwidth_gbs(pins), [128, 819.2, 1075.2])
+    assert list(checks.within(np.array([0.1, 0.5, 0.9]), 0.2, 0.8)) == [0, 1, 0]
+
+
+@pytest.mark.parametrize("call, fragment", [
+    (lambda: hbm.stack_bandwidth_gbs(-1), "pin_gbps"),
+    (lambda: hbm.stack_bandwidth_gbs(6.4, 0), "bus_bits"),
+    (lambda: hbm.usd_per_gb(800, 0), "gb_per_gpu"),
+    (lambda: checks.total_from_share(1, 1.5), "share"),
+    (lambda: checks.prior_from_growth(1, -1), "growth"),
+    (lambda: checks.cagr_low(0, 1, 1, 0, 0), "start_value"),
+    (lambda: checks.annualised(2, "x"), "months"),
+])
+def test_bad_input_names_the_argument(call, fragment):
+    with pytest.raises(SuanliError) as info:
+        call()
+    assert fragment in str(info.value)
+
+
+def test_overrides_flow_through_a_passage():
+    t = table("s2.3.1_packaging", overrides={"pkg_ap_share": [0.39, 0.44, 0.55]})
+    assert t.value("total_market", "2027") == pytest.approx(651 / 0.55)
+    assert math.isclose(cached_table("s2.3.1_packaging").value("total_market", "2027"), 651 / 0.53)
