@@ -125,6 +125,8 @@ def format_value(row: Row, value) -> str:
         if -3 <= exponent < 6:
             return f"{mantissa * 10 ** exponent:,.{max(row.sig - 1 - exponent, 0)}f}"
         return f"{mantissa:.{row.sig - 1}f}E{exponent:+d}"
+    if row.unit == "year":
+        return f"{round_half_up(value, 0):.0f}"
     if row.decimals is not None:
         text = f"{round_half_up(value, row.decimals):,.{row.decimals}f}"
     else:

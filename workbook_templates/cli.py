@@ -245,10 +245,10 @@ def cmd_scenarios(args) -> str:
 def cmd_demo(args) -> str:
     """The main job's console part: the headline tables as printed, then corrected."""
     parts = []
-    for ex in ("fig49", "fig50", "fig51", "cagr"):
+    for ex in ("fig49", "fig50", "fig51", "cagr", "fig7", "fig8"):
         parts.append(render_table(tables.table(ex, "csc-2023"), "table"))
-    parts.append(render_table(tables.table("fig50", "csc-2023-corrected"), "table"))
-    parts.append(render_table(tables.table("cagr", "csc-2023-corrected"), "table"))
+    for ex in ("fig50", "cagr", "chain"):
+        parts.append(render_table(tables.table(ex, "csc-2023-corrected"), "table"))
     return "\n\n".join(parts)
 
 
