@@ -5,66 +5,17 @@ A failure reads like "fig49 A100 需求总量（万张）… 2026E: printed 2079
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 import pytest
 
 from engine import errata, exhibits, table
 from engine.ops import round_half_up
 
+from golden_harness import cell_params, check_cell, check_deviation, labelled_rows_are_checked
 from golden_seed000 import ALL, DEVIATIONS
 
-SCI = re.compile(r"^(?P<m>-?\d+(?:\.\d+)?)×10\^(?P<e>-?\d+)$")
-
-
-def parse_printed(text: str):
-    """(value, decimals, exponent) of a printed cell; None for a blank one."""
-    if text in ("-", "_"):
-        return None
-    m = SCI.match(text)
-    if m:
-        mantissa = Decimal(m["m"])
-        return float(mantissa), -mantissa.as_tuple().exponent, int(m["e"])
-    t = text.rstrip("%").replace(",", "")
-    return float(t), max(-Decimal(t).as_tuple().exponent, 0), 0
-
-
-def _cells():
-    for ex_id, rows in ALL.items():
-        columns = table(ex_id).columns
-        for key, (label, printed) in rows.items():
-            cells = printed.split()
-            assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
-            for col, cell in zip(columns, cells):
-                if cell == "_":
-                    continue  # not printed in this column
-                yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
-
-
-_TABLES: dict[str, object] = {}
-
-
-def _table(ex_id):
-    if ex_id not in _TABLES:
-        _TABLES[ex_id] = table(ex_id, "csc-2023")
-    return _TABLES[ex_id]
-
-
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(_cells()))
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
 def test_printed_cell_reproduces(ex_id, key, label, column, printed):
-    t = _table(ex_id)
-    got = t.value(key, column)
-    expected = parse_printed(printed)
-    where = f"{ex_id} {label or t.exhibit.row(key).label_en} {column}"
-    if expected is None:
-        assert got is None, f"{where}: printed blank, got {got}"
-        return
-    value, decimals, exponent = expected
-    assert got is not None, f"{where}: printed {printed}, got a blank cell"
-    shown = round_half_up(got / 10 ** exponent, decimals)
-    assert shown == pytest.approx(value, abs=10 ** -(decimals + 6)), \
-        f"{where}: printed {printed}, got {shown:.{decimals}f}" + (f"×10^{exponent}" if exponent else "")
+    check_cell(ex_id, key, label, column, printed, "csc-2023")
 
 
 @pytest.mark.parametrize("ex_id", list(ALL))
@@ -77,22 +28,12 @@ def test_labels_are_the_reports(ex_id):
 @pytest.mark.parametrize("ex_id", list(ALL))
 def test_every_labelled_row_is_checked(ex_id):
     """A row that carries a report label must have its printed cells transcribed above."""
-    exhibit = exhibits.get(ex_id)
-    labelled = {r.key for r in exhibit.rows if r.label_zh is not None and r.unit != "text"}
-    assert labelled <= set(ALL[ex_id]), f"{ex_id}: rows with labels but no golden cells: {labelled - set(ALL[ex_id])}"
+    labelled_rows_are_checked(ex_id, ALL, DEVIATIONS)
 
 
 @pytest.mark.parametrize("where, expected", list(DEVIATIONS.items()), ids=lambda v: str(v))
 def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
-    ex_id, key, column = where
-    printed, erratum_id = expected
-    e = errata.get(erratum_id)
-    assert printed in e.printed
-    assert ex_id in e.exhibits
-    got = _table(ex_id).value(key, column)
-    consistent = float(re.match(r"[\d.,]+", e.consistent).group(0).replace(",", ""))
-    assert round_half_up(got, 0) == consistent
-    assert round_half_up(got, 0) != float(printed), "the report's value now reproduces: drop the erratum"
+    check_deviation(where, expected)
 
 
 # The corrected scenario ------------------------------------------------------------------
@@ -104,7 +45,7 @@ E01_CONSISTENT = {
 
 @pytest.mark.parametrize("key", list(E01_CONSISTENT))
 def test_corrected_fig50_applies_utilisation_once(key):
-    printed = _table("fig50")
+    printed = table("fig50", "csc-2023")
     corrected = table("fig50", "csc-2023-corrected")
     for col, cell in zip(corrected.columns, E01_CONSISTENT[key].split()):
         assert round_half_up(corrected.value(key, col), 2) == float(cell)
@@ -131,4 +72,4 @@ def test_text_alternatives_change_only_their_input():
 
 def test_training_a100_2023_exceeds_two_million():
     """The text: 2023 training needs more than 200万 A100 equivalents."""
-    assert _table("fig49").value("a100_total", "2023E") > 200
+    assert table("fig49").value("a100_total", "2023E") > 200

@@ -21,7 +21,7 @@ from engine.exhibit import Context, Resolver
 from engine.ops import Formula, ref, round_half_up
 
 from excel_oracle import evaluate
-from test_golden import parse_printed
+from golden_harness import cached_table, cell_params, check_cell
 
 # ----------------------------------------------------------------------------------- golden cells
 # Columns of `optics`: A100 : 200G | H100 : 800G | GH200 pod : 800G | GH200 multi-pod : 800G | DGX A100 SuperPOD.
@@ -90,36 +90,13 @@ DEVIATIONS = {
     ("switching", "pcie5_gbps", "value"): ("400", "E43", "504"),
 }
 
-_TABLES: dict[str, object] = {}
-
-
 def _table(ex_id):
-    if ex_id not in _TABLES:
-        _TABLES[ex_id] = table(ex_id, "csc-2023")
-    return _TABLES[ex_id]
+    return cached_table(ex_id, "csc-2023")
 
 
-def _cells():
-    for ex_id, rows in ALL.items():
-        columns = _table(ex_id).columns
-        for key, (label, printed) in rows.items():
-            cells = printed.split()
-            assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
-            for col, cell in zip(columns, cells):
-                if cell != "_":
-                    yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
-
-
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(_cells()))
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
 def test_printed_cell_reproduces(ex_id, key, label, column, printed):
-    t = _table(ex_id)
-    got = t.value(key, column)
-    value, decimals, exponent = parse_printed(printed)
-    where = f"{ex_id} {label or t.exhibit.row(key).label_en} {column}"
-    assert got is not None, f"{where}: printed {printed}, got a blank cell"
-    shown = round_half_up(got / 10 ** exponent, decimals)
-    assert shown == pytest.approx(value, abs=10 ** -(decimals + 6)), \
-        f"{where}: printed {printed}, got {shown:.{decimals}f}"
+    check_cell(ex_id, key, label, column, printed, "csc-2023")
 
 
 @pytest.mark.parametrize("column, ratio", [("A100 : 200G", 7.0), ("H100 : 800G", 3.5), ("GH200 pod : 800G", 9.0)])

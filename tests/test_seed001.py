@@ -9,7 +9,7 @@ import pytest
 from engine import errata, exhibits, scenarios, table
 
 import golden_seed001 as G
-from test_passages import (cached_table, cell_params, check_cell, check_deviation, check_rendering, inputs_read,
+from golden_harness import (cached_table, cell_params, check_cell, check_deviation, check_rendering, inputs_read,
                            labelled_rows_are_checked, module_exhibits)
 
 SEED001 = module_exhibits("engine.exhibits.seed001")
