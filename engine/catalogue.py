@@ -26,16 +26,11 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
 from typing import Mapping, Union
 
+from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, MissingValueError, UnknownNameError
-
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = [
     "Chip", "Alternative", "KINDS", "REPORTS", "names", "keys", "get", "value", "source",
@@ -113,9 +108,7 @@ _CACHE: _Catalogue | None = None
 def _catalogue() -> _Catalogue:
     global _CACHE
     if _CACHE is None:
-        text = resources.files("engine").joinpath("data").joinpath("catalogue.toml").read_text(
-            encoding="utf-8")
-        _CACHE = _build(tomllib.loads(text))
+        _CACHE = _build(packagedata.read_toml("data/catalogue.toml"))
     return _CACHE
 
 

@@ -7,14 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
+from . import packagedata
 from .errors import UnknownNameError
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["Erratum", "all_errata", "get", "for_exhibit"]
 
@@ -57,14 +51,12 @@ class Erratum:
 @lru_cache(maxsize=None)
 def all_errata() -> tuple[Erratum, ...]:
     """Every erratum, in id order."""
-    folder = resources.files("engine").joinpath("data", "errata")
     data: dict[str, dict] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            for eid, d in tomllib.loads(entry.read_text(encoding="utf-8")).items():
-                if eid in data:
-                    raise ValueError(f"erratum {eid} is defined twice ({entry.name})")
-                data[eid] = d
+    for path in packagedata.listdir("data/errata"):
+        for eid, d in packagedata.read_toml(path).items():
+            if eid in data:
+                raise ValueError(f"erratum {eid} is defined twice ({path})")
+            data[eid] = d
     out = []
     for eid, d in data.items():
         if d["kind"] not in KINDS:

@@ -17,18 +17,13 @@ import difflib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Mapping
 
 import numpy as np
 
 from . import domains as D
+from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, UnknownNameError
-
-try:  # Python 3.11+
-    import tomllib
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["InputSpec", "Scenario", "schema", "axes", "names", "load", "parse_value"]
 
@@ -63,16 +58,13 @@ class InputSpec:
 
 @lru_cache(maxsize=None)
 def _schema_data():
-    folder = resources.files("engine").joinpath("data", "inputs")
     merged: dict = {"axes": {}, "inputs": {}}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+    for path in packagedata.listdir("data/inputs"):
+        data = packagedata.read_toml(path)
         for part in ("axes", "inputs"):
             for key, value in data.get(part, {}).items():
                 if key in merged[part] and merged[part][key] != value:
-                    raise ValueError(f"{entry.name}: {part[:-1] if part == 'inputs' else 'axis'} {key!r} "
+                    raise ValueError(f"{path}: {part[:-1] if part == 'inputs' else 'axis'} {key!r} "
                                      "is declared twice")
                 merged[part][key] = value
     return merged
@@ -105,12 +97,10 @@ def schema() -> dict[str, InputSpec]:
 
 
 def _scenario_files() -> dict[str, dict]:
-    folder = resources.files("engine").joinpath("data", "scenarios")
     found = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            found[data["name"]] = data
+    for path in packagedata.listdir("data/scenarios"):
+        data = packagedata.read_toml(path)
+        found[data["name"]] = data
     return found
 
 
