@@ -7,6 +7,7 @@ before anything loads, and nothing touches a file.
 
 from __future__ import annotations
 
+import sys
 from importlib import resources
 
 try:  # Python 3.11+
@@ -17,7 +18,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 __all__ = ["BUNDLE", "read_text", "read_toml", "listdir", "all_files"]
 
 #: Relative path ("data/inputs/demand.toml") -> text, when running from a bundle; else None.
-BUNDLE: dict[str, str] | None = None
+#: A bundle registers its files as the module ``suanli_bundle_data`` before importing the engine.
+BUNDLE: dict[str, str] | None = getattr(sys.modules.get("suanli_bundle_data"), "FILES", None)
 
 
 def read_text(path: str) -> str:

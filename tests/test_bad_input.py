@@ -75,3 +75,10 @@ def test_every_packaged_scenario_loads_and_evaluates():
             for row in ex.rows:
                 for v in t.values(row.key):
                     assert v is None or isinstance(v, str) or math.isfinite(v)
+
+
+def test_the_exhibit_registry_names_every_module():
+    import pkgutil
+
+    from engine import exhibits
+    assert set(exhibits.MODULES) == {m.name for m in pkgutil.iter_modules(exhibits.__path__)}

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
@@ -68,6 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--kind", help="only chips of this kind (gpu, gpgpu, asic, edge, graphics, architecture, cpu)")
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_catalogue)
+
+    s = sub.add_parser("addin", help="the Excel functions: set-up steps, a ready workbook, the Lite bundle, the reference")
+    s.set_defaults(handler=cmd_addin_steps)
+    addin_sub = s.add_subparsers(title="addin commands", metavar="WHAT")
+    a = addin_sub.add_parser("workbook", help="write a macro-enabled workbook configured for the UDF module addin.udfs")
+    a.add_argument("path", help="where to write it, e.g. suanli.xlsm")
+    a.add_argument("--interpreter", default="python",
+                   help="the Python that Excel starts (Interpreter_Win; default: python on the PATH)")
+    a.set_defaults(handler=cmd_addin_workbook)
+    a = addin_sub.add_parser("lite", help="write the single-file bundle for xlwings Lite (paste it into main.py)")
+    a.add_argument("path", help="where to write it, e.g. suanli_lite.py")
+    a.set_defaults(handler=cmd_addin_lite)
+    a = addin_sub.add_parser("reference", help="print the function reference (Markdown), or --write it into README.md")
+    a.add_argument("--write", metavar="README", help="replace the reference block of this README file")
+    a.set_defaults(handler=cmd_addin_reference)
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
@@ -232,6 +248,67 @@ def cmd_catalogue(args) -> str:
             for r in rows]
     title = f"{chip.name}" + (f" ({chip.name_zh})" if chip.name_zh else "") + f"  [{chip.kind}; {', '.join(chip.tables)}]"
     return title + "\n" + grid(["field", "value", "unit", "source", "note"], body, max_width={3: 40, 4: 60})
+
+
+def cmd_addin_steps(args) -> str:
+    import xlwings
+
+    from addin import udfs
+
+    return f"""suanli {__version__}: {len(udfs.functions())} Excel functions (AI_TRAIN_FLOPS, AI_CAGR, AI_TABLE, ...)
+
+Windows desktop Excel (the classic xlwings add-in), with xlwings {xlwings.__version__}:
+  1. In the Python that Excel will start, install suanli (and with it xlwings {xlwings.__version__}):
+       python -m pip install PATH-TO-THIS-REPOSITORY
+     The workbook's VBA calls xlwings64-{xlwings.__version__}.dll, so keep that exact xlwings version.
+  2. suanli addin workbook suanli.xlsm
+     (UDF module addin.udfs; --interpreter C:\\path\\to\\python.exe if python is not on the PATH)
+  3. In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings:
+     tick "Trust access to the VBA project object model".
+  4. Open suanli.xlsm, enable macros, press Alt+F8, run ImportPythonUDFs.
+     The Examples sheet's Result column then matches its Expected column.
+  Use the functions in other workbooks through the xlwings add-in (xlwings addin install) with
+  UDF Modules set to addin.udfs.
+
+macOS, Windows or Excel on the web (xlwings Lite, Microsoft 365 or Office 2021+):
+  1. suanli addin lite suanli_lite.py
+  2. In Excel: Home > Add-ins > xlwings Lite; open its editor.
+  3. Paste all of suanli_lite.py into main.py; put numpy in requirements.txt; save.
+     The AI_* functions are then available in every cell of that workbook.
+
+Reference of every function: suanli addin reference (also in README.md).
+"""
+
+
+def cmd_addin_workbook(args) -> str:
+    from .addin_workbook import build
+
+    path = build(args.path, args.interpreter)
+    return f"wrote {path}: UDF module addin.udfs, an Examples sheet; in Excel run ImportPythonUDFs (Alt+F8)"
+
+
+def cmd_addin_lite(args) -> str:
+    from .files import write_text_atomic
+    from .lite_bundle import build
+
+    path = write_text_atomic(args.path, build())
+    return f"wrote {path} ({path.stat().st_size:,} bytes): paste it into xlwings Lite's main.py; requirements.txt: numpy"
+
+
+def cmd_addin_reference(args) -> str:
+    from .files import write_text_atomic
+    from .function_reference import END, START, markdown
+
+    text = markdown()
+    if not args.write:
+        return text
+    readme = Path(args.write)
+    old = readme.read_text(encoding="utf-8")
+    if START not in old or END not in old:
+        raise InvalidValueError("--write", str(readme), f"needs the markers {START!r} and {END!r}")
+    new = old[:old.index(START)] + text + old[old.index(END) + len(END):]
+    write_text_atomic(readme, new)
+    return f"updated the function reference in {readme}"
 
 
 def cmd_scenarios(args) -> str:

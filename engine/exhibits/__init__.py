@@ -1,20 +1,25 @@
 """The registry of exhibits: every report table suanli reproduces, by id.
 
-Each module in this package defines ``EXHIBITS`` (a tuple of :class:`~engine.exhibit.Exhibit`)
-and ``ORDER`` (where its exhibits stand in the report's order); the registry collects them.
+Each module listed in :data:`MODULES` defines ``EXHIBITS`` (a tuple of
+:class:`~engine.exhibit.Exhibit`) and ``ORDER`` (where its exhibits stand in the report's
+order); the registry collects them.  The list is explicit, not discovered from files, so the
+registry also works where there are none (the xlwings Lite bundle); a test checks it names
+every module of the package.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 
 from ..errors import UnknownNameError
 from ..exhibit import Exhibit
 
 
+MODULES = ("demand", "market", "network", "power", "export_control", "passages", "seed001", "chain")
+
+
 def _collect() -> tuple[Exhibit, ...]:
-    modules = [importlib.import_module(f"{__name__}.{m.name}") for m in pkgutil.iter_modules(__path__)]
+    modules = [importlib.import_module(f"{__name__}.{name}") for name in MODULES]
     modules.sort(key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
     return tuple(e for m in modules for e in getattr(m, "EXHIBITS", ()))
 
