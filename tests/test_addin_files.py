@@ -9,7 +9,6 @@ import textwrap
 import zipfile
 
 import openpyxl
-import pytest
 
 from addin import udfs
 from workbook_templates.cli import main
