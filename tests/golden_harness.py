@@ -4,34 +4,31 @@ A printed cell is transcribed as a string that carries its precision ("87.18", "
 "20.00%", "-" for a blank cell, "_" for one the report does not print in that column); the
 engine's value is rounded half-up at that precision and compared.  A failure reads like
 "fig49 A100 需求总量（万张）（只考虑 A100 的情况下） 2026E: printed 2079.30, got 2079.29".
+
+The transcriptions are package data (engine/data/printed/*.toml, read by engine.printed), the
+same the template workbooks show beside the computed values; :func:`golden` gathers one file's.
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 
-from engine import errata, exhibits, scenarios, table
+from engine import errata, exhibits, printed, scenarios, table
 from engine.exhibit import Context, Resolver, evaluate
 from engine.ops import Formula, ref, round_half_up
+from engine.printed import parse as parse_printed  # noqa: F401 - the tests' name for it
 
 from excel_oracle import evaluate as excel
 
-SCI = re.compile(r"^(?P<m>-?\d+(?:\.\d+)?)×10\^(?P<e>-?\d+)$")
 
+def golden(source: str, kind: str = "cells") -> dict:
+    """One data file's transcriptions: exhibit -> row key -> (label or None, cells).
 
-def parse_printed(text: str):
-    """(value, decimals, exponent) of a printed cell; None for a blank one."""
-    if text in ("-", "_"):
-        return None
-    m = SCI.match(text)
-    if m:
-        mantissa = Decimal(m["m"])
-        return float(mantissa), max(-mantissa.as_tuple().exponent, 0), int(m["e"])
-    t = text.rstrip("%").replace(",", "")
-    return float(t), max(-Decimal(t).as_tuple().exponent, 0), 0
+    ``kind`` "cells" (printed), "derived" (the checks the report leaves out) or "text"."""
+    read = {"cells": printed.cells, "derived": printed.derived, "text": printed.texts}[kind]
+    return {ex_id: read(ex_id) for ex_id in printed.exhibits(source, kind)}
 
 
 def shown(value: float, decimals: int, exponent: int) -> float:
@@ -49,9 +46,12 @@ def cached_table(ex_id, scenario=None):
     return _TABLES[key]
 
 
-def cell_params(golden: dict, labelled: bool = True):
-    """pytest params (exhibit, row, label, column, cell) for every transcribed cell but "_"."""
-    for ex_id, rows in golden.items():
+def cell_params(cells: dict, labelled: bool = True):
+    """pytest params (exhibit, row, label, column, cell) for every transcribed cell but "_".
+
+    ``cells``: exhibit -> row key -> (label, cells) as :func:`golden` gives, or -> cells alone
+    with ``labelled=False``."""
+    for ex_id, rows in cells.items():
         columns = cached_table(ex_id).columns
         for key, entry in rows.items():
             label, printed = entry if labelled else (None, entry)
@@ -91,11 +91,11 @@ def check_deviation(where, expected):
         "the report's value now reproduces: drop the erratum"
 
 
-def labelled_rows_are_checked(ex_id, golden, deviations):
+def labelled_rows_are_checked(ex_id, cells, deviations):
     exhibit = exhibits.get(ex_id)
     labelled = {r.key for r in exhibit.rows if r.label_zh is not None and r.unit != "text"}
     deviating = {key for (e, key, _) in deviations if e == ex_id}
-    missing = labelled - set(golden.get(ex_id, {})) - deviating
+    missing = labelled - set(cells.get(ex_id, {})) - deviating
     assert not missing, f"{ex_id}: rows with the report's label but no golden cells: {missing}"
 
 

@@ -2,14 +2,15 @@
 agreement with the catalogue, the models' properties, formulas and bad input.
 
 The report (seed001 L183, L312) prints no table of classes, only the rule and three verdicts;
-the worked TPP figures below come from the catalogue of models (seed 001 §3), each checked
-against the seed text's chip figures.
+the worked TPP figures come from the catalogue of models (seed 001 §3), each checked against
+the seed text's chip figures.  Both are package data: engine/data/printed/export_control.toml
+(the verdicts as text cells of class_2022 with the report's words, the TPP figures as derived
+cells).
 """
 
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, catalogue,
-                    errata, scenarios, table)
+                    errata, printed, scenarios, table)
 from engine import export_control as ec
 from engine.exhibits import export_control as ex
 from engine.ops import Formula, ref, round_half_up
@@ -38,8 +39,9 @@ def _t(**overrides):
 
 def _printed(text: str) -> tuple[float, int]:
     """(value, decimals) of a printed number such as "4992" or "486.4"."""
-    t = text.replace(",", "")
-    return float(t), max(-Decimal(t).as_tuple().exponent, 0)
+    value, decimals, exponent = printed.parse(text)
+    assert exponent == 0, text
+    return value, decimals
 
 
 def _assert_printed(where: str, got, printed: str):
@@ -66,15 +68,11 @@ def evaluate_text(formula: str, names: dict):
 
 
 # ----------------------------------------------------------------- the report's printed claims
-# (chip column, what the report says, the class it implies under the 2022 rule)
-CLAIMS = {
-    "a100_sxm": ("seed001 L312: 英伟达的 A100 即属于限制范围之内; L183: 停止向中国企业出售 A100",
-                 ec.RESTRICTED),
-    "h100_sxm": ("seed001 L183: 美国要求英伟达停止向中国企业出售 A100 和 H100", ec.RESTRICTED),
-    "a800_80gb": ("seed001 L183: 目前中国企业仅能购买特供的 A800 芯片", ec.NOT_RESTRICTED),
-    "a800_pcie_40gb": ("seed001 L183: 目前中国企业仅能购买特供的 A800 芯片", ec.NOT_RESTRICTED),
-    "v100_sxm": ("seed001 L183: 暂时未被禁售的 V100", ec.NOT_RESTRICTED),
-}
+# chip column -> (what the report says, the class it implies under the 2022 rule)
+_CHIPS = scenarios.axes()["export_chips"]
+_VERDICTS = printed.texts("export_control")["class_2022"][1]
+_QUOTES = printed.quotes("export_control")["class_2022"]
+CLAIMS = {chip: (quote, verdict) for chip, verdict, quote in zip(_CHIPS, _VERDICTS, _QUOTES) if verdict != "_"}
 
 
 @pytest.mark.parametrize("chip", list(CLAIMS))
@@ -123,27 +121,13 @@ def test_a800_compute_is_not_copied_from_the_a100():
 
 
 # ---------------------------------------------------- seed 001 §3 worked TPP table (M26, M27)
-# chip -> {row: printed TPP}; the catalogue of models computes these from the seed figures.
-SEED001_TPP = {
-    "v100_sxm": {"tpp_fp16": "2000", "tpp_max": "2000"},
-    "a100_sxm": {"tpp_fp16": "4992", "tpp_bf16": "4992", "tpp_int8": "4992", "tpp_tf32": "4992",
-                 "tpp_max": "4992"},
-    "h100_sxm": {"tpp_fp16": "15840", "tpp_int8": "15832", "tpp_max": "15840"},
-    "cambricon_mlu370": {"tpp_int8": "2048", "tpp_fp16": "1536", "tpp_bf16": "1536", "tpp_fp32": "768",
-                         "tpp_max": "2048"},
-    "cambricon_mlu290": {"tpp_int8": "4096", "tpp_max": "4096"},
-    "cambricon_mlu270": {"tpp_int8": "1024", "tpp_max": "1024"},
-    "thead_hanguang_800": {"tpp_int8": "6600", "tpp_max": "6600"},
-    "huawei_ascend_310": {"tpp_int8": "128", "tpp_fp16": "128", "tpp_max": "128"},
-    "huawei_ascend_910": {"tpp_fp16": "5120", "tpp_int8": "5120", "tpp_max": "5120"},
-    "iluvatar_tiangai_100": {"tpp_int8": "2360", "tpp_fp16": "2352", "tpp_fp32": "1184", "tpp_max": "2360"},
-    "enflame_t20": {"tpp_int8": "2048", "tpp_fp16": "2048", "tpp_bf16": "2048", "tpp_tf32": "4096",
-                    "tpp_fp32": "1024", "tpp_max": "4096"},
-    "mtt_s3000": {"tpp_fp32": "486.4", "tpp_max": "486.4"},
-    "biren_br104p": {"tpp_int8": "8192", "tpp_bf16": "8192", "tpp_tf32": "8192", "tpp_max": "8192"},
-    "hygon_dcu_1": {"tpp_fp64": "691.2", "tpp_max": "691.2"},
-    "biren_br100p": {"tpp_tf32": "15360"},
-}
+# chip -> {row: printed TPP}; the catalogue of models computes these from the seed figures (derived
+# cells of engine/data/printed/export_control.toml).
+SEED001_TPP = {}
+for _row, (_, _cells) in printed.derived("export_control").items():
+    for _chip, _cell in zip(_CHIPS, _cells.split()):
+        if _cell != "_":
+            SEED001_TPP.setdefault(_chip, {})[_row] = _cell
 SEED001_TPP_CELLS = [(chip, row, printed) for chip, rows in SEED001_TPP.items() for row, printed in rows.items()]
 
 

@@ -1,4 +1,5 @@
-"""Golden tests: every printed cell of the demand exhibits, at the printed precision.
+"""Golden tests: every printed cell of the demand, market and power exhibits of seed 000, at the
+printed precision.  The cells are package data: engine/data/printed/seed000.toml.
 
 A failure reads like "fig49 A100 需求总量（万张）… 2026E: printed 2079.30, got 2079.29".
 """
@@ -9,9 +10,13 @@ import pytest
 
 from engine import errata, exhibits, table
 from engine.ops import round_half_up
+from engine.printed import deviations
 
-from golden_harness import cell_params, check_cell, check_deviation, labelled_rows_are_checked
-from golden_seed000 import ALL, DEVIATIONS
+from golden_harness import cell_params, check_cell, check_deviation, golden, labelled_rows_are_checked
+
+ALL = golden("seed000")
+DEVIATIONS = deviations("seed000")
+
 
 @pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
 def test_printed_cell_reproduces(ex_id, key, label, column, printed):

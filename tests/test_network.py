@@ -2,7 +2,8 @@
 model properties, formula/numeric agreement and bad input.
 
 Printed cells are transcribed from 中信建投《算力大时代，AI 算力产业链全景梳理》(2023), the
-summary, §4, §5 and §8.  Passages have no row labels, so every label here is None.
+summary, §4, §5 and §8, in engine/data/printed/network.toml.  Passages have no row labels, so
+every label there is None.
 """
 
 from __future__ import annotations
@@ -19,76 +20,16 @@ from hypothesis import strategies as st
 from engine import InvalidValueError, SuanliError, errata, exhibits, network, table
 from engine.exhibit import Context, Resolver
 from engine.ops import Formula, ref, round_half_up
+from engine.printed import deviations
 
 from excel_oracle import evaluate
-from golden_harness import cached_table, cell_params, check_cell
+from golden_harness import cached_table, cell_params, check_cell, golden
 
 # ----------------------------------------------------------------------------------- golden cells
-# Columns of `optics`: A100 : 200G | H100 : 800G | GH200 pod : 800G | GH200 multi-pod : 800G | DGX A100 SuperPOD.
-OPTICS = {
-    # §4 L2957-2959: 40 端口 QM8790, 三层, 1120 张 HDR 200G 网卡; L2974: 一张 HDR 200G / NDR 400G 网卡
-    "nics": (None, "_ _ _ _ 1120"),
-    # §4 L3027: 单个 256 GH200 芯片的集群
-    "gpus": (None, "_ _ 256 _ _"),
-    "switch_radix": (None, "40 _ _ _ 40"),
-    "tiers": (None, "3 _ _ _ 3"),
-    "nics_per_gpu": (None, "1 1 _ _ 1"),
-    "nic_gbps": (None, "200 400 _ _ 200"),
-    "module_gbps": (None, "200 800 _ _ _"),
-    # §4 L3025-3031: NVLink4 900GB/s; 800G 光模块
-    "nvl_gbytes": (None, "_ _ 900 900 _"),
-    "nvl_module_gbps": (None, "_ _ 800 800 _"),
-    # summary L81-83, §4 L2965-2966 and L3029-3031, §8: 1:7, 1:3.5, 1:9, 1:12 (12: erratum E40)
-    "modules_per_gpu": (None, "7 3.5 9 12 _"),
-}
+# The printed cells (labels None: passages) and deviations: engine/data/printed/network.toml.
+ALL = golden("network")
+DEVIATIONS = deviations("network")
 
-SWITCHING = {
-    # §4 CPO L3119-3125
-    "bw_old": (None, "640"),
-    "bw_new": (None, "51.2"),
-    "bw_years": (None, "10"),
-    "bw_multiple": (None, "80"),
-    "bw_doubling_years": (None, "2"),
-    "lanes_old": (None, "64"),
-    "lanes_new": (None, "512"),
-    "rate_old": (None, "10"),
-    "rate_new": (None, "112"),
-    "chip_power_multiple": (None, "7.4"),
-    "lane_power_multiple": (None, "2.84"),
-    "serdes_power_multiple": (None, "22.7"),
-    # summary L369-371, §4 L3067-3069
-    "rate_doubling_years": (None, "4"),
-    "lanes_doubling_years": (None, "2"),
-    "optics_upgrade_years": (None, "4"),
-    # §5 L3362: 2025 年达到 102.4Tbps
-    "bw_next": (None, "102.4"),
-    # §4 L2978-2980: 1 个 800G = 2 个 400G; 8 个 SerDes 通道 ↔ 8 个 100G 通道 (51.2T = 512 × 100G)
-    "module_lanes": (None, "8"),
-    "module_lane_gbps": (None, "100"),
-    "module_gbps": (None, "800"),
-    "port_gbps": (None, "400"),
-    "ports_per_module": (None, "2"),
-    "data_rate_new": (None, "100"),
-    "bw_from_lanes_new": (None, "51.2"),
-    "bw_from_lanes_old": (None, "640"),
-    # §4 L2992-3003: 16 个 PCIe 通道; 200G / 400G 网卡; PCIe 6.0 → 800G
-    "pcie_lanes": (None, "16"),
-    "pcie4_nic": (None, "200"),
-    "pcie5_nic": (None, "400"),
-    "pcie6_nic": (None, "800"),
-    # §4 L2992-2996, §5 L3298: NVLink3 单向 300GB/s, NVLink4 单向 450GB/s, 双向 900GB/s
-    "nvlink3": (None, "300"),
-    "nvlink4": (None, "450"),
-    "nvlink4_both": (None, "900"),
-}
-
-ALL = {"optics": OPTICS, "switching": SWITCHING}
-
-# Printed values the model does not give: (exhibit, row, column) -> (printed, erratum, consistent).
-DEVIATIONS = {
-    ("switching", "pcie4_gbps", "value"): ("200", "E43", "252"),
-    ("switching", "pcie5_gbps", "value"): ("400", "E43", "504"),
-}
 
 def _table(ex_id):
     return cached_table(ex_id, "csc-2023")

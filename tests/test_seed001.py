@@ -7,49 +7,53 @@ from __future__ import annotations
 import pytest
 
 from engine import errata, exhibits, scenarios, table
+from engine.printed import deviations
 
-import golden_seed001 as G
-from golden_harness import (cached_table, cell_params, check_cell, check_deviation, check_rendering, inputs_read,
-                           labelled_rows_are_checked, module_exhibits)
+from golden_harness import (cached_table, cell_params, check_cell, check_deviation, check_rendering, golden,
+                            inputs_read, labelled_rows_are_checked, module_exhibits)
 
 SEED001 = module_exhibits("engine.exhibits.seed001")
 
+# engine/data/printed/seed001.toml
+ALL, DERIVED, TEXT = golden("seed001"), golden("seed001", "derived"), golden("seed001", "text")
+DEVIATIONS = deviations("seed001")
 
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(G.ALL)))
+
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
 def test_printed_cell_reproduces(ex_id, key, label, column, printed):
     check_cell(ex_id, key, label, column, printed)
 
 
-@pytest.mark.parametrize("ex_id", list(G.ALL))
+@pytest.mark.parametrize("ex_id", list(ALL))
 def test_labels_are_the_reports(ex_id):
     exhibit = exhibits.get(ex_id)
-    for key, (label, _) in G.ALL[ex_id].items():
+    for key, (label, _) in ALL[ex_id].items():
         assert exhibit.row(key).label_zh == label, f"{ex_id} {key}: label differs from the text's"
 
 
 @pytest.mark.parametrize("ex_id", [e.id for e in SEED001])
 def test_every_labelled_row_is_checked(ex_id):
-    labelled_rows_are_checked(ex_id, G.ALL, G.DEVIATIONS)
+    labelled_rows_are_checked(ex_id, ALL, DEVIATIONS)
 
 
 def test_every_exhibit_has_golden_cells():
-    assert {e.id for e in SEED001} == set(G.ALL)
+    assert {e.id for e in SEED001} == set(ALL)
 
 
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(G.DERIVED, labelled=False)))
+@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(DERIVED)))
 def test_consistency_checks(ex_id, key, label, column, printed):
     check_cell(ex_id, key, label, column, printed)
 
 
-@pytest.mark.parametrize("where, expected", list(G.DEVIATIONS.items()), ids=str)
+@pytest.mark.parametrize("where, expected", list(DEVIATIONS.items()), ids=str)
 def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
     check_deviation(where, expected)
 
 
-@pytest.mark.parametrize("ex_id", list(G.TEXT))
+@pytest.mark.parametrize("ex_id", list(TEXT))
 def test_text_cells(ex_id):
     t = cached_table(ex_id)
-    for key, (label, cells) in G.TEXT[ex_id].items():
+    for key, (label, cells) in TEXT[ex_id].items():
         assert t.exhibit.row(key).label_zh == label and tuple(t.values(key)) == cells
 
 
