@@ -85,10 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--write", metavar="README", help="replace the reference block of this README file")
     a.set_defaults(handler=cmd_addin_reference)
 
+    s = sub.add_parser("templates", help="template workbooks: the report's tables as live formulas over inputs")
+    s.set_defaults(handler=_help_of(s))
+    t_sub = s.add_subparsers(title="templates commands", metavar="WHAT")
+    t = t_sub.add_parser("build", help="write every template workbook and an index")
+    t.add_argument("--scenario", default=None,
+                   help="scenario for every workbook (default: each workbook's own; csc-2023 for the CSC report)")
+    t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
+    t.set_defaults(handler=cmd_templates_build)
+
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
 
-    s = sub.add_parser("demo", help="print the headline tables, as printed and corrected")
+    s = sub.add_parser("demo", help="build the template workbooks and print the headline tables")
+    s.add_argument("--out", default="out/templates", help="where the workbooks go (default out/templates)")
     s.set_defaults(handler=cmd_demo)
     return p
 
@@ -99,6 +109,11 @@ def _scenario_args(s):
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
+
+
+def _help_of(parser: argparse.ArgumentParser):
+    """A handler that shows a command group's help (``suanli templates`` without a subcommand)."""
+    return lambda args: parser.format_help()
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, object]:
@@ -311,6 +326,17 @@ def cmd_addin_reference(args) -> str:
     return f"updated the function reference in {readme}"
 
 
+def cmd_templates_build(args) -> str:
+    from .build import build_all
+
+    if args.scenario is not None:
+        scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
+    paths = build_all(args.out, args.scenario)
+    lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
+    lines += [f"  {p.name}" for p in paths]
+    return "\n".join(lines)
+
+
 def cmd_scenarios(args) -> str:
     rows = []
     for name in scenarios.names():
@@ -320,8 +346,12 @@ def cmd_scenarios(args) -> str:
 
 
 def cmd_demo(args) -> str:
-    """The main job's console part: the headline tables as printed, then corrected."""
-    parts = []
+    """The main job: build the template workbooks, then print the headline tables, as printed and corrected."""
+    from .build import build_all
+
+    paths = build_all(args.out)
+    parts = [f"Template workbooks: {len(paths)} written to {Path(args.out)}/ "
+             f"({', '.join(p.name for p in paths)}). Open index.xlsx."]
     for ex in ("fig49", "fig50", "fig51", "cagr", "fig7", "fig8"):
         parts.append(render_table(tables.table(ex, "csc-2023"), "table"))
     for ex in ("fig50", "cagr", "chain"):

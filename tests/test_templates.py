@@ -1,0 +1,197 @@
+"""Template workbooks, proven by a real spreadsheet: LibreOffice recalculates every built workbook,
+unchanged and with inputs edited through their defined names, and gets the engine's numbers."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from engine import exhibits, printed, scenarios
+from workbook_templates import build, libreoffice
+from workbook_templates.cli import main
+
+ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
+                     "ABS", "TEXT", "COUNTBLANK"}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("templates")
+    paths = build.build_all(out)
+    return out, paths
+
+
+@pytest.fixture(scope="module")
+def recalculated(built, tmp_path_factory):
+    out, paths = built
+    books = [p for p in paths if p.name != "index.xlsx"]
+    done = libreoffice.recalculate(books, tmp_path_factory.mktemp("recalculated"))
+    return dict(zip([p.name for p in books], done))
+
+
+def _formula_cells(path: Path):
+    """(sheet, ref) -> formula text, for every formula cell of the exhibit sheets."""
+    wb = openpyxl.load_workbook(path)
+    out = {}
+    for ws in wb.worksheets:
+        if ws.title in ("Index", "Inputs", "Errata", build.META_SHEET):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    out[(ws.title, cell.coordinate)] = cell.value
+    return out
+
+
+def _cached(path: Path):
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if c.value is not None}
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a == b
+
+
+def test_every_group_and_exhibit_has_a_workbook(built):
+    out, paths = built
+    assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in build.GROUPS} | {"index.xlsx"}
+    covered = set()
+    for g in build.GROUPS:
+        covered |= set(g.exhibits)
+        wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
+        assert wb.sheetnames[:3] == ["Index", "Inputs", "Errata"]
+        assert set(g.exhibits) <= set(wb.sheetnames)
+        assert wb[build.META_SHEET].sheet_state == "hidden"
+    assert covered == {e.id for e in exhibits.all_exhibits()}
+
+
+def test_inputs_are_defined_names_with_validation(built):
+    out, _ = built
+    schema = scenarios.schema()
+    for g in build.GROUPS:
+        wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
+        names = set(wb.defined_names.keys())
+        meta = {r[0]: r[1] for r in wb[build.META_SHEET].iter_rows(values_only=True)}
+        keys = meta["inputs"].split(",")
+        assert set(keys) <= names and set(keys) <= set(schema)
+        validated = {str(dv.sqref) for dv in wb["Inputs"].data_validations.dataValidation}
+        for key in keys:
+            target = wb.defined_names[key].attr_text
+            assert target.startswith("'Inputs'!$F$"), (key, target)
+            first = target.split("!")[1].replace("$", "").split(":")[0]
+            assert any(first in v.split(":")[0] or v.startswith(first) for v in validated), key
+
+
+def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(built):
+    out, paths = built
+    seen = set()
+    for p in paths:
+        if p.name == "index.xlsx":
+            continue
+        for formula in _formula_cells(p).values():
+            seen |= set(re.findall(r"([A-Z][A-Z0-9.]*)\(", formula))
+    assert seen <= ALLOWED_FUNCTIONS, seen - ALLOWED_FUNCTIONS
+
+
+def test_every_formula_carries_the_engines_value(built):
+    """Previewers and data_only readers see numbers: no formula cell lacks its cached value."""
+    out, paths = built
+    for p in paths:
+        if p.name == "index.xlsx":
+            continue
+        formulas, cached = _formula_cells(p), _cached(p)
+        missing = [k for k in formulas if k not in cached]
+        assert not missing, (p.name, missing[:5])
+
+
+def test_libreoffice_recalculates_to_the_engines_numbers(built, recalculated):
+    out, _ = built
+    checked = 0
+    for name, recalc in recalculated.items():
+        original = out / name
+        formulas, engine_values, lo_values = _formula_cells(original), _cached(original), _cached(recalc)
+        for key in formulas:
+            want, got = engine_values.get(key), lo_values.get(key)
+            assert _same(want, got), f"{name} {key[0]}!{key[1]} {formulas[key]}: engine {want!r}, LibreOffice {got!r}"
+            checked += 1
+    assert checked > 3000
+
+
+def test_printed_values_check_out_in_the_workbook(built, recalculated):
+    """Beside every printed cell LibreOffice's check says ✓, except the named errata."""
+    deviations = printed.deviations()
+    for name, recalc in recalculated.items():
+        wb = openpyxl.load_workbook(recalc, data_only=True)
+        for ws in wb.worksheets:
+            header = {c.value: c.column for c in ws[4] if isinstance(c.value, str)}
+            checks = [col for label, col in header.items() if label.startswith("Check ")]
+            for col in checks:
+                for row in ws.iter_rows(min_row=5, min_col=col, max_col=col):
+                    cell = row[0]
+                    if cell.value in (None, ""):
+                        continue
+                    if cell.value != "✓":
+                        key = ws.cell(row=cell.row, column=2).value
+                        column = ws.cell(row=4, column=col).value.removeprefix("Check ")
+                        ex = exhibits.get(ws.title)
+                        row_key = next(r.key for r in ex.rows if r.label_en == key)
+                        assert (ws.title, row_key, column) in deviations, f"{name} {ws.title} {key} {column}: {cell.value}"
+
+
+def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
+    """Inputs edited through their defined names: LibreOffice and the engine agree on every cell."""
+    out, _ = built
+    group = next(g for g in build.GROUPS if g.name == "servers")
+    edits = {"train_utilization": 0.45, "market_usd_per_a100": 14000, "market_china_share": [0.30, 0.31, 0.32],
+             "fig7_efficiency_unused": False, "mm_dau": [3e7, 6e7, 1.2e8, 2.4e8, 4.8e8], "h100_fp16_tflops": 989.5}
+    edited = tmp_path / "servers_edited.xlsx"
+    shutil.copy(out / "servers.xlsx", edited)
+    wb = openpyxl.load_workbook(edited)
+    for key, value in edits.items():
+        target = wb.defined_names[key].attr_text.split("!")[1].replace("$", "")
+        cells = wb["Inputs"][target]
+        cells = [c for row in cells for c in row] if isinstance(cells, tuple) else [cells]
+        for cell, v in zip(cells, value if isinstance(value, list) else [value] * len(cells)):
+            cell.value = v
+    wb.save(edited)
+    expected = tmp_path / "servers_engine.xlsx"
+    build.build_workbook(group, expected, scenarios.load("csc-2023").with_values(edits))
+    [recalc] = libreoffice.recalculate([edited], tmp_path / "lo")
+    formulas, want, got = _formula_cells(expected), _cached(expected), _cached(recalc)
+    for key in formulas:
+        assert _same(want.get(key), got.get(key)), f"{key}: engine {want.get(key)!r}, LibreOffice {got.get(key)!r}"
+    assert want[("fig7", "F8")] != _cached(out / "servers.xlsx")[("fig7", "F8")]   # the edit changed the market
+
+
+def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
+    out, _ = built
+    values = _cached(out / "chain.xlsx")
+    needs = [v for v in values.values() if isinstance(v, str) and v.startswith("needs chain_usd_per_switch")]
+    assert len(needs) == 5
+    edited = tmp_path / "chain.xlsx"
+    shutil.copy(out / "chain.xlsx", edited)
+    wb = openpyxl.load_workbook(edited)
+    target = wb.defined_names["chain_usd_per_switch"].attr_text.split("!")[1].replace("$", "")
+    wb["Inputs"][target] = 20000
+    wb.save(edited)
+    [recalc] = libreoffice.recalculate([edited], tmp_path / "lo")
+    got = _cached(recalc)
+    assert not any(isinstance(v, str) and v.startswith("needs chain_usd_per_switch") for v in got.values())
+
+
+def test_cli_build(tmp_path, capsys):
+    assert main(["templates", "build", "--out", str(tmp_path), "--scenario", "csc-2023-corrected"]) == 0
+    assert "wrote 9 workbooks" in capsys.readouterr().out
+    meta = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "demand.xlsx")[build.META_SHEET]
+            .iter_rows(values_only=True)}
+    assert meta["scenario"] == "csc-2023-corrected"
+    assert main(["templates", "build", "--out", str(tmp_path / "x"), "--scenario", "nope"]) == 2
+    assert not (tmp_path / "x").exists()

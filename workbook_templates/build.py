@@ -1,0 +1,548 @@
+"""Template workbooks: the report's tables as live formulas over editable inputs.
+
+``suanli templates build`` writes one workbook per part of the chain (demand, servers,
+network, power, export control, the other passages, the AI-server compilation, the chain)
+and an index.  In each workbook:
+
+* **Inputs**: every input the workbook's exhibits read, as a workbook-level defined name equal
+  to its key (``suanli inputs``), with unit, accepted range (enforced by data validation) and
+  source; the cells to edit are coloured.
+* one sheet per exhibit, laid out like the report: the report's row label as printed, the
+  English label, the unit, then one column per year or case; every value a native formula
+  (built from the same row definitions the engine computes with) carrying the engine's value
+  as its cached result; beside it the report's printed values and a check of the two.
+* **Errata**: each inconsistency, with the input that switches it; **Index**: the sheets.
+
+The formulas use only functions Excel 2016 and LibreOffice 7.4 both have, so the workbook
+recalculates anywhere without an add-in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from engine import __version__, errata, exhibits, printed, scenarios
+from engine.exhibit import Exhibit, NumericResolver, Result
+
+from .files import write_atomic
+from .render import FIRST_DATA_ROW, FIRST_VALUE_COL, FormulaResolver, InputLayout, SheetLayout, cell_ref, quote_sheet
+
+__all__ = ["Group", "GROUPS", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+
+META_SHEET = "_suanli"
+INPUTS_SHEET = "Inputs"
+
+
+@dataclass(frozen=True)
+class Group:
+    """One workbook: a file name, a title, its exhibits, and the scenario it opens with."""
+
+    name: str
+    title: str
+    exhibits: tuple[str, ...]
+    scenario: str = "csc-2023"
+
+
+def _ids(prefix: str = "", group: str | None = None) -> tuple[str, ...]:
+    return tuple(e.id for e in exhibits.all_exhibits() if (group is None or e.group == group)
+                 and e.id.startswith(prefix))
+
+
+GROUPS: tuple[Group, ...] = (
+    Group("demand", "AI compute demand: training, inference, memory", _ids(group="demand")),
+    Group("servers", "AI servers and their market", _ids(group="market")),
+    Group("network", "NICs, optical modules and switches", _ids(group="network")),
+    Group("power", "Power, racks and cooling", _ids(group="power")),
+    Group("export_control", "Export control of AI chips", _ids(group="export")),
+    Group("passages", "HBM, packaging, CPO, IDC and the report's other figures", _ids(group="passages")),
+    Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids(group="seed001"),
+          scenario="ai-server-2023"),
+    Group("chain", "The chain from demand to data-centre energy", _ids(group="chain")),
+)
+
+#: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
+CHARTS = {
+    "fig49": ("GPUs needed for training (万张)", ("h100_total", "a100_total"), "column"),
+    "fig50": ("GPUs needed for inference (万张)", ("h100_cards", "a100_cards"), "column"),
+    "fig7": ("Global AI-server market (亿美元)", ("market",), "column"),
+    "fig8": ("China AI-server market (亿美元)", ("market",), "column"),
+    "fig85": ("HBM market (USD m)", None, "column"),
+    "chain": ("The chain: accelerators (万张) and IT load (万kW)", ("cards", "it_kw"), "line"),
+}
+
+
+class _Tracing(scenarios.Scenario):
+    """A scenario that records which inputs an evaluation reads."""
+
+    def __init__(self, base: scenarios.Scenario):
+        super().__init__(base.name, dict(base.values), base.title, dict(base.overrides))
+        self.seen: dict[str, None] = {}
+
+    def at(self, key, column):
+        self.seen[key] = None
+        return super().at(key, column)
+
+    def has_column(self, key, column):
+        self.seen[key] = None
+        return super().has_column(key, column)
+
+
+def inputs_hash(scenario: scenarios.Scenario, keys: Iterable[str]) -> str:
+    """A short hash of the input values a workbook uses (stamped on it, compared by refresh)."""
+    payload = {k: _jsonable(scenario.values[k]) for k in sorted(keys)}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _jsonable(v):
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    return v
+
+
+# ------------------------------------------------------------------ planning
+@dataclass
+class Plan:
+    """Everything a workbook holds, decided before anything is written."""
+
+    group: Group
+    scenario: scenarios.Scenario
+    order: list[str]                     # exhibit ids, the group's first, then what they use
+    numeric: dict[str, Result]
+    inputs: list[str]                    # input keys, in schema order
+    input_layout: InputLayout
+    layouts: dict[str, SheetLayout]
+
+
+def plan(group: Group, scenario: scenarios.Scenario) -> Plan:
+    """Evaluate the group's exhibits (and what they use) and lay the workbook out."""
+    tracing = _Tracing(scenario)
+    resolver = NumericResolver(tracing, exhibits.get)
+    for ex_id in group.exhibits:
+        resolver.run(exhibits.get(ex_id))
+    numeric = dict(resolver.results)
+    order = list(group.exhibits) + [i for i in numeric if i not in group.exhibits]
+    schema = scenarios.schema()
+    used = [k for k in schema if k in tracing.seen]
+    layouts = {i: SheetLayout(exhibits.get(i), numeric[i].columns, i) for i in order}
+    return Plan(group, scenario, order, numeric, used, _input_layout(used), layouts)
+
+
+def _input_layout(keys: list[str]) -> InputLayout:
+    """Inputs grouped by axis: a header row with the axis labels, then one row per input."""
+    layout = InputLayout(INPUTS_SHEET)
+    schema, axes = scenarios.schema(), scenarios.axes()
+    row = 4
+    for axis in [None] + [a for a in axes if any(schema[k].axis == a for k in keys)]:
+        members = [k for k in keys if schema[k].axis == axis]
+        if not members:
+            continue
+        row += 1                                   # the axis header row
+        for k in members:
+            layout.places[k] = (row, 5, 1 if axis is None else len(axes[axis]))
+            row += 1
+        row += 1
+    return layout
+
+
+# ------------------------------------------------------------------ writing
+class _Formats:
+    def __init__(self, wb):
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.subtle = wb.add_format({"italic": True, "font_color": "#555555"})
+        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                     "valign": "top"})
+        self.label = wb.add_format({"text_wrap": False})
+        self.input_fill = {"bg_color": "#FFF2CC", "font_color": "#0000FF", "border": 1, "border_color": "#BFBFBF"}
+        self.printed_fill = {"bg_color": "#F2F2F2", "font_color": "#595959"}
+        self.ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+        self.bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self._cache: dict[tuple, object] = {}
+
+    def number(self, num_format: str, kind: str = "value"):
+        key = (num_format, kind)
+        if key not in self._cache:
+            props = {"num_format": num_format}
+            if kind == "input":
+                props.update(self.input_fill)
+            elif kind == "printed":
+                props.update(self.printed_fill)
+            self._cache[key] = self.wb.add_format(props)
+        return self._cache[key]
+
+
+def _num_format(row) -> str:
+    if row.unit == "text":
+        return "@"
+    if row.unit == "year":
+        return "0"
+    if row.sig is not None:
+        return "0." + "0" * (row.sig - 1) + "E+00"
+    if row.display.percent:
+        return "0" + ("." + "0" * row.decimals if row.decimals else "") + "%" if row.decimals is not None else "0.00%"
+    if row.decimals is None:
+        return "General"
+    return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
+
+
+def _cached(row, value):
+    """The cell's cached value: display units (a percent row keeps its fraction)."""
+    if value is None or isinstance(value, str):
+        return value
+    factor = row.display.factor
+    if row.display.percent or factor == 1:
+        return float(value)
+    return float(value) / factor
+
+
+def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Scenario | None = None) -> Path:
+    """Write one group's workbook to ``path`` (atomically); returns the path."""
+    sc = scenario if scenario is not None else scenarios.load(group.scenario)
+    p = plan(group, sc)
+
+    def write(tmp: Path) -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False, "nan_inf_to_errors": False})
+        fmt = _Formats(wb)
+        index = wb.add_worksheet("Index")
+        inputs = wb.add_worksheet(INPUTS_SHEET)
+        errata_ws = wb.add_worksheet("Errata")
+        sheets = {i: wb.add_worksheet(i) for i in p.order}
+        meta = wb.add_worksheet(META_SHEET)
+        _write_inputs(wb, inputs, p, fmt)
+        resolver = FormulaResolver(sc, p.layouts, p.numeric, p.input_layout)
+        for ex_id in _dependency_order(p):
+            _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
+        _write_errata(errata_ws, p, fmt)
+        _write_index(index, p, fmt)
+        _write_meta(meta, p)
+        meta.hide()
+        index.activate()
+        wb.close()
+
+    return write_atomic(path, write)
+
+
+def _dependency_order(p: Plan) -> list[str]:
+    """Exhibits that others read come first, so a cell's upstream 'needs' are known."""
+    done: list[str] = []
+
+    def visit(ex_id: str) -> None:
+        if ex_id in done:
+            return
+        for item in (x for reads in p.numeric[ex_id].reads.values() for x in reads):
+            if "." in item and item.split(".", 1)[0] != ex_id and item.split(".", 1)[0] in p.numeric:
+                visit(item.split(".", 1)[0])
+        done.append(ex_id)
+
+    for ex_id in p.order:
+        visit(ex_id)
+    return done
+
+
+def _write_inputs(wb, ws, p: Plan, fmt: _Formats) -> None:
+    schema, axes = scenarios.schema(), scenarios.axes()
+    ws.write(0, 0, f"Inputs — {p.group.title}", fmt.title)
+    ws.write(1, 0, "Edit the coloured cells. Each input is a workbook-level name (its key), used by every "
+                   "formula; values are in the base unit shown (counts, not 亿; fractions, not %).", fmt.subtle)
+    ws.write(2, 0, f"Scenario {p.scenario.name}: {p.scenario.title}", fmt.subtle)
+    heads = ["key (defined name)", "input", "unit", "accepted", "source"]
+    last_axis = object()
+    for key in sorted(p.inputs, key=lambda k: p.input_layout.places[k][0]):   # grouped by axis
+        spec = schema[key]
+        row, col, width = p.input_layout.places[key]
+        if spec.axis != last_axis:
+            last_axis = spec.axis
+            for c, h in enumerate(heads):
+                ws.write(row - 1, c, h, fmt.header)
+            labels = ["value"] if spec.axis is None else list(axes[spec.axis])
+            for j, label in enumerate(labels):
+                ws.write_string(row - 1, col + j, label, fmt.header)
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, spec.label)
+        ws.write_string(row, 2, spec.unit)
+        ws.write_string(row, 3, spec.describe_bounds())
+        ws.write_string(row, 4, spec.source)
+        value = p.scenario.values[key]
+        values = list(value) if isinstance(value, tuple) else [value]
+        cell_fmt = fmt.number("General", "input")
+        for j, v in enumerate(values):
+            if v is None:
+                ws.write_blank(row, col + j, None, cell_fmt)
+            elif spec.is_switch:
+                ws.write_boolean(row, col + j, bool(v), cell_fmt)
+            else:
+                ws.write_number(row, col + j, float(v), cell_fmt)
+        target = (row, col, row, col + width - 1)
+        ws.data_validation(*target, _validation(spec))
+        if spec.user_supplied:
+            ws.write_comment(row, col, "Not in the reports: yours to supply. Cells that need it show "
+                                       f"\"needs {key}\" until you do.")
+        wb.define_name(key, p.input_layout.name_target(key))
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 3, 16)
+    ws.set_column(4, 4, 50)
+    ws.set_column(5, 5 + 8, 13)
+    ws.freeze_panes(4, 2)
+
+
+def _validation(spec) -> dict:
+    d = spec.domain
+    message = f"{spec.key} {d.describe()}"
+    base = {"error_title": "Not accepted", "error_message": message[:255], "input_title": spec.key[:32],
+            "input_message": f"{spec.unit}; {spec.describe_bounds()}"[:255]}
+    if d.switch:
+        return {**base, "validate": "list", "source": ["TRUE", "FALSE"]}
+    kind = "integer" if d.whole else "decimal"
+    lo = d.low if math.isfinite(d.low) else None
+    hi = d.high if math.isfinite(d.high) else None
+    if lo is not None and hi is not None and not d.low_open and not d.high_open:
+        crit = {"criteria": "between", "minimum": lo, "maximum": hi}
+    elif lo is not None and hi is not None:
+        # an open end: enforce the closed side, the message states the open one
+        crit = {"criteria": "between", "minimum": lo, "maximum": hi}
+    elif lo is not None:
+        crit = {"criteria": ">" if d.low_open else ">=", "value": lo}
+    elif hi is not None:
+        crit = {"criteria": "<" if d.high_open else "<=", "value": hi}
+    else:
+        crit = {"criteria": "between", "minimum": -1e308, "maximum": 1e308}
+    return {**base, "validate": kind, **crit, "ignore_blank": spec.user_supplied}
+
+
+def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: FormulaResolver, fmt: _Formats) -> None:
+    exhibit = exhibits.get(ex_id)
+    layout = p.layouts[ex_id]
+    result = p.numeric[ex_id]
+    cols = layout.columns
+    used_by = "" if ex_id in p.group.exhibits else "  (used by this workbook's other sheets)"
+    ws.write(0, 0, f"{exhibit.id}  {exhibit.title_zh} — {exhibit.title_en}{used_by}", fmt.title)
+    ws.write(1, 0, f"Source: {exhibit.source}", fmt.subtle)
+    ws.write(2, 0, f"Scenario {p.scenario.name}. Every value is a live formula over the Inputs sheet.", fmt.subtle)
+    head_row = FIRST_DATA_ROW - 1
+    for c, h in enumerate(["报告行 (as printed)", "Row", "Unit"]):
+        ws.write(head_row, c, h, fmt.header)
+    for j, label in enumerate(cols):
+        ws.write_string(head_row, FIRST_VALUE_COL + j, label, fmt.header)
+    printed_cells = printed.cells(ex_id) if ex_id in printed.exhibits() else {}
+    p0 = FIRST_VALUE_COL + len(cols) + 1            # first printed column
+    k0 = p0 + len(cols) + 1                         # first check column
+    if printed_cells:
+        for j, label in enumerate(cols):
+            ws.write_string(head_row, p0 + j, f"Printed {label}", fmt.header)
+            ws.write_string(head_row, k0 + j, f"Check {label}", fmt.header)
+    for row in exhibit.rows:
+        r = layout.row_index(row.key) - 1
+        ws.write_string(r, 0, row.label_zh or "")
+        ws.write_string(r, 1, row.label_en)
+        ws.write_string(r, 2, row.unit if row.unit != "text" else "")
+        if row.note:
+            ws.write_comment(r, 1, row.note)
+        num_format = fmt.number(_num_format(row))
+        cached_row: list = [None] * len(cols)
+        for j in range(len(cols)):
+            c = FIRST_VALUE_COL + j
+            value = result.values[row.key][j]
+            if row.text is not None:
+                if value is not None:
+                    ws.write_string(r, c, str(value))
+                continue
+            formula = resolver.formula(exhibit, row.key, j)
+            if formula is None:
+                continue
+            needs = result.needed(row.key, j)
+            cached = f"needs {', '.join(needs)}" if needs else _cached(row, value)
+            ws.write_formula(r, c, formula, num_format, cached)
+            cached_row[j] = cached
+        if row.key in printed_cells:
+            _write_printed(ws, row, printed_cells[row.key][1], r, cached_row, p0, k0, fmt)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 2, 9)
+    ws.set_column(FIRST_VALUE_COL, FIRST_VALUE_COL + len(cols) - 1, 14)
+    if printed_cells:
+        ws.set_column(p0, k0 + len(cols) - 1, 12)
+        ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
+                              {"type": "cell", "criteria": "==", "value": '"✓"', "format": fmt.ok})
+        ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
+                              {"type": "text", "criteria": "begins with", "value": "≠", "format": fmt.bad})
+    ws.freeze_panes(FIRST_DATA_ROW - 1, FIRST_VALUE_COL)
+    if ex_id in CHARTS:
+        _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
+
+
+def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
+                   fmt: _Formats) -> None:
+    """The report's printed cells beside the computed ones, and a check at the printed precision.
+
+    The check is a formula (it follows edits); its cached result is what it computes now.
+    """
+    for j, cell in enumerate(cells_text.split()):
+        parsed = printed.parse(cell)
+        if cell == "_" or parsed is None:
+            continue
+        value, decimals, exponent = parsed
+        if row.display.percent or cell.endswith("%"):
+            shown = value / 100
+            tolerance = 0.5 * 10 ** -(decimals + 2)
+        else:
+            shown = value * 10 ** exponent
+            tolerance = 0.5 * 10 ** (exponent - decimals)
+        ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
+        computed = cell_ref(r, FIRST_VALUE_COL + j, absolute=False)
+        printed_ref = cell_ref(r, p0 + j, absolute=False)
+        tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
+        formula = (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
+                   f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
+        got = computed_values[j]
+        if isinstance(got, (int, float)) and not isinstance(got, bool):
+            diff = got - shown
+            check = "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
+        else:
+            check = "≠"
+        ws.write_formula(r, k0 + j, formula, None, check)
+
+
+def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
+    title, rows, kind = CHARTS[ex_id]
+    exhibit = exhibits.get(ex_id)
+    layout = p.layouts[ex_id]
+    keys = rows or tuple(r.key for r in exhibit.rows[:1])
+    chart = wb.add_chart({"type": kind})
+    n = len(layout.columns)
+    sheet = quote_sheet(layout.sheet)
+    for key in keys:
+        r = layout.row_index(key) - 1
+        first = FIRST_VALUE_COL
+        chart.add_series({
+            "name": f"={sheet}!{cell_ref(r, 1)}",
+            "categories": f"={sheet}!{cell_ref(FIRST_DATA_ROW - 1, first)}:{cell_ref(FIRST_DATA_ROW - 1, first + n - 1)}",
+            "values": f"={sheet}!{cell_ref(r, first)}:{cell_ref(r, first + n - 1)}",
+        })
+    chart.set_title({"name": title})
+    chart.set_size({"width": 720, "height": 320})
+    ws.insert_chart(row_after, 1, chart)
+
+
+def _write_errata(ws, p: Plan, fmt: _Formats) -> None:
+    ws.write(0, 0, "Errata — the report's inconsistencies in this workbook's exhibits", fmt.title)
+    ws.write(1, 0, "A switch is an input (Inputs sheet): TRUE reproduces the printed number, FALSE the "
+                   "consistent one. Text-versus-table conflicts are alternative scenarios.", fmt.subtle)
+    heads = ["id", "kind", "inconsistency", "exhibits", "printed", "consistent", "switch", "switch now",
+             "alternative scenario", "description"]
+    for c, h in enumerate(heads):
+        ws.write(3, c, h, fmt.header)
+    rows = [e for e in errata.all_errata() if any(x in p.order for x in e.exhibits)
+            or any(eid == e.id for ex in p.order for eid in exhibits.get(ex).errata)]
+    for i, e in enumerate(rows, start=4):
+        ws.write_string(i, 0, e.id)
+        ws.write_string(i, 1, e.kind)
+        ws.write_string(i, 2, e.title)
+        ws.write_string(i, 3, ", ".join(e.exhibits))
+        ws.write_string(i, 4, e.printed or "")
+        ws.write_string(i, 5, e.consistent or "")
+        ws.write_string(i, 6, e.switch or "")
+        if e.switch and e.switch in p.inputs:
+            ws.write_formula(i, 7, f"={e.switch}", None, bool(p.scenario.values[e.switch]))
+        ws.write_string(i, 8, e.alternative or "")
+        ws.write_string(i, 9, e.description, fmt.wrap)
+    ws.set_column(0, 1, 10)
+    ws.set_column(2, 2, 50)
+    ws.set_column(3, 8, 18)
+    ws.set_column(9, 9, 100)
+    ws.freeze_panes(4, 1)
+
+
+def _write_index(ws, p: Plan, fmt: _Formats) -> None:
+    ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
+    ws.write(1, 0, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
+                   "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
+    ws.write_url(2, 0, f"internal:{INPUTS_SHEET}!A1", fmt.link, string="→ Inputs")
+    ws.write_url(2, 1, "internal:Errata!A1", fmt.link, string="→ Errata")
+    for c, h in enumerate(["sheet", "报告", "exhibit", "source"]):
+        ws.write(4, c, h, fmt.header)
+    for i, ex_id in enumerate(p.order, start=5):
+        e = exhibits.get(ex_id)
+        ws.write_url(i, 0, f"internal:{quote_sheet(ex_id)}!A1", fmt.link, string=ex_id)
+        ws.write_string(i, 1, e.title_zh)
+        ws.write_string(i, 2, e.title_en + ("" if ex_id in p.group.exhibits else " (used by the others)"))
+        ws.write_string(i, 3, e.source)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 2, 60)
+    ws.set_column(3, 3, 80)
+
+
+def _write_meta(ws, p: Plan) -> None:
+    rows = [
+        ("suanli_version", __version__),
+        ("group", p.group.name),
+        ("scenario", p.scenario.name),
+        ("inputs_hash", inputs_hash(p.scenario, p.inputs)),
+        ("built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()),
+        ("exhibits", ",".join(p.order)),
+        ("inputs", ",".join(p.inputs)),
+    ]
+    for i, (k, v) in enumerate(rows):
+        ws.write_string(i, 0, k)
+        ws.write_string(i, 1, v)
+
+
+def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None) -> list[Path]:
+    """Write every group's workbook and an index into ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    paths = []
+    for g in GROUPS:
+        sc = scenarios.load(scenario_name or g.scenario)
+        paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc))
+    paths.append(_build_index(out, scenario_name))
+    return paths
+
+
+def _build_index(out: Path, scenario_name: str | None) -> Path:
+    def write(tmp: Path) -> None:
+        import xlsxwriter
+
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("Index")
+        ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
+        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
+                 fmt.subtle)
+        for c, h in enumerate(["workbook", "what", "exhibit", "报告", "title"]):
+            ws.write(3, c, h, fmt.header)
+        r = 4
+        for g in GROUPS:
+            for ex_id in g.exhibits:
+                e = exhibits.get(ex_id)
+                ws.write_url(r, 0, f"external:{g.name}.xlsx#{quote_sheet(ex_id)}!A1", fmt.link, string=g.name)
+                ws.write_string(r, 1, g.title)
+                ws.write_string(r, 2, ex_id)
+                ws.write_string(r, 3, e.title_zh)
+                ws.write_string(r, 4, e.title_en)
+                r += 1
+        ws.set_column(0, 0, 18)
+        ws.set_column(1, 1, 50)
+        ws.set_column(2, 2, 22)
+        ws.set_column(3, 4, 60)
+        wb.close()
+
+    return write_atomic(out / "index.xlsx", write)
+
+
+
