@@ -113,10 +113,11 @@ def test_inputs_and_errata(capsys):
     assert code == 0 and "fig50_util_applied_twice" in out
 
 
-def test_demo_prints_printed_and_corrected(capsys):
-    code, out, _ = run(capsys, "demo")
+def test_demo_builds_the_workbooks_and_prints_printed_and_corrected(capsys, tmp_path):
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path))
     assert code == 0
     assert "scenario: csc-2023-corrected" in out and "78.0%" in out and "88.0%" in out
+    assert (tmp_path / "index.xlsx").exists() and (tmp_path / "chain.xlsx").exists()
 
 
 def test_catalogue_lists_and_shows_a_chip(capsys):
