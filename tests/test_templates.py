@@ -60,6 +60,15 @@ def _same(a, b) -> bool:
     return a == b
 
 
+def test_sheets_are_laid_out_like_the_report(built):
+    out, _ = built
+    ws = openpyxl.load_workbook(out / "demand.xlsx")["fig49"]
+    assert [c.value for c in ws[4]][:8] == ["报告行 (as printed)", "Row", "Unit", "2023E", "2024E", "2025E", "2026E",
+                                            "2027E"]
+    assert ws["A5"].value == "多模态大模型研发厂商个数" and ws["D5"].value == "=INDEX(mm_vendors,1)"
+    assert ws["A1"].value.startswith("fig49  全球大模型训练所需算力/AI 芯片数量测算")
+
+
 def test_every_group_and_exhibit_has_a_workbook(built):
     out, paths = built
     assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in build.GROUPS} | {"index.xlsx"}
@@ -128,6 +137,7 @@ def test_libreoffice_recalculates_to_the_engines_numbers(built, recalculated):
 def test_printed_values_check_out_in_the_workbook(built, recalculated):
     """Beside every printed cell LibreOffice's check says ✓, except the named errata."""
     deviations = printed.deviations()
+    seen = 0
     for name, recalc in recalculated.items():
         wb = openpyxl.load_workbook(recalc, data_only=True)
         for ws in wb.worksheets:
@@ -138,12 +148,14 @@ def test_printed_values_check_out_in_the_workbook(built, recalculated):
                     cell = row[0]
                     if cell.value in (None, ""):
                         continue
+                    seen += 1
                     if cell.value != "✓":
                         key = ws.cell(row=cell.row, column=2).value
                         column = ws.cell(row=4, column=col).value.removeprefix("Check ")
                         ex = exhibits.get(ws.title)
                         row_key = next(r.key for r in ex.rows if r.label_en == key)
                         assert (ws.title, row_key, column) in deviations, f"{name} {ws.title} {key} {column}: {cell.value}"
+    assert seen > 700, f"only {seen} printed cells were checked"
 
 
 def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):

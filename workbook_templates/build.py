@@ -34,7 +34,8 @@ from engine import __version__, errata, exhibits, printed, scenarios
 from engine.exhibit import Exhibit, NumericResolver, Result
 
 from .files import write_atomic
-from .render import FIRST_DATA_ROW, FIRST_VALUE_COL, FormulaResolver, InputLayout, SheetLayout, cell_ref, quote_sheet
+from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
+                     cell_ref, quote_sheet)
 
 __all__ = ["Group", "GROUPS", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
@@ -335,7 +336,7 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: FormulaResolver, fmt: 
     ws.write(0, 0, f"{exhibit.id}  {exhibit.title_zh} — {exhibit.title_en}{used_by}", fmt.title)
     ws.write(1, 0, f"Source: {exhibit.source}", fmt.subtle)
     ws.write(2, 0, f"Scenario {p.scenario.name}. Every value is a live formula over the Inputs sheet.", fmt.subtle)
-    head_row = FIRST_DATA_ROW - 1
+    head_row = HEADER_ROW
     for c, h in enumerate(["报告行 (as printed)", "Row", "Unit"]):
         ws.write(head_row, c, h, fmt.header)
     for j, label in enumerate(cols):
@@ -383,6 +384,10 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: FormulaResolver, fmt: 
         ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
                               {"type": "text", "criteria": "begins with", "value": "≠", "format": fmt.bad})
     ws.freeze_panes(FIRST_DATA_ROW - 1, FIRST_VALUE_COL)
+    ws.set_landscape()
+    ws.set_paper(9)                   # A4
+    ws.fit_to_pages(1, 0)             # one page wide
+    ws.repeat_rows(HEADER_ROW)
     if ex_id in CHARTS:
         _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
 
@@ -432,7 +437,7 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
         first = FIRST_VALUE_COL
         chart.add_series({
             "name": f"={sheet}!{cell_ref(r, 1)}",
-            "categories": f"={sheet}!{cell_ref(FIRST_DATA_ROW - 1, first)}:{cell_ref(FIRST_DATA_ROW - 1, first + n - 1)}",
+            "categories": f"={sheet}!{cell_ref(HEADER_ROW, first)}:{cell_ref(HEADER_ROW, first + n - 1)}",
             "values": f"={sheet}!{cell_ref(r, first)}:{cell_ref(r, first + n - 1)}",
         })
     chart.set_title({"name": title})

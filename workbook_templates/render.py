@@ -19,9 +19,11 @@ from engine import scenarios
 from engine.exhibit import Blank, Context, Exhibit, Resolver, Result
 from engine.ops import Formula, ref
 
-__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "col_letter", "cell_ref", "quote_sheet"]
+__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "col_letter", "cell_ref", "quote_sheet",
+           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL"]
 
-FIRST_DATA_ROW = 5      # rows 1-3: title, source, scenario; row 4: the header
+FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
+HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
 FIRST_VALUE_COL = 3     # A: 报告行, B: English label, C: unit, D...: one column per year or case
 
 
@@ -70,6 +72,7 @@ class SheetLayout:
     sheet: str
 
     def row_index(self, key: str) -> int:
+        """The Excel (1-based) row number of a row."""
         for i, r in enumerate(self.exhibit.rows):
             if r.key == key:
                 return FIRST_DATA_ROW + i
