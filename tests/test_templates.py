@@ -207,3 +207,11 @@ def test_cli_build(tmp_path, capsys):
     assert meta["scenario"] == "csc-2023-corrected"
     assert main(["templates", "build", "--out", str(tmp_path / "x"), "--scenario", "nope"]) == 2
     assert not (tmp_path / "x").exists()
+
+
+def test_picture_of_a_template(tmp_path, capsys):
+    png = tmp_path / "template.png"
+    assert main(["templates", "picture", "--out", str(png)]) == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert main(["templates", "picture", "--out", str(png), "--exhibit", "fig999"]) == 2

@@ -93,6 +93,18 @@ def _parser() -> argparse.ArgumentParser:
                    help="scenario for every workbook (default: each workbook's own; csc-2023 for the CSC report)")
     t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
     t.set_defaults(handler=cmd_templates_build)
+    t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
+    t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
+    t.add_argument("--exhibit", default="fig49", help="the exhibit sheet to show (default fig49)")
+    t.set_defaults(handler=cmd_templates_picture)
+
+    s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
+    s.add_argument("path", metavar="BOOK.xlsx", help="a workbook written by `suanli templates build`")
+    s.add_argument("--out", metavar="NEW.xlsx", default=None,
+                   help="write the refreshed workbook here (default: in place, keeping BOOK.<time>.bak.xlsx)")
+    s.add_argument("--scenario", default=None,
+                   help="the scenario the inputs start from (default: the workbook's own; see `suanli scenarios`)")
+    s.set_defaults(handler=cmd_refresh)
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
@@ -335,6 +347,20 @@ def cmd_templates_build(args) -> str:
     lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
     lines += [f"  {p.name}" for p in paths]
     return "\n".join(lines)
+
+
+def cmd_templates_picture(args) -> str:
+    from .picture import render
+
+    exhibits.get(args.exhibit)                     # an unknown id stops here
+    path = render(args.out, args.exhibit)
+    return f"wrote {path}"
+
+
+def cmd_refresh(args) -> str:
+    from .refresh import refresh
+
+    return refresh(args.path, args.out, args.scenario).summary()
 
 
 def cmd_scenarios(args) -> str:

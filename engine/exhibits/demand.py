@@ -76,7 +76,7 @@ def _cards_rows(prefix: str, label: str, total_key: str, util_key: str, decimals
                 increment_labels: tuple[str, str], count_labels: tuple[str, str]) -> list[Row]:
     rows = []
     for chip, count_zh in zip(("h100", "a100"), count_labels):
-        rows.append(Row(f"{chip}_{prefix}", f"{chip.upper()} {label} (H100 only / A100 only)", count_zh, "万张",
+        rows.append(Row(f"{chip}_{prefix}", f"{chip.upper()} {label} (all compute on {chip.upper()}s)", count_zh, "万张",
                         formula=lambda c, chip=chip: compute.accelerators(
                             c[total_key], c.inp(f"{chip}_fp16_tflops"), c[util_key]),
                         decimals=decimals))
