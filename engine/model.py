@@ -46,12 +46,13 @@ def model(**domains: Domain):
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            if not _CHECKING.get() or is_symbolic(*args, *kwargs.values()):
+                return fn(*args, **kwargs)          # nothing to check: no need to bind
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
             values = bound.arguments
-            if _CHECKING.get() and not is_symbolic(*values.values()):
-                for name, domain in domains.items():
-                    values[name] = domain.check(name, values[name])
+            for name, domain in domains.items():
+                values[name] = domain.check(name, values[name])
             return fn(**values)
 
         wrapper.domains = dict(domains)

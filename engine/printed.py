@@ -50,6 +50,7 @@ def _number(text: str) -> tuple[Decimal, int] | None:
     return Decimal(text.rstrip("%").replace(",", "")), 0
 
 
+@lru_cache(maxsize=None)
 def parse(cell: str) -> tuple[float, int, int] | None:
     """(value, decimals, exponent) of a printed cell; None for a blank one ("-" or "_").
 

@@ -31,13 +31,13 @@ from typing import Iterable
 import numpy as np
 
 from engine import __version__, errata, exhibits, printed, scenarios
-from engine.exhibit import Exhibit, NumericResolver, Result
+from engine.exhibit import NumericResolver, Result
 
 from .files import write_atomic
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
                      cell_ref, quote_sheet)
 
-__all__ = ["Group", "GROUPS", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+__all__ = ["Group", "GROUPS", "plan", "write_plan", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
 META_SHEET = "_suanli"
 INPUTS_SHEET = "Inputs"
@@ -157,6 +157,22 @@ def _input_layout(keys: list[str]) -> InputLayout:
 
 
 # ------------------------------------------------------------------ writing
+def _plain_formula_worksheet():
+    """An XlsxWriter worksheet that writes our formulas as they are.
+
+    XlsxWriter scans every formula with some 30 regular expressions to prefix Excel 365's
+    dynamic-array functions; ours use only functions Excel 2016 and LibreOffice share (a test
+    pins the list), so the scan is skipped through XlsxWriter's ``worksheet_class`` hook.
+    """
+    from xlsxwriter.worksheet import Worksheet
+
+    class PlainFormulaWorksheet(Worksheet):
+        def _prepare_formula(self, formula, expand_future_functions=False):
+            return formula[1:] if formula.startswith("=") else formula
+
+    return PlainFormulaWorksheet
+
+
 class _Formats:
     def __init__(self, wb):
         self.wb = wb
@@ -209,24 +225,65 @@ def _cached(row, value):
     return float(value) / factor
 
 
+#: Rendered formulas by layout signature: a batch renders each distinct layout once per process.
+_FORMULAS: dict[tuple, dict[tuple[str, str, int], str | None]] = {}
+
+
+def _signature(p: Plan) -> tuple:
+    """What a cell's formula depends on besides the row definitions: which cells are blank, and
+    which wait for inputs the user must supply.  Equal signatures render equal formulas."""
+    parts = []
+    for ex_id in p.order:
+        result = p.numeric[ex_id]
+        for key, cells in result.values.items():
+            parts.append(tuple(v is None for v in cells))
+        parts.append(tuple(sorted(result.needs.items())))
+    return (p.group.name, tuple(p.order), tuple(p.inputs), hash(tuple(parts)))
+
+
+class _CachedFormulas:
+    """A :class:`FormulaResolver` whose results are kept for workbooks of the same layout."""
+
+    def __init__(self, resolver: FormulaResolver, cache: dict):
+        self.resolver, self.cache = resolver, cache
+
+    def formula(self, exhibit, key, col):
+        k = (exhibit.id, key, col)
+        if k not in self.cache:
+            self.cache[k] = self.resolver.formula(exhibit, key, col)
+        return self.cache[k]
+
+
 def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Scenario | None = None) -> Path:
     """Write one group's workbook to ``path`` (atomically); returns the path."""
     sc = scenario if scenario is not None else scenarios.load(group.scenario)
-    p = plan(group, sc)
+    return write_plan(plan(group, sc), path)
+
+
+def write_plan(p: Plan, path: str | os.PathLike) -> Path:
+    """Write a planned workbook to ``path`` (atomically); returns the path."""
+    sc = p.scenario
+    signature = _signature(p)
+    if signature not in _FORMULAS:
+        if len(_FORMULAS) >= 8:
+            _FORMULAS.pop(next(iter(_FORMULAS)))
+        _FORMULAS[signature] = {}
 
     def write(tmp: Path) -> None:
         import xlsxwriter
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "nan_inf_to_errors": False})
+                                            "strings_to_numbers": False, "nan_inf_to_errors": False,
+                                            "in_memory": True})
         fmt = _Formats(wb)
         index = wb.add_worksheet("Index")
         inputs = wb.add_worksheet(INPUTS_SHEET)
         errata_ws = wb.add_worksheet("Errata")
-        sheets = {i: wb.add_worksheet(i) for i in p.order}
+        plain = _plain_formula_worksheet()
+        sheets = {i: wb.add_worksheet(i, worksheet_class=plain) for i in p.order}
         meta = wb.add_worksheet(META_SHEET)
         _write_inputs(wb, inputs, p, fmt)
-        resolver = FormulaResolver(sc, p.layouts, p.numeric, p.input_layout)
+        resolver = _CachedFormulas(FormulaResolver(sc, p.layouts, p.numeric, p.input_layout), _FORMULAS[signature])
         for ex_id in _dependency_order(p):
             _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
         _write_errata(errata_ws, p, fmt)
@@ -327,7 +384,7 @@ def _validation(spec) -> dict:
     return {**base, "validate": kind, **crit, "ignore_blank": spec.user_supplied}
 
 
-def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: FormulaResolver, fmt: _Formats) -> None:
+def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: _Formats) -> None:
     exhibit = exhibits.get(ex_id)
     layout = p.layouts[ex_id]
     result = p.numeric[ex_id]
