@@ -21,7 +21,7 @@ from .errors import UnknownNameError
 from .model import unchecked
 from .units import DisplayUnit, display_unit
 
-__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "Context", "evaluate", "Result"]
+__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "Context", "Resolver", "NumericResolver", "evaluate", "Result"]
 
 
 class Blank(Exception):

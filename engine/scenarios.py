@@ -25,7 +25,7 @@ from . import domains as D
 from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["InputSpec", "Scenario", "schema", "axes", "names", "load", "parse_value"]
+__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value"]
 
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
@@ -169,6 +169,22 @@ class Scenario:
                 if isinstance(x, np.ndarray) and x.ndim:
                     return x.shape[0]
         return None
+
+
+class Tracing(Scenario):
+    """A scenario that records which inputs an evaluation reads (``seen``, in the order read)."""
+
+    def __init__(self, base: Scenario):
+        super().__init__(base.name, dict(base.values), base.title, dict(base.overrides))
+        self.seen: dict[str, None] = {}
+
+    def at(self, key, column):
+        self.seen[key] = None
+        return super().at(key, column)
+
+    def has_column(self, key, column):
+        self.seen[key] = None
+        return super().has_column(key, column)
 
 
 def check_value(key: str, raw) -> object:

@@ -152,24 +152,8 @@ def check_rendering(ex_id):
     return rendered
 
 
-class Tracing(scenarios.Scenario):
-    """A scenario that records every input an evaluation reads."""
-
-    def __init__(self, base):
-        super().__init__(base.name, dict(base.values), base.title)
-        self.seen: set[str] = set()
-
-    def has_column(self, key, column):
-        self.seen.add(key)
-        return super().has_column(key, column)
-
-    def at(self, key, column):
-        self.seen.add(key)
-        return super().at(key, column)
-
-
 def inputs_read(exhibit, scenario_name=None) -> set[str]:
-    sc = Tracing(scenarios.load(scenario_name or exhibit.default_scenario))
+    sc = scenarios.Tracing(scenarios.load(scenario_name or exhibit.default_scenario))
     evaluate(exhibit, sc, exhibits.get)
     return sc.seen
 
