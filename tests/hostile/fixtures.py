@@ -1,0 +1,174 @@
+"""Make damaged, hostile or hand-edited copies of a workbook, at test time, by editing its parts.
+
+Test-only helpers: they edit sheet XML with simple string surgery (enough for the workbooks
+suanli builds), so that a test can put into a cell exactly what a user or an attacker could.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Callable
+from xml.sax.saxutils import escape
+
+MiB = 1024 * 1024
+
+
+def rewrite(src: Path, dst: Path, edits: dict[str, Callable[[bytes], bytes] | bytes | None],
+            add: dict[str, bytes] | None = None) -> Path:
+    """Copy the zip ``src`` to ``dst``; ``edits[member]`` maps its bytes (None drops it)."""
+    tmp = dst.with_name(dst.name + ".making")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename in edits:
+                edit = edits[info.filename]
+                if edit is None:
+                    continue
+                data = edit if isinstance(edit, bytes) else edit(data)
+            zout.writestr(info, data)
+        for name, data in (add or {}).items():
+            zout.writestr(name, data)
+    tmp.replace(dst)
+    return dst
+
+
+def sheet_member(path: Path, sheet: str) -> str:
+    """The zip member of the worksheet named ``sheet``."""
+    with zipfile.ZipFile(path) as zf:
+        wb = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet name="%s" sheetId="\d+"(?: state="\w+")? r:id="(\w+)"' % re.escape(sheet), wb).group(1)
+    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid, rels).group(1)
+    return "xl/" + target.lstrip("/").removeprefix("xl/")
+
+
+def _replace_cell(xml: str, ref: str, new_cell: str) -> str:
+    pattern = re.compile(r'<c r="%s"(?:[^>]*/>|[^>]*>.*?</c>)' % ref, re.S)
+    if pattern.search(xml):
+        return pattern.sub(lambda m: new_cell, xml, count=1)
+    row = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
+    m = re.search(r'<row r="%d"[^>]*>' % row, xml)
+    if m is None:
+        raise AssertionError(f"row {row} not in the sheet")
+    return xml[:m.end()] + new_cell + xml[m.end():]      # good enough for a cell before the others
+
+
+def set_cell(path: Path, dst: Path, sheet: str, ref: str, kind: str, value=None) -> Path:
+    """Put a number, text (inline), a boolean, an error value, a formula or a blank into one cell."""
+    style = ""
+    with zipfile.ZipFile(path) as zf:
+        member = sheet_member(path, sheet)
+        m = re.search(r'<c r="%s"( s="\d+")?' % ref, zf.read(member).decode())
+        style = (m.group(1) or "") if m else ""
+    cells = {
+        "number": f'<c r="{ref}"{style}><v>{value!r}</v></c>',
+        "text": f'<c r="{ref}"{style} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>',
+        "bool": f'<c r="{ref}"{style} t="b"><v>{int(bool(value))}</v></c>',
+        "error": f'<c r="{ref}"{style} t="e"><v>{escape(str(value))}</v></c>',
+        "formula": f'<c r="{ref}"{style}><f>{escape(str(value))}</f></c>',
+        "blank": f'<c r="{ref}"{style}/>',
+    }
+    new_cell = cells[kind]
+    return rewrite(path, dst, {member: lambda b: _replace_cell(b.decode(), ref, new_cell).encode()})
+
+
+def set_name(path: Path, dst: Path, name: str, target: str | None) -> Path:
+    """Point the workbook-level name ``name`` at ``target`` (e.g. ``Inputs!$F$99``), or drop it."""
+    def edit(b: bytes) -> bytes:
+        xml = b.decode()
+        pattern = re.compile(r'<definedName name="%s">[^<]*</definedName>' % re.escape(name))
+        assert pattern.search(xml), name
+        new = "" if target is None else f'<definedName name="{name}">{escape(target)}</definedName>'
+        return pattern.sub(lambda m: new, xml, count=1).encode()
+    return rewrite(path, dst, {"xl/workbook.xml": edit})
+
+
+def after_sheet_data(path: Path, dst: Path, sheet: str, xml_fragment: str) -> Path:
+    """Insert XML right after a sheet's ``</sheetData>`` (sheetProtection, mergeCells...)."""
+    member = sheet_member(path, sheet)
+    return rewrite(path, dst, {member: lambda b: b.decode().replace("</sheetData>", "</sheetData>" + xml_fragment,
+                                                                    1).encode()})
+
+
+def protect(path: Path, dst: Path, sheet: str) -> Path:
+    return after_sheet_data(path, dst, sheet, '<sheetProtection sheet="1" objects="1" scenarios="1"/>')
+
+
+def merge(path: Path, dst: Path, sheet: str, ref: str) -> Path:
+    return after_sheet_data(path, dst, sheet, f'<mergeCells count="1"><mergeCell ref="{ref}"/></mergeCells>')
+
+
+def drop_sheet(path: Path, dst: Path, sheet: str) -> Path:
+    """Remove a sheet from the workbook's sheet list (its part stays, unreferenced)."""
+    def edit(b: bytes) -> bytes:
+        return re.sub(r'<sheet name="%s"[^>]*/>' % re.escape(sheet), "", b.decode(), count=1).encode()
+    return rewrite(path, dst, {"xl/workbook.xml": edit})
+
+
+def text_file(dst: Path) -> Path:
+    dst.write_text("name,value\nutilization,0.3\n", encoding="utf-8")
+    return dst
+
+
+def truncated(src: Path, dst: Path, keep: float = 0.6) -> Path:
+    data = src.read_bytes()
+    dst.write_bytes(data[: int(len(data) * keep)])
+    return dst
+
+
+def zip_bomb(src: Path, dst: Path, member: str = "xl/media/image1.bin", size: int = 300 * 1000 * 1000) -> Path:
+    """``src`` plus one member of ``size`` zero bytes, streamed into the zip (about 1,000 times smaller)."""
+    shutil.copyfile(src, dst)
+    chunk = bytes(4 * MiB)
+    info = zipfile.ZipInfo(member, (2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(dst, "a") as zf, zf.open(info, "w") as out:
+        left = size
+        while left:
+            n = min(left, len(chunk))
+            out.write(chunk[:n])
+            left -= n
+    return dst
+
+
+def encrypted_flag(src: Path, dst: Path, member: str = "xl/styles.xml") -> Path:
+    """Set the 'encrypted' flag of one member in its local and central headers."""
+    data = bytearray(src.read_bytes())
+    name = member.encode()
+    for sig, flag_at, name_len_at, name_at in ((b"PK\x03\x04", 6, 26, 30), (b"PK\x01\x02", 8, 28, 46)):
+        at = data.find(sig)
+        while at >= 0:
+            n = int.from_bytes(data[at + name_len_at:at + name_len_at + 2], "little")
+            if bytes(data[at + name_at:at + name_at + n]) == name:
+                data[at + flag_at] |= 0x01
+            at = data.find(sig, at + 4)
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+def corrupt_member(src: Path, dst: Path, member: str) -> Path:
+    """Store ``member`` uncompressed, then flip one byte of its data: its CRC no longer matches."""
+    tmp = dst.with_name(dst.name + ".making")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == member:
+                marker = data[:64]
+                zout.writestr(zipfile.ZipInfo(member, info.date_time), data, compress_type=zipfile.ZIP_STORED)
+            else:
+                zout.writestr(info, data)
+    raw = bytearray(tmp.read_bytes())
+    at = raw.find(marker)
+    raw[at + 40] ^= 0x20
+    dst.write_bytes(bytes(raw))
+    tmp.unlink()
+    return dst
+
+
+def ole_file(dst: Path) -> Path:
+    """The first bytes of an OLE compound file: what a password-protected workbook is."""
+    dst.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return dst
