@@ -215,3 +215,34 @@ def test_picture_of_a_template(tmp_path, capsys):
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     assert main(["templates", "picture", "--out", str(png), "--exhibit", "fig999"]) == 2
+
+
+def test_excel_button_workbooks(tmp_path, capsys):
+    """--excel-button: xlwings' VBA project, a button running SampleCall, and the module it imports."""
+    import importlib.util
+    import zipfile
+
+    assert main(["templates", "build", "--out", str(tmp_path), "--excel-button"]) == 0
+    book = tmp_path / "demand.xlsm"
+    with zipfile.ZipFile(book) as z:
+        names = z.namelist()
+        assert "xl/vbaProject.bin" in names
+        assert "macroEnabled" in z.read("[Content_Types].xml").decode()
+        vml = "".join(z.read(n).decode() for n in names if n.startswith("xl/drawings/vmlDrawing"))
+        assert "<x:FmlaMacro>[0]!SampleCall</x:FmlaMacro>" in vml
+        vba = z.read("xl/vbaProject.bin")
+    spec = importlib.util.spec_from_file_location("demand", tmp_path / "demand.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from workbook_templates.excel import refresh_caller
+    assert module.main is refresh_caller
+    index = openpyxl.load_workbook(tmp_path / "index.xlsx")["Index"]
+    assert index["A5"].hyperlink.target == "demand.xlsm"
+    # LibreOffice recalculates the macro-enabled workbook like the plain one
+    [recalc] = libreoffice.recalculate([book], tmp_path / "lo")
+    assert _same(_cached(recalc)[("fig49", "D28")], _cached(book)[("fig49", "D28")])
+    # refresh keeps the VBA project byte for byte
+    from workbook_templates.refresh import refresh
+    refresh(book)
+    with zipfile.ZipFile(book) as z:
+        assert z.read("xl/vbaProject.bin") == vba

@@ -81,22 +81,6 @@ CHARTS = {
 }
 
 
-class _Tracing(scenarios.Scenario):
-    """A scenario that records which inputs an evaluation reads."""
-
-    def __init__(self, base: scenarios.Scenario):
-        super().__init__(base.name, dict(base.values), base.title, dict(base.overrides))
-        self.seen: dict[str, None] = {}
-
-    def at(self, key, column):
-        self.seen[key] = None
-        return super().at(key, column)
-
-    def has_column(self, key, column):
-        self.seen[key] = None
-        return super().has_column(key, column)
-
-
 def inputs_hash(scenario: scenarios.Scenario, keys: Iterable[str]) -> str:
     """A short hash of the input values a workbook uses (stamped on it, compared by refresh)."""
     payload = {k: _jsonable(scenario.values[k]) for k in sorted(keys)}
@@ -104,10 +88,14 @@ def inputs_hash(scenario: scenarios.Scenario, keys: Iterable[str]) -> str:
 
 
 def _jsonable(v):
+    """A value for the hash, at 15 significant digits: a workbook stores 16 (XlsxWriter) or 15
+    (LibreOffice), so a value read back can differ in its last bit from the one written."""
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
     if isinstance(v, np.ndarray):
-        return v.tolist()
+        return [_jsonable(x) for x in v.tolist()]
+    if isinstance(v, float):
+        return float(f"{v:.15g}")
     return v
 
 
@@ -127,7 +115,7 @@ class Plan:
 
 def plan(group: Group, scenario: scenarios.Scenario) -> Plan:
     """Evaluate the group's exhibits (and what they use) and lay the workbook out."""
-    tracing = _Tracing(scenario)
+    tracing = scenarios.Tracing(scenario)
     resolver = NumericResolver(tracing, exhibits.get)
     for ex_id in group.exhibits:
         resolver.run(exhibits.get(ex_id))
@@ -254,13 +242,34 @@ class _CachedFormulas:
         return self.cache[k]
 
 
-def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Scenario | None = None) -> Path:
-    """Write one group's workbook to ``path`` (atomically); returns the path."""
+def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Scenario | None = None,
+                   excel_button: bool = False) -> Path:
+    """Write one group's workbook to ``path`` (atomically); returns the path.
+
+    With ``excel_button`` the workbook is macro-enabled (``.xlsm``): it carries xlwings' own VBA
+    project and a Refresh button on its Index sheet, and a one-line Python module of the same
+    name is written beside it (see :func:`_excel_button`).
+    """
     sc = scenario if scenario is not None else scenarios.load(group.scenario)
-    return write_plan(plan(group, sc), path)
+    return write_plan(plan(group, sc), path, excel_button=excel_button)
 
 
-def write_plan(p: Plan, path: str | os.PathLike) -> Path:
+#: The module xlwings' SampleCall macro imports is named after the workbook; it refreshes the caller.
+BUTTON_MODULE = '"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\nthis module (named after the workbook) and calls main()."""\nfrom workbook_templates.excel import refresh_caller as main  # noqa: F401\n'
+
+
+def _xlwings_vba_project() -> bytes:
+    """xlwings' VBA project (its xlwings module and SampleCall), from its standalone quickstart workbook."""
+    import zipfile
+
+    import xlwings
+
+    source = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    with zipfile.ZipFile(source) as z:
+        return z.read("xl/vbaProject.bin")
+
+
+def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> Path:
     """Write a planned workbook to ``path`` (atomically); returns the path."""
     sc = p.scenario
     signature = _signature(p)
@@ -291,9 +300,26 @@ def write_plan(p: Plan, path: str | os.PathLike) -> Path:
         _write_meta(meta, p)
         meta.hide()
         index.activate()
+        if excel_button:
+            _excel_button(wb, index)
         wb.close()
 
-    return write_atomic(path, write)
+    target = Path(path)
+    if excel_button:
+        target = target.with_suffix(".xlsm")
+        module = target.with_suffix(".py")
+        write_atomic(module, lambda tmp: tmp.write_text(BUTTON_MODULE.format(name=target.stem), encoding="utf-8"))
+    return write_atomic(target, write)
+
+
+def _excel_button(wb, index) -> None:
+    """xlwings' VBA project and a button that runs its SampleCall: ``import <workbook name>; main()``."""
+    import io
+
+    wb.add_vba_project(io.BytesIO(_xlwings_vba_project()), is_stream=True)
+    wb.set_vba_name("ThisWorkbook")
+    index.set_vba_name("Sheet1")
+    index.insert_button(2, 3, {"macro": "SampleCall", "caption": "Refresh (xlwings)", "width": 150, "height": 24})
 
 
 def _dependency_order(p: Plan) -> list[str]:
@@ -399,8 +425,7 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
     for j, label in enumerate(cols):
         ws.write_string(head_row, FIRST_VALUE_COL + j, label, fmt.header)
     printed_cells = printed.cells(ex_id) if ex_id in printed.exhibits() else {}
-    p0 = FIRST_VALUE_COL + len(cols) + 1            # first printed column
-    k0 = p0 + len(cols) + 1                         # first check column
+    p0, k0 = printed_columns(ex_id, len(cols))
     if printed_cells:
         for j, label in enumerate(cols):
             ws.write_string(head_row, p0 + j, f"Printed {label}", fmt.header)
@@ -449,6 +474,52 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
         _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
 
 
+def _printed_cell(row, cell: str):
+    """(value as the sheet holds it, tolerance) of a printed cell, or None where nothing is printed."""
+    parsed = printed.parse(cell)
+    if cell == "_" or parsed is None:
+        return None
+    value, decimals, exponent = parsed
+    if row.display.percent or cell.endswith("%"):
+        return value / 100, 0.5 * 10 ** -(decimals + 2)
+    return value * 10 ** exponent, 0.5 * 10 ** (exponent - decimals)
+
+
+def check_text(computed, shown: float, tolerance: float) -> str:
+    """What a check cell shows: ✓ when the computed value rounds to the printed one, else ≠ and the difference."""
+    if isinstance(computed, (int, float)) and not isinstance(computed, bool):
+        diff = computed - shown
+        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
+    return "≠"
+
+
+def printed_columns(ex_id: str, n: int) -> tuple[int, int]:
+    """The first printed-value column and the first check column of an exhibit sheet with ``n`` columns."""
+    p0 = FIRST_VALUE_COL + n + 1
+    return p0, p0 + n + 1
+
+
+def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """Each exhibit's check cells with what they show for the plan's values: {exhibit: {A1: (text, row, column)}}."""
+    out: dict[str, dict[str, tuple[str, str, str]]] = {}
+    for ex_id in p.order:
+        if ex_id not in printed.exhibits():
+            continue
+        exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
+        _, k0 = printed_columns(ex_id, len(layout.columns))
+        cells = out.setdefault(ex_id, {})
+        for key, (_, text) in printed.cells(ex_id).items():
+            row = exhibit.row(key)
+            r = layout.row_index(key) - 1
+            for j, cell in enumerate(text.split()):
+                got = _printed_cell(row, cell)
+                if got is None:
+                    continue
+                computed = _cached(row, result.values[key][j]) if not result.needed(key, j) else None
+                cells[cell_ref(r, k0 + j, absolute=False)] = (check_text(computed, *got), key, layout.columns[j])
+    return out
+
+
 def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
                    fmt: _Formats) -> None:
     """The report's printed cells beside the computed ones, and a check at the printed precision.
@@ -456,29 +527,17 @@ def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: 
     The check is a formula (it follows edits); its cached result is what it computes now.
     """
     for j, cell in enumerate(cells_text.split()):
-        parsed = printed.parse(cell)
-        if cell == "_" or parsed is None:
+        got = _printed_cell(row, cell)
+        if got is None:
             continue
-        value, decimals, exponent = parsed
-        if row.display.percent or cell.endswith("%"):
-            shown = value / 100
-            tolerance = 0.5 * 10 ** -(decimals + 2)
-        else:
-            shown = value * 10 ** exponent
-            tolerance = 0.5 * 10 ** (exponent - decimals)
+        shown, tolerance = got
         ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
         computed = cell_ref(r, FIRST_VALUE_COL + j, absolute=False)
         printed_ref = cell_ref(r, p0 + j, absolute=False)
         tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
         formula = (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
                    f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
-        got = computed_values[j]
-        if isinstance(got, (int, float)) and not isinstance(got, bool):
-            diff = got - shown
-            check = "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
-        else:
-            check = "≠"
-        ws.write_formula(r, k0 + j, formula, None, check)
+        ws.write_formula(r, k0 + j, formula, None, check_text(computed_values[j], shown, tolerance))
 
 
 def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
@@ -565,18 +624,18 @@ def _write_meta(ws, p: Plan) -> None:
         ws.write_string(i, 1, v)
 
 
-def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None) -> list[Path]:
+def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, excel_button: bool = False) -> list[Path]:
     """Write every group's workbook and an index into ``out_dir``; returns the paths."""
     out = Path(out_dir)
     paths = []
     for g in GROUPS:
         sc = scenarios.load(scenario_name or g.scenario)
-        paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc))
-    paths.append(_build_index(out, scenario_name))
+        paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc, excel_button=excel_button))
+    paths.append(_build_index(out, scenario_name, ".xlsm" if excel_button else ".xlsx"))
     return paths
 
 
-def _build_index(out: Path, scenario_name: str | None) -> Path:
+def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") -> Path:
     def write(tmp: Path) -> None:
         import xlsxwriter
 
@@ -592,7 +651,7 @@ def _build_index(out: Path, scenario_name: str | None) -> Path:
         for g in GROUPS:
             for ex_id in g.exhibits:
                 e = exhibits.get(ex_id)
-                ws.write_url(r, 0, f"external:{g.name}.xlsx#{quote_sheet(ex_id)}!A1", fmt.link, string=g.name)
+                ws.write_url(r, 0, f"external:{g.name}{suffix}#{quote_sheet(ex_id)}!A1", fmt.link, string=g.name)
                 ws.write_string(r, 1, g.title)
                 ws.write_string(r, 2, ex_id)
                 ws.write_string(r, 3, e.title_zh)
