@@ -1,0 +1,462 @@
+"""The analyses as workbooks: a sweep, a sensitivity (tornado) and a Monte Carlo run.
+
+Each workbook holds the numbers as a plain table (values, not formulas: they come from many
+scenarios at once), a chart drawn from that table, and an **About** sheet saying what was run:
+the scenario, the output and its unit, the inputs varied and those held fixed, and the suanli
+version.  Outputs are in the row's display unit (as ``suanli table`` prints them; a % row in
+percentage points); inputs in their base unit (as ``suanli inputs`` lists them).  Files are
+written to a temporary name and renamed, so a failed run leaves no half-written workbook.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from engine import __version__, scenarios
+from engine.exhibit import Row
+
+from .analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
+from .files import write_atomic
+from .render import cell_ref, quote_sheet
+
+__all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "CHART_MAX_POINTS", "CHART_MAX_SERIES",
+           "TORNADO_MAX_BARS"]
+
+CHART_MAX_POINTS = 10_000        # points per series beyond which a chart is left out (the table has them all)
+CHART_MAX_SERIES = 50            # series of a two-input sweep chart (values of the second input, evenly chosen)
+TORNADO_MAX_BARS = 25            # inputs in the tornado (the table lists every input)
+FIRST = 4                        # the first data row of a results table (0-based); the header is the row above
+
+
+class _Formats:
+    """The house formats (those of the template workbooks), and number formats by row."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.title = wb.add_format({"bold": True, "font_size": 14})
+        self.subtle = wb.add_format({"italic": True, "font_color": "#555555"})
+        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
+                                     "valign": "top"})
+        self.key = wb.add_format({"bold": True})
+        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.general = wb.add_format({})
+        self._cache: dict[str, object] = {}
+
+    def number(self, num_format: str):
+        if num_format not in self._cache:
+            self._cache[num_format] = self.wb.add_format({"num_format": num_format})
+        return self._cache[num_format]
+
+    def row(self, row: Row, extra_decimals: int = 0):
+        """A display value of ``row`` at the precision the report prints (a % row in points)."""
+        if row.sig is not None:
+            return self.number("0." + "0" * max(row.sig - 1 + extra_decimals, 1) + "E+00")
+        if row.decimals is None:
+            return self.number("General")
+        d = row.decimals + extra_decimals
+        text = "#,##0" + ("." + "0" * d if d else "")
+        return self.number(text + ('"%"' if row.display.percent else ""))
+
+
+def _new_workbook(tmp: Path, big: bool):
+    # constant_memory streams rows to disk: a million-point sweep stays small in memory
+    return xlsxwriter.Workbook(str(tmp), {"constant_memory": big, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
+
+
+def _write(path, write) -> Path:
+    try:
+        return write_atomic(path, write)
+    except OSError as exc:
+        raise AnalysisError("--out", f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _print_setup(ws) -> None:
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+
+
+def _num(ws, r: int, c: int, v, fmt=None) -> None:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        ws.write_blank(r, c, None, fmt)
+    else:
+        ws.write_number(r, c, float(v), fmt)
+
+
+def _unit(unit: str) -> str:
+    return "" if unit in ("count", "text") else f" ({unit})"
+
+
+def _about(ws, fmt: _Formats, title: str, items: list[tuple[str, str, str]]) -> None:
+    """The About sheet: what was run, one item a line (item, value, note)."""
+    ws.write(0, 0, title, fmt.title)
+    ws.write_row(2, 0, ["item", "value", "note"], fmt.header)
+    r = 3
+    for item, value, note in items:
+        ws.write_string(r, 0, item, fmt.key)
+        ws.write_string(r, 1, value)
+        if note:
+            ws.write_string(r, 2, note)
+        r += 1
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 2, 70)
+
+
+def _scenario_items(sc: scenarios.Scenario, overrides: dict) -> list[tuple[str, str, str]]:
+    items = [("scenario", sc.name, sc.title if sc.title != sc.name else "")]
+    schema = scenarios.schema()
+    for key, value in overrides.items():
+        shown = ",".join(value) if isinstance(value, list) else str(value)
+        items.append(("set", f"{key}={shown}", schema[key].label if key in schema else ""))
+    return items
+
+
+def _held(fixed: dict[str, object]) -> list[tuple[str, str, str]]:
+    schema = scenarios.schema()
+    return [("held fixed", f"{k}={format_input_value(v, schema[k])}", f"{schema[k].label} ({schema[k].unit})")
+            for k, v in fixed.items()]
+
+
+# ---------------------------------------------------------------------------- sweep
+def write_sweep(result: SweepResult, path: str | os.PathLike) -> Path:
+    """The sweep workbook: **Sweep** (one row per grid point: the swept values, then the output at
+    every column), a line chart, **Grid** for two inputs (the output at the last column, the first
+    input down and the second across), and **About**."""
+    out, cols, ranges = result.output, result.columns, result.ranges
+    schema = scenarios.schema()
+    k, n = len(ranges), result.points
+    notes: list[str] = []
+
+    def write(tmp: Path) -> None:
+        wb = _new_workbook(tmp, n > 20_000)
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("Sweep")
+        grid_ws = wb.add_worksheet("Grid") if k == 2 else None
+        about = wb.add_worksheet("About")
+        for sheet in (ws, grid_ws, about):
+            if sheet is not None:
+                _print_setup(sheet)
+        ws.set_column(0, k - 1, 22)
+        ws.set_column(k, k + len(cols) - 1, 14)
+        ws.write(0, 0, f"Sweep of {out.name}: {out.label}{_unit(out.unit)}", fmt.title)
+        ws.write(1, 0, f"scenario {result.scenario.name}; {n:,} grid points; swept inputs in their base unit, "
+                       f"the output in {out.unit} for every column", fmt.subtle)
+        header = [f"{r.key} ({schema[r.key].unit})" for r in ranges] + [f"{c}{_unit(out.unit)}" for c in cols]
+        ws.write_row(FIRST - 1, 0, header, fmt.header)
+        ws.freeze_panes(FIRST, k)
+        value_fmt = fmt.row(out.row)
+        grid, values = result.grid, result.values
+        for i in range(n):
+            r = FIRST + i
+            for j in range(k):
+                ws.write_number(r, j, float(grid[i, j]))
+            for j in range(len(cols)):
+                _num(ws, r, k + j, float(values[i, j]), value_fmt)
+        chart = None
+        if k == 1:
+            chart = _sweep_chart_one(wb, result, notes)
+        elif k == 2:
+            chart = _sweep_grid(wb, grid_ws, fmt, result, notes)
+        else:
+            notes.append(f"no chart: a chart shows one or two swept inputs, this sweep has {k}")
+        if chart is not None:
+            chart.set_size({"width": 760, "height": 420})
+            ws.insert_chart(FIRST - 1, k + len(cols) + 1, chart)
+        items = [("suanli", __version__, ""), *_scenario_items(result.scenario, result.overrides),
+                 ("output", out.name, out.label), ("unit", out.unit, "the output's display unit"),
+                 ("columns", ", ".join(cols), f"axis {out.exhibit.axis}")]
+        for rg in ranges:
+            items.append(("swept", f"{rg.key}={rg.text}", f"{rg.values.size:,} values; {schema[rg.key].label} "
+                                                          f"({schema[rg.key].unit}), every column"))
+        items.append(("grid points", f"{n:,}", "the first swept input varies slowest"))
+        items += _held(result.fixed)
+        for key in result.unused:
+            items.append(("note", f"{key} does not affect {out.name}", "the output is the same at every value"))
+        items += [("note", text, "") for text in notes]
+        _about(about, fmt, f"About this sweep of {out.name}", items)
+        wb.close()
+
+    return _write(path, write)
+
+
+def _line_chart(wb, title: str, x_title: str, y_title: str):
+    chart = wb.add_chart({"type": "line"})
+    chart.set_title({"name": title})
+    chart.set_x_axis({"name": x_title, "num_format": "General"})
+    chart.set_y_axis({"name": y_title, "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "right"})
+    return chart
+
+
+def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
+    out, rg, n = result.output, result.ranges[0], result.points
+    if n > CHART_MAX_POINTS:
+        notes.append(f"no chart: {n:,} points is more than a chart shows well ({CHART_MAX_POINTS:,}); "
+                     "the table holds every point")
+        return None
+    unit = scenarios.schema()[rg.key].unit
+    chart = _line_chart(wb, f"{out.name} vs {rg.key}", f"{rg.key} ({unit})", f"{out.label}{_unit(out.unit)}")
+    sheet = quote_sheet("Sweep")
+    last = FIRST + n - 1
+    for j, col in enumerate(result.columns):
+        if np.isnan(result.values[:, j]).all():
+            continue
+        c = 1 + j
+        chart.add_series({
+            "name": f"={sheet}!{cell_ref(FIRST - 1, c)}",
+            "categories": f"={sheet}!{cell_ref(FIRST, 0)}:{cell_ref(last, 0)}",
+            "values": f"={sheet}!{cell_ref(FIRST, c)}:{cell_ref(last, c)}",
+            "marker": {"type": "circle", "size": 4} if n <= 60 else {"type": "none"},
+        })
+    return chart
+
+
+def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
+    """The Grid sheet (first input down, second across, at the last column) and its chart."""
+    out, (r1, r2) = result.output, result.ranges
+    n1, n2 = r1.values.size, r2.values.size
+    col = len(result.columns) - 1
+    schema = scenarios.schema()
+    ws.write(0, 0, f"{out.name} at {result.columns[col]}{_unit(out.unit)}: {r1.key} down, {r2.key} across", fmt.title)
+    ws.write(1, 0, f"{r1.key} in {schema[r1.key].unit}; {r2.key} in {schema[r2.key].unit}", fmt.subtle)
+    ws.write_string(FIRST - 1, 0, f"{r1.key} \\ {r2.key}", fmt.header)
+    for b, v in enumerate(r2.values):
+        ws.write_number(FIRST - 1, 1 + b, float(v), fmt.header)
+    table = result.values[:, col].reshape(n1, n2)       # the first input varies slowest
+    value_fmt = fmt.row(out.row)
+    for a in range(n1):
+        ws.write_number(FIRST + a, 0, float(r1.values[a]))
+        for b in range(n2):
+            _num(ws, FIRST + a, 1 + b, float(table[a, b]), value_fmt)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, n2, 12)
+    ws.freeze_panes(FIRST, 1)
+    if n1 * min(n2, CHART_MAX_SERIES) > CHART_MAX_POINTS * 5 or n1 > CHART_MAX_POINTS:
+        notes.append(f"no chart: {n1:,} x {n2:,} points is more than a chart shows well; the Grid sheet holds them")
+        return None
+    chosen = list(range(n2))
+    if n2 > CHART_MAX_SERIES:
+        chosen = sorted(set(np.linspace(0, n2 - 1, CHART_MAX_SERIES).round().astype(int).tolist()))
+        notes.append(f"the chart shows {len(chosen)} of the {n2:,} values of {r2.key} (evenly spaced); "
+                     "the Grid sheet holds them all")
+    chart = _line_chart(wb, f"{out.name} at {result.columns[col]} vs {r1.key}, one line per {r2.key}",
+                        f"{r1.key} ({schema[r1.key].unit})", f"{out.label}{_unit(out.unit)}")
+    sheet = quote_sheet("Grid")
+    last = FIRST + n1 - 1
+    for b in chosen:
+        chart.add_series({
+            "name": f"{r2.key} = {format(float(r2.values[b]), 'g')}",
+            "categories": f"={sheet}!{cell_ref(FIRST, 0)}:{cell_ref(last, 0)}",
+            "values": f"={sheet}!{cell_ref(FIRST, 1 + b)}:{cell_ref(last, 1 + b)}",
+            "marker": {"type": "circle", "size": 4} if n1 <= 60 else {"type": "none"},
+        })
+    return chart
+
+
+# ---------------------------------------------------------------------------- sensitivity
+SENSITIVITY_HEADER = ("rank", "input", "label", "unit", "base", "low value", "high value", "output at low",
+                      "output at high", "swing", "% of base", "low − base", "high − base", "note")
+
+
+def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Path:
+    """The sensitivity workbook: **Sensitivity** (every input ranked by swing) with a tornado chart
+    (the output's change from its base at each input's low and high, largest swing on top), and
+    **About**."""
+    out, col, moves = result.output, result.column, result.moves
+
+    def write(tmp: Path) -> None:
+        wb = _new_workbook(tmp, False)
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("Sensitivity")
+        about = wb.add_worksheet("About")
+        for sheet in (ws, about):
+            _print_setup(sheet)
+        value_fmt = fmt.row(out.row, extra_decimals=1)
+        ws.write(0, 0, f"Sensitivity of {out.name} at {col}: each input moved by ±{result.delta:.0%}", fmt.title)
+        ws.write(1, 0, f"{out.label}: {format(result.base_output, ',.6g')} {out.unit} in scenario "
+                       f"{result.scenario.name}; swing = |output at high − output at low|, ranked; outputs in "
+                       f"{out.unit}, inputs in their base unit", fmt.subtle)
+        header = list(SENSITIVITY_HEADER)
+        for i in (7, 8, 9, 11, 12):
+            header[i] += _unit(out.unit)
+        ws.write_row(FIRST - 1, 0, header, fmt.header)
+        ws.freeze_panes(FIRST, 2)
+        pct = fmt.number('0.0"%"')
+        for i, m in enumerate(moves):
+            r = FIRST + i
+            ws.write_number(r, 0, i + 1)
+            ws.write_string(r, 1, m.key)
+            ws.write_string(r, 2, m.spec.label)
+            ws.write_string(r, 3, m.spec.unit)
+            for c, which in ((4, "base"), (5, "low"), (6, "high")):
+                v = m.at(which, col)
+                if isinstance(v, tuple):
+                    ws.write_string(r, c, format_input_value(v, m.spec))
+                else:
+                    _num(ws, r, c, v)
+            _num(ws, r, 7, m.output_low, value_fmt)
+            _num(ws, r, 8, m.output_high, value_fmt)
+            _num(ws, r, 9, m.swing, value_fmt)
+            _num(ws, r, 10, result.share(m), pct)
+            _num(ws, r, 11, m.output_low - result.base_output, value_fmt)
+            _num(ws, r, 12, m.output_high - result.base_output, value_fmt)
+            if m.notes:
+                ws.write_string(r, 13, "; ".join(m.notes))
+        ws.set_column(0, 0, 6)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, 2, 44)
+        ws.set_column(3, 3, 12)
+        ws.set_column(4, 12, 14)
+        ws.set_column(13, 13, 50)
+        bars = [i for i, m in enumerate(moves) if math.isfinite(m.swing) and m.swing > 0][:TORNADO_MAX_BARS]
+        if bars:
+            ws.insert_chart(FIRST + len(moves) + 2, 1, _tornado(wb, result, len(bars)))
+        items = [("suanli", __version__, ""), *_scenario_items(result.scenario, result.overrides),
+                 ("output", out.name, out.label), ("unit", out.unit, "the output's display unit"),
+                 ("column", col, f"of {', '.join(result.scenario.axis(out.exhibit.axis))}"),
+                 ("base output", format(result.base_output, ".10g"), out.unit),
+                 ("delta", f"±{result.delta:g}", "relative: each input times 1−delta and 1+delta, in every column"),
+                 ("scenarios", f"{2 * len(moves) + 1}", "the base and each input's low and high, in one pass"),
+                 ("inputs moved", str(len(moves)), "every numeric input the output row depends on")]
+        items += [("not moved", key, why) for key, why in result.skipped.items()]
+        if len(bars) < len([m for m in moves if m.swing > 0]):
+            items.append(("note", f"the tornado shows the {len(bars)} largest swings", "the table lists every input"))
+        items.append(("note", "a move leaving an input's accepted range is clipped to the bound",
+                      "the note column says so; whole-number inputs move to the nearest whole number"))
+        _about(about, fmt, f"About this sensitivity of {out.name}", items)
+        wb.close()
+
+    return _write(path, write)
+
+
+def _tornado(wb, result: SensitivityResult, bars: int):
+    out = result.output
+    chart = wb.add_chart({"type": "bar"})
+    sheet = quote_sheet("Sensitivity")
+    last = FIRST + bars - 1
+    cats = f"={sheet}!{cell_ref(FIRST, 1)}:{cell_ref(last, 1)}"
+    for c, name, colour in ((11, f"input −{result.delta:.0%}", "#5B9BD5"),
+                            (12, f"input +{result.delta:.0%}", "#ED7D31")):
+        chart.add_series({"name": name, "categories": cats,
+                          "values": f"={sheet}!{cell_ref(FIRST, c)}:{cell_ref(last, c)}",
+                          "fill": {"color": colour}, "overlap": 100, "gap": 40})
+    chart.set_title({"name": f"{out.name} at {result.column}: change from {format(result.base_output, ',.6g')} "
+                             f"{out.unit}"})
+    # in a bar chart the y axis is the categories: reversed, the largest swing is on top
+    # labels at the low end of the value axis: left of the bars, not across them
+    chart.set_y_axis({"reverse": True, "label_position": "low"})
+    chart.set_x_axis({"name": f"change in {out.label}{_unit(out.unit)}", "major_gridlines": {"visible": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 820, "height": max(300, 60 + 26 * bars)})
+    return chart
+
+
+# ---------------------------------------------------------------------------- Monte Carlo
+def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
+    """The Monte Carlo workbook: **Percentiles** (P5, P50, P95 and mean of every numeric row and
+    column of the exhibit), **Histogram** (the output row at the last column, binned, with a
+    column chart) and **About** (the distributions, n, the seed)."""
+    ex, cols = result.exhibit, result.columns
+
+    def write(tmp: Path) -> None:
+        wb = _new_workbook(tmp, False)
+        fmt = _Formats(wb)
+        ws = wb.add_worksheet("Percentiles")
+        hist = wb.add_worksheet("Histogram")
+        about = wb.add_worksheet("About")
+        for sheet in (ws, hist, about):
+            _print_setup(sheet)
+        ws.write(0, 0, f"Monte Carlo: {ex.id}, {ex.title_en}; {result.n:,} draws (seed {result.seed})", fmt.title)
+        ws.write(1, 0, "P5, P50 (median), P95 and mean of each row over the draws, in the row's unit; "
+                       "a row the draws do not reach shows its one value", fmt.subtle)
+        ws.write_row(FIRST - 1, 0, ["row", "label", "unit", "statistic", *cols], fmt.header)
+        ws.freeze_panes(FIRST, 4)
+        r = FIRST
+        for s in result.stats:
+            lines = ((("P5", s.p5), ("P50", s.p50), ("P95", s.p95), ("mean", s.mean)) if s.varies
+                     else (("needs " + ", ".join(s.needs) if s.needs and all(v is None for v in s.p50)
+                            else "value (not drawn)", s.p50),))
+            value_fmt = fmt.row(s.row)
+            for stat, values in lines:
+                ws.write_string(r, 0, s.key)
+                ws.write_string(r, 1, s.row.label_en)
+                ws.write_string(r, 2, s.row.unit)
+                ws.write_string(r, 3, stat)
+                for j, v in enumerate(values):
+                    _num(ws, r, 4 + j, v, value_fmt)
+                r += 1
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 50)
+        ws.set_column(2, 2, 10)
+        ws.set_column(3, 3, 20)
+        ws.set_column(4, 4 + len(cols), 14)
+        _histogram(wb, hist, fmt, result)
+        out = result.output
+        items = [("suanli", __version__, ""), *_scenario_items(result.scenario, result.overrides),
+                 ("exhibit", ex.id, ex.title_en), ("draws (n)", f"{result.n:,}", ""),
+                 ("seed", str(result.seed), "the same seed and distributions give the same numbers"),
+                 ("generator", "numpy.random.default_rng(seed)", "distributions drawn in the order below")]
+        schema = scenarios.schema()
+        for d in result.distributions:
+            spec = schema[d.key]
+            how = "a factor on the scenario's value in every column" if d.scale else \
+                f"{spec.unit}, every column" if spec.axis else spec.unit
+            if spec.domain.whole:
+                how += "; rounded to whole numbers"
+            items.append(("distribution", d.text, f"{spec.label} ({how})"))
+        for key, count in result.clipped.items():
+            items.append(("clipped", f"{key}: {count:,} of {result.n:,} draws",
+                          f"normal draws outside {schema[key].describe_bounds()} set to the bound"))
+        for key in result.unused:
+            items.append(("note", f"{key} does not affect {ex.id}", "its draws change nothing in this exhibit"))
+        bad = int(np.count_nonzero(~np.isfinite(result.output_values)))
+        if bad:
+            items.append(("note", f"{bad:,} draws give no finite {out.name}", "left out of the histogram"))
+        items.append(("histogram", f"{out.name} at {result.output_column}",
+                      f"{out.label} ({out.unit})"))
+        _about(about, fmt, f"About this Monte Carlo run of {ex.id}", items)
+        wb.close()
+
+    return _write(path, write)
+
+
+def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> None:
+    out = result.output
+    counts, edges = result.histogram
+    column = result.output_column
+    ws.write(0, 0, f"{out.name} at {column}: {out.label}{_unit(out.unit)}, {int(counts.sum()):,} draws in "
+                   f"{len(counts)} bins", fmt.title)
+    ws.write(1, 0, "count of draws with the output in [from, to) (the last bin includes its upper end)", fmt.subtle)
+    ws.write_row(FIRST - 1, 0, [f"from{_unit(out.unit)}", f"to{_unit(out.unit)}", f"midpoint{_unit(out.unit)}",
+                                "count", "share"], fmt.header)
+    value_fmt = fmt.row(out.row, extra_decimals=1)
+    share_fmt = fmt.number("0.00%")
+    total = max(int(counts.sum()), 1)
+    for i, c in enumerate(counts):
+        r = FIRST + i
+        _num(ws, r, 0, float(edges[i]), value_fmt)
+        _num(ws, r, 1, float(edges[i + 1]), value_fmt)
+        _num(ws, r, 2, float((edges[i] + edges[i + 1]) / 2), value_fmt)
+        ws.write_number(r, 3, int(c))
+        ws.write_number(r, 4, int(c) / total, share_fmt)
+    ws.set_column(0, 2, 16)
+    ws.set_column(3, 4, 10)
+    last = FIRST + len(counts) - 1
+    sheet = quote_sheet("Histogram")
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "draws",
+                      "categories": f"={sheet}!{cell_ref(FIRST, 2)}:{cell_ref(last, 2)}",
+                      "values": f"={sheet}!{cell_ref(FIRST, 3)}:{cell_ref(last, 3)}",
+                      "gap": 0, "border": {"color": "#FFFFFF"}, "fill": {"color": "#5B9BD5"}})
+    chart.set_title({"name": f"{out.name} at {column}, {result.n:,} draws"})
+    chart.set_x_axis({"name": f"{out.label}{_unit(out.unit)}", "num_format": "#,##0.0"})
+    chart.set_y_axis({"name": "draws", "major_gridlines": {"visible": True}})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 760, "height": 380})
+    ws.insert_chart(FIRST - 1, 6, chart)
