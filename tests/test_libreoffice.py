@@ -331,7 +331,8 @@ def test_find_soffice():
 def test_read_values_gives_cached_values_of_non_empty_cells(tmp_path):
     path = tmp_path / "cached.xlsx"
     book = xlsxwriter.Workbook(str(path))
-    first, second = book.add_worksheet("First"), book.add_worksheet("s6.2 second")
+    first = book.add_worksheet("First")
+    book.add_worksheet("s6.2 second")          # an empty sheet reads as an empty dict
     first.write_number("A1", 1.5)
     first.write_string("B1", "label")
     first.write_blank("C1", None, book.add_format({"bold": True}))

@@ -20,6 +20,7 @@ from engine.errors import InvalidValueError, UnknownNameError
 from .textgrid import grid
 
 EXIT_USAGE = 2
+EXIT_PARTIAL = 1   # a batch wrote what it could; some rows failed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SuanliError as exc:
         print(f"suanli: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
+    except BatchFailed as exc:
+        print(f"suanli: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
@@ -92,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--scenario", default=None,
                    help="scenario for every workbook (default: each workbook's own; csc-2023 for the CSC report)")
     t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
+    t.add_argument("--excel-button", action="store_true",
+                   help="macro-enabled workbooks (.xlsm) with a Refresh button for Windows Excel and xlwings")
     t.set_defaults(handler=cmd_templates_build)
     t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
     t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
@@ -106,12 +112,60 @@ def _parser() -> argparse.ArgumentParser:
                    help="the scenario the inputs start from (default: the workbook's own; see `suanli scenarios`)")
     s.set_defaults(handler=cmd_refresh)
 
+    s = sub.add_parser("batch", help="one workbook per row of a scenario file (CSV or XLSX), a summary and a manifest")
+    s.add_argument("scenarios_file", metavar="SCENARIOS",
+                   help="CSV or XLSX: a 'name' column and one column per input key; KEY[COLUMN] sets one column")
+    s.add_argument("--out", required=True, help="the folder to write into")
+    s.add_argument("--template", default="chain",
+                   help="which template workbook to write per scenario (default chain; see `suanli templates build`)")
+    s.add_argument("--scenario", default="csc-2023", help="the base scenario the rows change (default csc-2023)")
+    s.add_argument("--jobs", type=int, default=None, help="processes (default: the machine's cores)")
+    s.add_argument("--resume", action="store_true", help="build only what is missing or whose inputs changed")
+    s.set_defaults(handler=cmd_batch)
+
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
 
     s = sub.add_parser("demo", help="build the template workbooks and print the headline tables")
     s.add_argument("--out", default="out/templates", help="where the workbooks go (default out/templates)")
     s.set_defaults(handler=cmd_demo)
+
+    s = sub.add_parser("sweep", help="an output row over a grid of input values (one pass): an xlsx with a chart")
+    s.add_argument("--set", action="append", default=[], metavar="KEY=START:STOP:STEP",
+                   help="sweep KEY from START to STOP (included) by STEP, in its base unit and in every column; "
+                        "repeat for a grid; KEY=VALUE (or V1,V2,...) holds an input at a value")
+    s.add_argument("--output", metavar="EXHIBIT.ROW", help="the row to compute, e.g. chain.cards or fig49.a100_total")
+    s.add_argument("--scenario", default=None, help="the scenario the other inputs come from (default: the exhibit's)")
+    s.add_argument("--out", default="out/sweep.xlsx", metavar="FILE.xlsx", help="the workbook (default out/sweep.xlsx)")
+    s.set_defaults(handler=cmd_sweep)
+
+    s = sub.add_parser("sensitivity", help="rank the inputs of an output row by its swing at ±delta: an xlsx "
+                                           "with a tornado chart")
+    s.add_argument("--output", metavar="EXHIBIT.ROW", help="the row, e.g. chain.energy_kwh")
+    s.add_argument("--column", default=None, help="the column to rank at (default: the last, e.g. 2027E)")
+    s.add_argument("--delta", default="0.1", help="the relative move of each input (default 0.1: ±10%%)")
+    s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
+    s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
+    s.add_argument("--out", default="out/sensitivity.xlsx", metavar="FILE.xlsx",
+                   help="the workbook (default out/sensitivity.xlsx)")
+    s.set_defaults(handler=cmd_sensitivity)
+
+    s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
+                                          "(one pass): an xlsx with a histogram")
+    s.add_argument("--dist", action="append", default=[], metavar="KEY=DIST",
+                   help="triangular(LOW,MODE,HIGH), uniform(LOW,HIGH) or normal(MEAN,SD) in KEY's base unit, "
+                        "every column; KEY*=DIST draws a factor on the scenario's value; normal draws outside "
+                        "the accepted range are clipped (at most 1%%), other draws outside it are refused")
+    s.add_argument("--n", default="100000", help="the number of draws (default 100000, at most 1000000)")
+    s.add_argument("--seed", default=None, help="the random seed (default: a new one, printed, to repeat the run)")
+    s.add_argument("--exhibit", default=None, help="the exhibit to summarise (default: --output's, else chain)")
+    s.add_argument("--output", metavar="EXHIBIT.ROW", default=None,
+                   help="the row to histogram at the last column (default: the exhibit's last row the draws reach)")
+    s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
+    s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
+    s.add_argument("--out", default="out/montecarlo.xlsx", metavar="FILE.xlsx",
+                   help="the workbook (default out/montecarlo.xlsx)")
+    s.set_defaults(handler=cmd_montecarlo)
     return p
 
 
@@ -343,7 +397,7 @@ def cmd_templates_build(args) -> str:
 
     if args.scenario is not None:
         scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
-    paths = build_all(args.out, args.scenario)
+    paths = build_all(args.out, args.scenario, excel_button=args.excel_button)
     lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
     lines += [f"  {p.name}" for p in paths]
     return "\n".join(lines)
@@ -361,6 +415,25 @@ def cmd_refresh(args) -> str:
     from .refresh import refresh
 
     return refresh(args.path, args.out, args.scenario).summary()
+
+
+def cmd_batch(args) -> str:
+    from .batch import progress_printer, run_batch
+
+    if args.jobs is not None and args.jobs < 1:
+        raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
+    report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
+                       jobs=args.jobs, resume=args.resume, progress=progress_printer())
+    ok = len(report.entries) - len(report.failed)
+    text = f"{ok} of {len(report.entries)} workbooks in {args.out}/ (summary.xlsx, manifest.json)"
+    if report.failed:
+        raise BatchFailed(text + f"; {len(report.failed)} rows failed:\n" +
+                          "\n".join(e["error"] for e in report.failed))
+    return text
+
+
+class BatchFailed(Exception):
+    """Some rows of a batch failed; the others were written."""
 
 
 def cmd_scenarios(args) -> str:
@@ -383,6 +456,42 @@ def cmd_demo(args) -> str:
     for ex in ("fig50", "cagr", "chain"):
         parts.append(render_table(tables.table(ex, "csc-2023-corrected"), "table"))
     return "\n\n".join(parts)
+
+
+def cmd_sweep(args) -> str:
+    from . import analysis
+    from .analysis_xlsx import write_sweep
+
+    out = analysis.check_xlsx_path(args.out)
+    ranges, fixed = analysis.split_sets(args.set)
+    if args.output is None:
+        raise analysis.AnalysisError("--output", "sweep needs --output EXHIBIT.ROW, the row to compute "
+                                                 "(e.g. chain.cards)")
+    result = analysis.sweep(ranges, args.output, args.scenario, fixed)
+    return analysis.sweep_summary(result, write_sweep(result, out))
+
+
+def cmd_sensitivity(args) -> str:
+    from . import analysis
+    from .analysis_xlsx import write_sensitivity
+
+    out = analysis.check_xlsx_path(args.out)
+    _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
+    if args.output is None:
+        raise analysis.AnalysisError("--output", "sensitivity needs --output EXHIBIT.ROW, the row to rank inputs for "
+                                                 "(e.g. chain.energy_kwh)")
+    result = analysis.sensitivity(args.output, args.column, args.delta, args.scenario, fixed)
+    return analysis.sensitivity_summary(result, write_sensitivity(result, out))
+
+
+def cmd_montecarlo(args) -> str:
+    from . import analysis
+    from .analysis_xlsx import write_montecarlo
+
+    out = analysis.check_xlsx_path(args.out)
+    _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
+    result = analysis.montecarlo(args.dist, args.n, args.seed, args.exhibit, args.output, args.scenario, fixed)
+    return analysis.montecarlo_summary(result, write_montecarlo(result, out))
 
 
 if __name__ == "__main__":  # pragma: no cover
