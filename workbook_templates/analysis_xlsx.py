@@ -21,6 +21,7 @@ from engine import __version__, scenarios
 from engine.exhibit import Row
 
 from .analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
+from .build import HouseFormats
 from .files import write_atomic
 from .render import cell_ref, quote_sheet
 
@@ -33,24 +34,13 @@ TORNADO_MAX_BARS = 25            # inputs in the tornado (the table lists every 
 FIRST = 4                        # the first data row of a results table (0-based); the header is the row above
 
 
-class _Formats:
-    """The house formats (those of the template workbooks), and number formats by row."""
+class _Formats(HouseFormats):
+    """The template workbooks' house formats, and number formats by row."""
 
     def __init__(self, wb):
-        self.wb = wb
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.subtle = wb.add_format({"italic": True, "font_color": "#555555"})
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
+        super().__init__(wb)
         self.key = wb.add_format({"bold": True})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.general = wb.add_format({})
-        self._cache: dict[str, object] = {}
-
-    def number(self, num_format: str):
-        if num_format not in self._cache:
-            self._cache[num_format] = self.wb.add_format({"num_format": num_format})
-        return self._cache[num_format]
 
     def row(self, row: Row, extra_decimals: int = 0):
         """A display value of ``row`` at the precision the report prints (a % row in points)."""

@@ -161,7 +161,9 @@ def _plain_formula_worksheet():
     return PlainFormulaWorksheet
 
 
-class _Formats:
+class HouseFormats:
+    """The formats every suanli workbook uses: titles, headers, input and printed cells, checks."""
+
     def __init__(self, wb):
         self.wb = wb
         self.title = wb.add_format({"bold": True, "font_size": 14})
@@ -284,7 +286,7 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False, "nan_inf_to_errors": False,
                                             "in_memory": True})
-        fmt = _Formats(wb)
+        fmt = HouseFormats(wb)
         index = wb.add_worksheet("Index")
         inputs = wb.add_worksheet(INPUTS_SHEET)
         errata_ws = wb.add_worksheet("Errata")
@@ -339,7 +341,7 @@ def _dependency_order(p: Plan) -> list[str]:
     return done
 
 
-def _write_inputs(wb, ws, p: Plan, fmt: _Formats) -> None:
+def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
     schema, axes = scenarios.schema(), scenarios.axes()
     ws.write(0, 0, f"Inputs — {p.group.title}", fmt.title)
     ws.write(1, 0, "Edit the coloured cells. Each input is a workbook-level name (its key), used by every "
@@ -410,7 +412,7 @@ def _validation(spec) -> dict:
     return {**base, "validate": kind, **crit, "ignore_blank": spec.user_supplied}
 
 
-def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: _Formats) -> None:
+def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: HouseFormats) -> None:
     exhibit = exhibits.get(ex_id)
     layout = p.layouts[ex_id]
     result = p.numeric[ex_id]
@@ -521,7 +523,7 @@ def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
 
 
 def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
-                   fmt: _Formats) -> None:
+                   fmt: HouseFormats) -> None:
     """The report's printed cells beside the computed ones, and a check at the printed precision.
 
     The check is a formula (it follows edits); its cached result is what it computes now.
@@ -561,7 +563,7 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
     ws.insert_chart(row_after, 1, chart)
 
 
-def _write_errata(ws, p: Plan, fmt: _Formats) -> None:
+def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, "Errata — the report's inconsistencies in this workbook's exhibits", fmt.title)
     ws.write(1, 0, "A switch is an input (Inputs sheet): TRUE reproduces the printed number, FALSE the "
                    "consistent one. Text-versus-table conflicts are alternative scenarios.", fmt.subtle)
@@ -590,7 +592,7 @@ def _write_errata(ws, p: Plan, fmt: _Formats) -> None:
     ws.freeze_panes(4, 1)
 
 
-def _write_index(ws, p: Plan, fmt: _Formats) -> None:
+def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
     ws.write(1, 0, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
                    "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
@@ -640,7 +642,7 @@ def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") ->
         import xlsxwriter
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        fmt = _Formats(wb)
+        fmt = HouseFormats(wb)
         ws = wb.add_worksheet("Index")
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
         ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
