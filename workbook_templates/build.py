@@ -457,10 +457,11 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
             cached_row[j] = cached
         if row.key in printed_cells:
             _write_printed(ws, row, printed_cells[row.key][1], r, cached_row, p0, k0, fmt)
-    ws.set_column(0, 0, 44)
+    ws.set_column(0, 0, 44 if any(r.label_zh for r in exhibit.rows) else 3)   # no printed labels: keep it narrow
     ws.set_column(1, 1, 40)
     ws.set_column(2, 2, 9)
-    ws.set_column(FIRST_VALUE_COL, FIRST_VALUE_COL + len(cols) - 1, 14)
+    wide = any(result.needs.get((r.key, j)) for r in exhibit.rows for j in range(len(cols)))
+    ws.set_column(FIRST_VALUE_COL, FIRST_VALUE_COL + len(cols) - 1, 30 if wide else 14)
     if printed_cells:
         ws.set_column(p0, k0 + len(cols) - 1, 12)
         ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
