@@ -269,10 +269,8 @@ def modules_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversu
     count is linear in GPUs (:func:`modules_per_gpu_fleet`); ``gpus`` may be fractional.
     Arguments after ``gpus`` are :data:`CHAIN_ARGS`, shared with :func:`switches_needed`.
     """
-    links_above, _ = _fleet_rates(switch_radix, tiers, oversubscription)
-    links = gpus * nics_per_gpu * (where(first_hop_copper, 0, 1) + links_above)
-    # the share last: 1.5e7 × (1 + 1/6) is 17,500,000 in floating point, 2.5e6 × 7.000000000000001 is not
-    return ceil(links * 2 * nic_gbps / module_gbps * (1 + extra_fabric_share))
+    return ceil(gpus * modules_per_gpu_fleet(nic_gbps, module_gbps, tiers, switch_radix, oversubscription,
+                                             first_hop_copper, extra_fabric_share, nics_per_gpu))
 
 
 @model(gpus=COUNT, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
@@ -287,8 +285,8 @@ def switches_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
     speed), and ``extra_fabric_share`` scales the storage and management fabrics' switches
     like their modules.  Three non-blocking tiers of radix k: 5/k switches per NIC port.
     """
-    _, switches = _fleet_rates(switch_radix, tiers, oversubscription)
-    return ceil(gpus * nics_per_gpu * switches * (1 + extra_fabric_share))
+    return ceil(gpus * switches_per_gpu_fleet(tiers, switch_radix, oversubscription, extra_fabric_share,
+                                              nics_per_gpu))
 
 
 # ----------------------------------------------------------------------------------- NIC speed, switch silicon

@@ -9,7 +9,7 @@ few functions below.  The same Python function then runs three ways:
   formulas in template workbooks.
 
 Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted (``IF``, ``ROUND``,
-``CEILING``, ``INT``, ``MAX``, ``MIN``), so a built workbook recalculates in either without an add-in.
+``CEILING``, ``INT``, ``ABS``, ``MAX``, ``MIN``), so a built workbook recalculates in either without an add-in.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ __all__ = [
     "ref",
     "ceil",
     "floor",
+    "abs_",
     "round_half_up",
     "where",
     "maximum",
@@ -189,29 +190,38 @@ def is_symbolic(*values) -> bool:
 # Each takes floats, numpy arrays or formulas.  Numeric results match what Excel computes
 # for the emitted formula.
 
-_SNAP_DIGITS = 9  # decimals kept before CEILING: 8.750000000000002 must stay 9, not 10
+SNAP = 1e-12  # relative: float noise of a few ulps must not add a whole card, at any size
 
 
 def ceil(x):
-    """The smallest whole number not below ``x`` (Excel ``CEILING(ROUND(x,9),1)``).
+    """The smallest whole number not below ``x``, ignoring float noise (Excel ``CEILING(x-ABS(x)*1E-12,1)``).
 
-    ``x`` is first rounded to 9 decimals so that floating-point noise (``2.0000000000000004``)
-    does not add a whole card; the formula does the same in the workbook.
+    ``x`` is first moved toward minus infinity by 1e-12 of its size, so that
+    ``2.0000000000000004`` stays 2 and ``2.5e6 × 7.000000000000001`` stays 17,500,000; the
+    formula does the same in the workbook.  A relative snap holds at any magnitude, where a
+    fixed number of decimals stops working above about 1e7.
     """
     if is_symbolic(x):
-        return _call("CEILING", _call("ROUND", x, _SNAP_DIGITS), 1)
-    return np.ceil(_round_half_up_num(x, _SNAP_DIGITS)) if _is_array(x) else float(
-        math.ceil(_round_half_up_num(x, _SNAP_DIGITS))
-    )
+        return _call("CEILING", x - abs_(x) * SNAP, 1)
+    if _is_array(x):
+        return np.ceil(x - np.abs(x) * SNAP)
+    return float(math.ceil(x - abs(x) * SNAP))
 
 
 def floor(x):
-    """The largest whole number not above ``x`` (Excel ``INT(ROUND(x,9))``), noise-tolerant like :func:`ceil`."""
+    """The largest whole number not above ``x``, ignoring float noise like :func:`ceil` (Excel ``INT``)."""
     if is_symbolic(x):
-        return _call("INT", _call("ROUND", x, _SNAP_DIGITS))
-    return np.floor(_round_half_up_num(x, _SNAP_DIGITS)) if _is_array(x) else float(
-        math.floor(_round_half_up_num(x, _SNAP_DIGITS))
-    )
+        return _call("INT", x + abs_(x) * SNAP)
+    if _is_array(x):
+        return np.floor(x + np.abs(x) * SNAP)
+    return float(math.floor(x + abs(x) * SNAP))
+
+
+def abs_(x):
+    """The absolute value (Excel ``ABS``); elementwise on arrays."""
+    if is_symbolic(x):
+        return _call("ABS", x)
+    return np.abs(x) if _is_array(x) else abs(x)
 
 
 def round_half_up(x, digits: int = 0):

@@ -1,7 +1,7 @@
 """A small evaluator for the Excel formula subset suanli emits, used as a test oracle.
 
 It translates formula text to Python (``^`` to ``**``, ``<>`` to ``!=``, ``=`` to ``==``) and
-evaluates it with Excel's semantics for IF, ROUND, CEILING, INT, MAX and MIN.  Only for tests:
+evaluates it with Excel's semantics for IF, ROUND, CEILING, INT, ABS, MAX and MIN.  Only for tests:
 the real proof is LibreOffice recalculating the workbooks.
 """
 
@@ -24,7 +24,7 @@ def _ceiling(x, significance):
     return math.ceil(x / significance) * significance
 
 
-FUNCS = {"IF": lambda c, a, b: a if c else b, "ROUND": _round, "CEILING": _ceiling, "INT": math.floor,
+FUNCS = {"IF": lambda c, a, b: a if c else b, "ROUND": _round, "CEILING": _ceiling, "INT": math.floor, "ABS": abs,
          "MAX": max, "MIN": min, "TRUE": True, "FALSE": False}
 
 
