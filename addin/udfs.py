@@ -20,6 +20,7 @@ from typing import Callable
 from engine import __version__, catalogue, export_control, growth, inference, market, memory
 from engine import network, power, scenarios, tables, training
 from engine.errors import SuanliError
+from engine.exhibit import needs_text
 
 from .cells import as_text, call_model, excel_error
 
@@ -475,7 +476,7 @@ def AI_TABLE(exhibit, scenario=None):
         for i in range(len(t.columns)):
             needs = t.result.needed(r.key, i)
             v = t.value(r.key, i)
-            cells.append(f"needs {', '.join(needs)}" if needs else _cell(v))
+            cells.append(needs_text(needs) if needs else _cell(v))
         rows.append([r.label_zh or "", r.label_en, r.unit, *cells])
     return rows
 

@@ -21,11 +21,16 @@ from .errors import UnknownNameError
 from .model import unchecked
 from .units import DisplayUnit, display_unit
 
-__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "Context", "Resolver", "NumericResolver", "evaluate", "Result"]
+__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate", "Result"]
 
 
 class Blank(Exception):
     """Raised by a row formula for a cell the report leaves empty (an increment's first year)."""
+
+
+def needs_text(keys) -> str:
+    """What a cell waiting for user-supplied inputs shows: ``needs KEY1, KEY2``."""
+    return "needs " + ", ".join(keys)
 
 
 class NeedsInput(Blank):

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import errata as errata_mod
 from . import exhibits, scenarios
-from .exhibit import Exhibit, Result, Row, evaluate
+from .exhibit import Exhibit, Result, Row, evaluate, needs_text
 from .ops import round_half_up
 
 __all__ = ["Table", "table", "format_value"]
@@ -87,7 +87,7 @@ class Table:
         out = []
         for i, v in enumerate(self.values(row_key)):
             needs = self.result.needed(row_key, i)
-            out.append("needs " + ", ".join(needs) if needs else format_value(row, v))
+            out.append(needs_text(needs) if needs else format_value(row, v))
         return out
 
 

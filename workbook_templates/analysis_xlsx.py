@@ -18,7 +18,7 @@ import numpy as np
 import xlsxwriter
 
 from engine import __version__, scenarios
-from engine.exhibit import Row
+from engine.exhibit import Row, needs_text
 
 from .analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from .build import HouseFormats
@@ -370,7 +370,7 @@ def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
         r = FIRST
         for s in result.stats:
             lines = ((("P5", s.p5), ("P50", s.p50), ("P95", s.p95), ("mean", s.mean)) if s.varies
-                     else (("needs " + ", ".join(s.needs) if s.needs and all(v is None for v in s.p50)
+                     else ((needs_text(s.needs) if s.needs and all(v is None for v in s.p50)
                             else "value (not drawn)", s.p50),))
             value_fmt = fmt.row(s.row)
             for stat, values in lines:

@@ -31,7 +31,7 @@ from typing import Iterable
 import numpy as np
 
 from engine import __version__, errata, exhibits, printed, scenarios
-from engine.exhibit import NumericResolver, Result
+from engine.exhibit import NumericResolver, Result, needs_text
 
 from .files import write_atomic
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
@@ -452,7 +452,7 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
             if formula is None:
                 continue
             needs = result.needed(row.key, j)
-            cached = f"needs {', '.join(needs)}" if needs else _cached(row, value)
+            cached = needs_text(needs) if needs else _cached(row, value)
             ws.write_formula(r, c, formula, num_format, cached)
             cached_row[j] = cached
         if row.key in printed_cells:

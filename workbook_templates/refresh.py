@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from engine.exhibit import needs_text
 from engine import SuanliError, __version__, exhibits, scenarios
 
 from . import build, safety
@@ -722,7 +723,7 @@ def _expected_results(p: build.Plan, sc: scenarios.Scenario) -> dict[str, dict[s
                 if resolver.formula(exhibit, row.key, j) is None:
                     continue
                 needs = result.needed(row.key, j)
-                value = f"needs {', '.join(needs)}" if needs else build._cached(row, result.values[row.key][j])
+                value = needs_text(needs) if needs else build._cached(row, result.values[row.key][j])
                 r, c = layout.cell(row.key, j)
                 cells[cell_ref(r, c, absolute=False)] = (value, row.key, column)
     for ex_id, checks in build.printed_checks(p).items():   # the printed-value checks follow the new values

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine import scenarios
-from engine.exhibit import Blank, Context, Exhibit, Resolver, Result
+from engine.exhibit import Blank, Context, Exhibit, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
 __all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "col_letter", "cell_ref", "quote_sheet",
@@ -149,7 +149,7 @@ class FormulaResolver(Resolver):
             column = self.columns(exhibit)[col]
             tests = [self._blank_test(k, column) for k in needs]
             test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
-            return f'=IF({test},"needs {", ".join(needs)}",{expr.text})'
+            return f'=IF({test},"{needs_text(needs)}",{expr.text})'
         return "=" + expr.text
 
     def _blank_test(self, key: str, column: str) -> str:
