@@ -37,7 +37,7 @@ from .files import write_atomic
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
                      cell_ref, quote_sheet)
 
-__all__ = ["Group", "GROUPS", "plan", "write_plan", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+__all__ = ["Group", "GROUPS", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
 META_SHEET = "_suanli"
 INPUTS_SHEET = "Inputs"
@@ -271,14 +271,38 @@ def _xlwings_vba_project() -> bytes:
         return z.read("xl/vbaProject.bin")
 
 
-def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> Path:
-    """Write a planned workbook to ``path`` (atomically); returns the path."""
-    sc = p.scenario
+def formulas(p: Plan) -> _CachedFormulas:
+    """The formula of every cell of a plan, rendered once per layout signature."""
     signature = _signature(p)
     if signature not in _FORMULAS:
         if len(_FORMULAS) >= 8:
             _FORMULAS.pop(next(iter(_FORMULAS)))
         _FORMULAS[signature] = {}
+    return _CachedFormulas(FormulaResolver(p.scenario, p.layouts, p.numeric, p.input_layout), _FORMULAS[signature])
+
+
+def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
+    """An exhibit sheet's formula cells: (row, column index, sheet row, sheet column, formula, cached value).
+
+    The cached value is what the engine computes, in the cell's unit (a percent row keeps its
+    fraction), or ``needs KEY`` text; the workbook writer and refresh both take it from here.
+    """
+    exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
+    for row in exhibit.rows:
+        if row.text is not None:
+            continue
+        r = layout.row_index(row.key) - 1
+        for j in range(len(layout.columns)):
+            formula = resolver.formula(exhibit, row.key, j)
+            if formula is None:
+                continue
+            needs = result.needed(row.key, j)
+            cached = needs_text(needs) if needs else _cached(row, result.values[row.key][j])
+            yield row, j, r, FIRST_VALUE_COL + j, formula, cached
+
+
+def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> Path:
+    """Write a planned workbook to ``path`` (atomically); returns the path."""
 
     def write(tmp: Path) -> None:
         import xlsxwriter
@@ -294,7 +318,7 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
         sheets = {i: wb.add_worksheet(i, worksheet_class=plain) for i in p.order}
         meta = wb.add_worksheet(META_SHEET)
         _write_inputs(wb, inputs, p, fmt)
-        resolver = _CachedFormulas(FormulaResolver(sc, p.layouts, p.numeric, p.input_layout), _FORMULAS[signature])
+        resolver = formulas(p)
         for ex_id in _dependency_order(p):
             _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
         _write_errata(errata_ws, p, fmt)
@@ -439,24 +463,18 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
         ws.write_string(r, 2, row.unit if row.unit != "text" else "")
         if row.note:
             ws.write_comment(r, 1, row.note)
-        num_format = fmt.number(_num_format(row))
-        cached_row: list = [None] * len(cols)
         for j in range(len(cols)):
-            c = FIRST_VALUE_COL + j
             value = result.values[row.key][j]
-            if row.text is not None:
-                if value is not None:
-                    ws.write_string(r, c, str(value))
-                continue
-            formula = resolver.formula(exhibit, row.key, j)
-            if formula is None:
-                continue
-            needs = result.needed(row.key, j)
-            cached = needs_text(needs) if needs else _cached(row, value)
-            ws.write_formula(r, c, formula, num_format, cached)
-            cached_row[j] = cached
-        if row.key in printed_cells:
-            _write_printed(ws, row, printed_cells[row.key][1], r, cached_row, p0, k0, fmt)
+            if row.text is not None and value is not None:
+                ws.write_string(r, FIRST_VALUE_COL + j, str(value))
+    cached_rows: dict[str, list] = {}
+    for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver):
+        ws.write_formula(r, c, formula, fmt.number(_num_format(row)), cached)
+        cached_rows.setdefault(row.key, [None] * len(cols))[j] = cached
+    for key, (_, text) in printed_cells.items():
+        row = exhibit.row(key)
+        r = layout.row_index(key) - 1
+        _write_printed(ws, row, text, r, cached_rows.get(key, [None] * len(cols)), p0, k0, fmt)
     ws.set_column(0, 0, 44 if any(r.label_zh for r in exhibit.rows) else 3)   # no printed labels: keep it narrow
     ws.set_column(1, 1, 40)
     ws.set_column(2, 2, 9)

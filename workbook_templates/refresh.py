@@ -44,12 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
-from engine.exhibit import needs_text
-from engine import SuanliError, __version__, exhibits, scenarios
+from engine import SuanliError, __version__, scenarios
 
 from . import build, safety
 from .files import write_atomic
-from .render import FormulaResolver, cell_ref
+from .render import cell_ref
 from .safety import WorkbookError
 
 __all__ = ["refresh", "RefreshReport", "check_inputs", "check_name", "ErrorValue", "FormulaWithoutValue",
@@ -710,22 +709,13 @@ def _refuse_merged(sheet: _Sheet, input_cells: Mapping[str, str]) -> None:
 
 
 def _expected_results(p: build.Plan, sc: scenarios.Scenario) -> dict[str, dict[str, tuple]]:
-    """Each exhibit's formula cells, with the value the engine caches in them (as the build does)."""
-    resolver = FormulaResolver(sc, p.layouts, p.numeric, p.input_layout)
+    """Each exhibit's formula cells and printed-value checks, with the value the build caches in them."""
+    formulas = build.formulas(p)
     out: dict[str, dict[str, tuple]] = {}
     for ex_id in build._dependency_order(p):
-        exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
-        cells = out.setdefault(ex_id, {})
-        for row in exhibit.rows:
-            if row.text is not None:
-                continue
-            for j, column in enumerate(layout.columns):
-                if resolver.formula(exhibit, row.key, j) is None:
-                    continue
-                needs = result.needed(row.key, j)
-                value = needs_text(needs) if needs else build._cached(row, result.values[row.key][j])
-                r, c = layout.cell(row.key, j)
-                cells[cell_ref(r, c, absolute=False)] = (value, row.key, column)
+        columns = p.layouts[ex_id].columns
+        out[ex_id] = {cell_ref(r, c, absolute=False): (cached, row.key, columns[j])
+                      for row, j, r, c, _, cached in build.formula_cells(p, ex_id, formulas)}
     for ex_id, checks in build.printed_checks(p).items():   # the printed-value checks follow the new values
         out[ex_id].update(checks)
     return {ex_id: out[ex_id] for ex_id in p.order}
