@@ -771,22 +771,16 @@ def split_sets(items: Sequence[str], ranges_allowed: bool = True) -> tuple[dict[
     fixed: dict[str, object] = {}
     shape = "KEY=START:STOP:STEP or KEY=VALUE" if ranges_allowed else "KEY=VALUE or KEY=V1,V2,..."
     for item in items:
-        key, sep, value = str(item).partition("=")
-        key, value = key.strip(), value.strip()
-        if not sep or not key:
-            raise AnalysisError("--set", f"--set takes {shape}, got {str(item)!r}")
-        if not value:
-            raise AnalysisError(key, f"{key}: --set {key}= has no value; give {shape}")
+        key, value = scenarios.parse_assignment(item, shape)
         if key in ranges or key in fixed:
             raise AnalysisError(key, f"{key} is set twice; give it one --set")
-        if ":" in value:
+        if isinstance(value, str) and ":" in value:
             if not ranges_allowed:
                 raise AnalysisError(key, f"{key}: a range {value!r} only works with `suanli sweep`; "
                                          "here --set takes KEY=VALUE")
             ranges[key] = value
         else:
-            parts = value.split(",")
-            fixed[key] = parts if len(parts) > 1 else parts[0]
+            fixed[key] = value
     return ranges, fixed
 
 

@@ -184,17 +184,7 @@ def _help_of(parser: argparse.ArgumentParser):
 
 def parse_sets(items: Sequence[str]) -> dict[str, object]:
     """``["KEY=1.5", "KEY2=1,2,3"]`` to a dict; values stay text for the scenario to check."""
-    out: dict[str, object] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise InvalidValueError("--set", item, "takes KEY=VALUE or KEY=V1,V2,...")
-        if not value.strip():
-            raise InvalidValueError(key, "an empty value", "needs a number, TRUE/FALSE or a comma-separated list")
-        parts = [v for v in value.split(",")]
-        out[key] = parts if len(parts) > 1 else parts[0]
-    return out
+    return dict(scenarios.parse_assignment(item) for item in items)
 
 
 # commands ----------------------------------------------------------------------------
