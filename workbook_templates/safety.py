@@ -201,23 +201,21 @@ def read_member(zf: zipfile.ZipFile, name: str, where: str | None = None) -> byt
 
 def parse_xml(data: bytes, member: str, where: str = "the workbook"):
     """An ElementTree element from a member's bytes, parsed without DTDs or entities."""
-    try:
-        return SafeET.fromstring(data)
-    except defusedxml.DefusedXmlException as exc:
-        raise WorkbookError(f"refused {where}: member {member} declares a DTD or entities ({type(exc).__name__})") \
-            from None
-    except SafeET.ParseError as exc:
-        raise WorkbookError(f"corrupted xlsx: {where}: member {member} is not well-formed XML ({exc})") from None
+    return _parse(SafeET.fromstring, SafeET.ParseError, data, member, where)
 
 
 def parse_dom(data: bytes, member: str, where: str = "the workbook"):
     """A DOM document from a member's bytes (for parts that are edited and written back)."""
     from xml.parsers.expat import ExpatError
 
+    return _parse(SafeDOM.parseString, ExpatError, data, member, where)
+
+
+def _parse(parser, malformed, data: bytes, member: str, where: str):
     try:
-        return SafeDOM.parseString(data)
+        return parser(data)
     except defusedxml.DefusedXmlException as exc:
         raise WorkbookError(f"refused {where}: member {member} declares a DTD or entities ({type(exc).__name__})") \
             from None
-    except ExpatError as exc:
+    except malformed as exc:
         raise WorkbookError(f"corrupted xlsx: {where}: member {member} is not well-formed XML ({exc})") from None
