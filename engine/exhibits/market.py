@@ -40,10 +40,15 @@ def _global_market(c):
     return market.server_market(c["gpu_space"], c["gpu_share"], efficiency)
 
 
-def _global_growth(c):
-    if not _forecast(c):
-        return c.inp("market_global_growth_actual")
-    return growth.yoy(c["market"], c.prev("market"))
+def _growth(row_key: str, actual_input: str):
+    """Growth: IDC's printed rate for the actual years, year-on-year of ``row_key`` for the forecast ones."""
+
+    def formula(c):
+        if not _forecast(c):
+            return c.inp(actual_input)
+        return growth.yoy(c[row_key], c.prev(row_key))
+
+    return formula
 
 
 FIG7 = Exhibit(
@@ -66,7 +71,7 @@ FIG7 = Exhibit(
         Row("market", "AI-server market", "AI 服务器存量规模（亿美元）", "亿美元", formula=_global_market, decimals=1),
         Row("increment", "AI-server market, increase on the year", "AI 服务器增量规模（亿美元）", "亿美元",
             formula=lambda c: c["market"] - c.prev("market"), decimals=1),
-        Row("growth", "Market growth", "市场增速（%）", "%", formula=_global_growth, decimals=1),
+        Row("growth", "Market growth", "市场增速（%）", "%", formula=_growth("market", "market_global_growth_actual"), decimals=1),
     ),
     note="Only training demand (fig49) feeds the market; inference (fig50, fig51) does not unless "
          "market_includes_inference is switched on. The rows called 存量 (stock) are annual spending.",
@@ -90,12 +95,6 @@ def _china_market(c):
     return c["global"] * c.inp("market_china_share")
 
 
-def _china_growth(c):
-    if not _forecast(c):
-        return c.inp("market_china_growth_actual")
-    return growth.yoy(c["china"], c.prev("china"))
-
-
 FIG8 = Exhibit(
     id="fig8",
     aliases=("fig109",),
@@ -112,7 +111,7 @@ FIG8 = Exhibit(
             note="computed before the share row so that actual years can show the share IDC's values imply"),
         Row("share", "China's share of the global market", "中国市场占全球市场比重（%）", "%", formula=_china_share,
             decimals=1),
-        Row("growth", "Market growth", "市场增速（%）", "%", formula=_china_growth, decimals=1),
+        Row("growth", "Market growth", "市场增速（%）", "%", formula=_growth("china", "market_china_growth_actual"), decimals=1),
         Row("market", "China AI-server market", "市场规模（亿美元）", "亿美元", formula=lambda c: c["china"], decimals=1),
     ),
     note="2021 and 2022 are IDC's actuals (54.0 and 67.0 亿美元); their shares are those values over the "
