@@ -68,10 +68,14 @@ class UnknownNameError(SuanliError, KeyError):
 
     excel = "#N/A"
 
-    def __init__(self, name: str, value: object, choices, hint: str | None = None):
+    def __init__(self, name: str, value: object, choices, hint: str | None = None, listing: str | None = None):
+        """``listing`` says where a long list of choices is (`suanli inputs`) instead of printing a part of it."""
         choices = list(choices)
-        shown = ", ".join(map(str, choices[:12])) + (", ..." if len(choices) > 12 else "")
-        super().__init__(name, value, f"must be one of: {shown}", hint)
+        if listing and len(choices) > 12:
+            accepted = f"must be one of the {len(choices)} that {listing} lists"
+        else:
+            accepted = "must be one of: " + ", ".join(map(str, choices[:12])) + (", ..." if len(choices) > 12 else "")
+        super().__init__(name, value, accepted, hint)
         self.choices = choices
 
     @property

@@ -25,7 +25,8 @@ from . import domains as D
 from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "parse_assignment"]
+__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "parse_assignment",
+           "unknown_key"]
 
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
@@ -151,7 +152,7 @@ class Scenario:
     def value(self, key: str):
         """The value of ``key``: one number, or a tuple of one number per column."""
         if key not in self.values:
-            raise UnknownNameError("input key", key, list(schema()), _close(key, list(schema())))
+            raise unknown_key(key)
         return self.values[key]
 
     def with_values(self, changes: Mapping[str, object], name: str | None = None) -> "Scenario":
@@ -195,7 +196,7 @@ def check_value(key: str, raw) -> object:
     """
     spec = schema().get(key)
     if spec is None:
-        raise UnknownNameError("input key", key, list(schema()), _close(key, list(schema())))
+        raise unknown_key(key)
     if spec.axis is None:
         if isinstance(raw, (list, tuple)):
             raise InvalidValueError(key, _Values(len(raw)), "takes a single value (it has no columns)")
@@ -288,6 +289,12 @@ def load(name: str = "csc-2023", overrides: Mapping[str, object] | None = None) 
     base = _load_cached(name)
     scenario = Scenario(base.name, dict(base.values), base.title)
     return scenario.with_values(overrides) if overrides else scenario
+
+
+def unknown_key(key: str) -> UnknownNameError:
+    """The error for an input key that does not exist, with the closest one as a suggestion."""
+    keys = list(schema())
+    return UnknownNameError("input key", key, keys, _close(key, keys), listing="`suanli inputs`")
 
 
 def _close(word: str, choices) -> str | None:

@@ -31,7 +31,6 @@ Domains
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -115,8 +114,7 @@ def _spec(key: str, what: str) -> scenarios.InputSpec:
     schema = scenarios.schema()
     spec = schema.get(key)
     if spec is None:
-        match = difflib.get_close_matches(str(key), list(schema), n=1, cutoff=0.6)
-        raise UnknownNameError("input key", key, list(schema), f"did you mean {match[0]}?" if match else None)
+        raise scenarios.unknown_key(key)
     if spec.is_switch:
         raise AnalysisError(key, f"{key} is a TRUE/FALSE switch and cannot be {what}; "
                                  f"set it with --set {key}=TRUE or FALSE")

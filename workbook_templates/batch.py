@@ -122,9 +122,7 @@ def scenario_for(row: ScenarioRow, base: scenarios.Scenario) -> scenarios.Scenar
     for header, raw in row.values.items():
         m = _KEY_COLUMN.match(header)
         if not m or m.group(1) not in schema:
-            key = m.group(1) if m else header
-            raise UnknownNameError("input key", key, list(schema),
-                                   _close(key, list(schema)))
+            raise scenarios.unknown_key(m.group(1) if m else header)
         key, column = m.group(1), m.group(2)
         value = _cell_value(f"{key}" if column is None else f"{key}[{column}]", raw)
         if column is None:
@@ -151,13 +149,6 @@ def _cell_value(name: str, raw):
     if isinstance(raw, str):
         return scenarios.parse_value(name, raw)
     raise InvalidValueError(name, raw, "must be a number or TRUE/FALSE")
-
-
-def _close(word, choices):
-    import difflib
-
-    match = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f"did you mean {match[0]}?" if match else None
 
 
 def safe_filename(name: str, taken: set[str]) -> str:
