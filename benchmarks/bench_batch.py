@@ -57,7 +57,7 @@ def openpyxl_way(template: Path, rows: list[batch.ScenarioRow], out: Path) -> No
 
 def peak_rss_mb(csv_path: Path, out: Path) -> float:
     """Peak resident memory of `suanli batch` (the largest of its processes), in MB."""
-    code = ("import sys, resource; from workbook_templates.cli import main; rc = main(sys.argv[1:]);"
+    code = ("import sys, resource; from suanli.cli import main; rc = main(sys.argv[1:]);"
             "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
             " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))")
     done = subprocess.run([sys.executable, "-c", code, "batch", str(csv_path), "--out", str(out)],

@@ -16,7 +16,8 @@ import time
 import zipfile
 from pathlib import Path
 
-from workbook_templates import build, libreoffice
+from suanli import libreoffice
+from workbook_templates import build
 
 
 def formula_cells(paths) -> int:

@@ -11,7 +11,7 @@ import zipfile
 import openpyxl
 
 from addin import udfs
-from workbook_templates.cli import main
+from suanli.cli import main
 
 
 def test_steps_name_the_installed_versions(capsys):

@@ -16,7 +16,7 @@ from engine.exhibit import evaluate
 from engine import exhibits
 from workbook_templates import analysis as A
 from workbook_templates import analysis_xlsx as X
-from workbook_templates.cli import main
+from suanli.cli import main
 
 
 def point(output: str, values: dict, column: int):

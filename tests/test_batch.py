@@ -11,7 +11,7 @@ import pytest
 
 from engine import scenarios
 from workbook_templates import batch, build
-from workbook_templates.cli import main
+from suanli.cli import main
 
 CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
 base,,,,

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from workbook_templates.cli import main
+from suanli.cli import main
 
 
 def run(capsys, *argv):

@@ -1,7 +1,7 @@
 """LibreOffice Calc (headless) as the real spreadsheet engine: it must compute suanli's formulas.
 
 Every formula below is written by XlsxWriter with a deliberately WRONG cached value (-1), then
-recalculated by LibreOffice through workbook_templates.libreoffice, so a value that comes back
+recalculated by LibreOffice through suanli.libreoffice, so a value that comes back
 right was computed by LibreOffice, not copied from the file.  These tests need LibreOffice and
 poppler-utils; ``./dev test`` installs both (no skips: CI runs the same script).
 
@@ -22,7 +22,7 @@ from typing import NamedTuple
 import pytest
 import xlsxwriter
 
-from workbook_templates import libreoffice as lo
+from suanli import libreoffice as lo
 
 WRONG = -1  # the cached value every formula is written with
 

@@ -20,8 +20,9 @@ from openpyxl.comments import Comment
 
 from engine import scenarios
 from hostile import fixtures as fx
-from workbook_templates import build, excel, refresh, safety
-from workbook_templates.cli import main
+from addin import refresh_button as excel
+from workbook_templates import build, refresh, safety
+from suanli.cli import main
 from workbook_templates.render import cell_ref
 
 GROUP = build.GROUPS[0]
@@ -642,7 +643,7 @@ def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
 # ------------------------------------------------------------------ a real spreadsheet agrees
 def test_libreoffice_recalculates_a_refreshed_workbook_to_its_cached_values(built, layout, tmp_path):
     """The edited XML opens in LibreOffice, and its own recalculation gives the values refresh cached."""
-    from workbook_templates import libreoffice
+    from suanli import libreoffice
 
     one = fx.set_cell(built, tmp_path / "one.xlsx", "Inputs", at(layout, "infer_utilization", 3), "number", 0.45)
     two = fx.set_cell(one, tmp_path / "two.xlsx", "Inputs", at(layout, "fig50_util_applied_twice"), "bool", False)

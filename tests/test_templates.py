@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 
 from engine import exhibits, printed, scenarios
-from workbook_templates import build, libreoffice
-from workbook_templates.cli import main
+from suanli import libreoffice
+from workbook_templates import build
+from suanli.cli import main
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
                      "ABS", "TEXT", "COUNTBLANK"}
@@ -234,7 +235,7 @@ def test_excel_button_workbooks(tmp_path, capsys):
     spec = importlib.util.spec_from_file_location("demand", tmp_path / "demand.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    from workbook_templates.excel import refresh_caller
+    from addin.refresh_button import refresh_caller
     assert module.main is refresh_caller
     index = openpyxl.load_workbook(tmp_path / "index.xlsx")["Index"]
     assert index["A5"].hyperlink.target == "demand.xlsm"

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from addin import udfs
-from workbook_templates import function_reference as reference
+from addin import reference
 
 FUNCTIONS = udfs.functions()
 NUMERIC = {n: f for n, f in FUNCTIONS.items()

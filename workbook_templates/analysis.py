@@ -813,7 +813,7 @@ def sweep_summary(result: SweepResult, path) -> str:
 
 def sensitivity_summary(result: SensitivityResult, path, top: int = 10) -> str:
     """What ``suanli sensitivity`` prints: the file and the largest swings."""
-    from .textgrid import grid
+    from suanli.textgrid import grid
 
     out = result.output
     head = [f"wrote {path}: {len(result.moves)} inputs of {out.name} at {result.column} moved by "

@@ -257,7 +257,7 @@ def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Sc
 
 
 #: The module xlwings' SampleCall macro imports is named after the workbook; it refreshes the caller.
-BUTTON_MODULE = '"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\nthis module (named after the workbook) and calls main()."""\nfrom workbook_templates.excel import refresh_caller as main  # noqa: F401\n'
+BUTTON_MODULE = '"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\nthis module (named after the workbook) and calls main()."""\nfrom addin.refresh_button import refresh_caller as main  # noqa: F401\n'
 
 
 def _xlwings_vba_project() -> bytes:

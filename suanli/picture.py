@@ -13,9 +13,9 @@ from pathlib import Path
 from engine import exhibits, scenarios
 
 from . import libreoffice
-from .build import GROUPS, build_workbook
-from .files import write_atomic
-from .render import FIRST_DATA_ROW, FIRST_VALUE_COL, col_letter
+from workbook_templates.build import GROUPS, build_workbook
+from workbook_templates.files import write_atomic
+from workbook_templates.render import FIRST_DATA_ROW, FIRST_VALUE_COL, col_letter
 
 
 def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig49", dpi: int = 100) -> Path:

@@ -15,7 +15,7 @@ Set-up (Windows, the classic xlwings add-in; it cannot run anywhere else):
    (VBA editor > Tools > References) and a module with::
 
        Sub SuanliRefresh()
-           RunPython "from workbook_templates.excel import refresh_caller; refresh_caller()"
+           RunPython "from addin.refresh_button import refresh_caller; refresh_caller()"
        End Sub
 
 3. run ``SuanliRefresh`` (Alt+F8, or a button) after editing the Inputs sheet.
@@ -30,9 +30,9 @@ import datetime as dt
 
 from engine import SuanliError, scenarios
 
-from . import build
-from .refresh import (ERROR_VALUES, ErrorValue, as_excel_text, check_inputs, check_name, stamp_text, _group)
-from .safety import WorkbookError
+from workbook_templates import build
+from workbook_templates.refresh import (ERROR_VALUES, ErrorValue, as_excel_text, check_inputs, check_name, stamp_text, _group)
+from workbook_templates.safety import WorkbookError
 
 __all__ = ["refresh_caller", "refresh_book", "cell_value"]
 

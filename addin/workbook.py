@@ -16,8 +16,9 @@ import xlwings
 from addin import udfs
 from engine import __version__
 
-from .files import write_atomic
-from .function_reference import _value
+from workbook_templates.files import write_atomic
+
+from .reference import _value
 
 UDF_MODULE = "addin.udfs"
 

@@ -352,23 +352,23 @@ Reference of every function: suanli addin reference (also in README.md).
 
 
 def cmd_addin_workbook(args) -> str:
-    from .addin_workbook import build
+    from addin.workbook import build
 
     path = build(args.path, args.interpreter)
     return f"wrote {path}: UDF module addin.udfs, an Examples sheet; in Excel run ImportPythonUDFs (Alt+F8)"
 
 
 def cmd_addin_lite(args) -> str:
-    from .files import write_text_atomic
-    from .lite_bundle import build
+    from addin.lite import build
+    from workbook_templates.files import write_text_atomic
 
     path = write_text_atomic(args.path, build())
     return f"wrote {path} ({path.stat().st_size:,} bytes): paste it into xlwings Lite's main.py; requirements.txt: numpy"
 
 
 def cmd_addin_reference(args) -> str:
-    from .files import write_text_atomic
-    from .function_reference import END, START, markdown
+    from addin.reference import END, START, markdown
+    from workbook_templates.files import write_text_atomic
 
     text = markdown()
     if not args.write:
@@ -383,7 +383,7 @@ def cmd_addin_reference(args) -> str:
 
 
 def cmd_templates_build(args) -> str:
-    from .build import build_all
+    from workbook_templates.build import build_all
 
     if args.scenario is not None:
         scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
@@ -402,13 +402,13 @@ def cmd_templates_picture(args) -> str:
 
 
 def cmd_refresh(args) -> str:
-    from .refresh import refresh
+    from workbook_templates.refresh import refresh
 
     return refresh(args.path, args.out, args.scenario).summary()
 
 
 def cmd_batch(args) -> str:
-    from .batch import progress_printer, run_batch
+    from workbook_templates.batch import progress_printer, run_batch
 
     if args.jobs is not None and args.jobs < 1:
         raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
@@ -436,7 +436,7 @@ def cmd_scenarios(args) -> str:
 
 def cmd_demo(args) -> str:
     """The main job: build the template workbooks, then print the headline tables, as printed and corrected."""
-    from .build import build_all
+    from workbook_templates.build import build_all
 
     paths = build_all(args.out)
     parts = [f"Template workbooks: {len(paths)} written to {Path(args.out)}/ "
@@ -449,8 +449,8 @@ def cmd_demo(args) -> str:
 
 
 def cmd_sweep(args) -> str:
-    from . import analysis
-    from .analysis_xlsx import write_sweep
+    from workbook_templates import analysis
+    from workbook_templates.analysis_xlsx import write_sweep
 
     out = analysis.check_xlsx_path(args.out)
     ranges, fixed = analysis.split_sets(args.set)
@@ -462,8 +462,8 @@ def cmd_sweep(args) -> str:
 
 
 def cmd_sensitivity(args) -> str:
-    from . import analysis
-    from .analysis_xlsx import write_sensitivity
+    from workbook_templates import analysis
+    from workbook_templates.analysis_xlsx import write_sensitivity
 
     out = analysis.check_xlsx_path(args.out)
     _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
@@ -475,8 +475,8 @@ def cmd_sensitivity(args) -> str:
 
 
 def cmd_montecarlo(args) -> str:
-    from . import analysis
-    from .analysis_xlsx import write_montecarlo
+    from workbook_templates import analysis
+    from workbook_templates.analysis_xlsx import write_montecarlo
 
     out = analysis.check_xlsx_path(args.out)
     _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
