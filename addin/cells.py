@@ -24,14 +24,12 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from engine.domains import ANY, Domain
-from engine.errors import SuanliError
+from engine.errors import EXCEL_ERRORS, SuanliError
 from engine.model import unchecked
 
 __all__ = ["call_model", "excel_error", "EXCEL_ERRORS", "as_text", "scalar_or_rows"]
 
-#: Error values a cell can hold; an input holding one passes it on.
-EXCEL_ERRORS = ("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!",
-                "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!")
+# An input holding one of Excel's error values passes it on.
 _ERRORS = frozenset(EXCEL_ERRORS)
 _NUMBER_TYPES = (float, int)
 _PLAIN_NUMBERS = frozenset({float, int})

@@ -15,7 +15,14 @@ __all__ = [
     "InvalidTypeError",
     "UnknownNameError",
     "MissingValueError",
+    "EXCEL_ERRORS",
 ]
+
+#: Every error value an Excel cell can hold (a cell of type ``e`` in a saved workbook, or the
+#: text xlwings reads with ``err_to_str``): the one list the Excel functions, refresh and the
+#: Refresh button recognise.
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!")
 
 
 class SuanliError(Exception):

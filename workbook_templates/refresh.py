@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from engine import SuanliError, __version__, scenarios
+from engine.errors import EXCEL_ERRORS
 
 from . import build, safety
 from .files import write_atomic
@@ -63,8 +64,7 @@ ERRATA_SHEET = "Errata"
 STAMP_CELL = "A2"
 
 #: Excel's error values, as a cell of type ``e`` holds them.
-ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
-                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!")
+ERROR_VALUES = EXCEL_ERRORS
 
 class ErrorValue(str):
     """An Excel error value read from a cell (``#N/A``, ``#DIV/0!``...), not text."""
