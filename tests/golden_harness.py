@@ -59,7 +59,7 @@ def cell_params(cells: dict, labelled: bool = True):
             label, printed = entry if labelled else (None, entry)
             cells = printed.split()
             assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
-            for col, cell in zip(columns, cells):
+            for col, cell in zip(columns, cells, strict=True):
                 if cell != "_":
                     yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
 

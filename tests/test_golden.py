@@ -25,8 +25,17 @@ import pytest
 from engine import errata, exhibits, printed, table
 from engine.ops import round_half_up
 
-from golden_harness import (cached_table, cell_params, check_cell, check_deviation, golden, labelled_rows_are_checked,
-                            module_exhibits, parse_printed, shown)
+from golden_harness import (
+    cached_table,
+    cell_params,
+    check_cell,
+    check_deviation,
+    golden,
+    labelled_rows_are_checked,
+    module_exhibits,
+    parse_printed,
+    shown,
+)
 
 CELLS, DERIVED, TEXT = golden(kind="cells"), golden(kind="derived"), golden(kind="text")
 DEVIATIONS, CORRECTED = printed.deviations(), printed.corrected()
@@ -52,7 +61,7 @@ def _text_params():
         for key, (label, cells) in rows.items():
             assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
             words = quotes.get(key, (None,) * len(cells))
-            for i, (column, cell) in enumerate(zip(columns, cells)):
+            for i, (column, cell) in enumerate(zip(columns, cells, strict=True)):
                 if cell != "_":
                     yield pytest.param(ex_id, key, label, i, column, cell, words[i], id=f"{ex_id}-{key}-{column}")
 
@@ -78,7 +87,7 @@ def _corrected_params():
         columns = cached_table(ex_id).columns
         for key, cells in rows.items():
             assert len(cells.split()) == len(columns), f"{ex_id} {key}: {cells!r} for {len(columns)} columns"
-            for column, cell in zip(columns, cells.split()):
+            for column, cell in zip(columns, cells.split(), strict=True):
                 yield pytest.param(ex_id, switch, key, column, cell, id=f"{ex_id}-{switch}-{key}-{column}")
 
 
@@ -101,7 +110,7 @@ E01_CONSISTENT = {
 def test_corrected_fig50_applies_utilisation_once(key):
     printed = table("fig50", "csc-2023")
     corrected = table("fig50", "csc-2023-corrected")
-    for col, cell in zip(corrected.columns, E01_CONSISTENT[key].split()):
+    for col, cell in zip(corrected.columns, E01_CONSISTENT[key].split(), strict=True):
         assert round_half_up(corrected.value(key, col), 2) == float(cell)
         assert printed.value(key, col) / corrected.value(key, col) == pytest.approx(1 / 0.3)
     assert E01_CONSISTENT[key].split()[0] in errata.get("E01").consistent
