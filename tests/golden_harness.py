@@ -1,4 +1,5 @@
-"""The golden-test harness shared by every test of printed cells.
+"""The golden-test harness: the checks of tests/test_golden.py, and the exhibit helpers the other
+tests share (cached tables, formula rendering, the inputs an exhibit reads).
 
 A printed cell is transcribed as a string that carries its precision ("87.18", "9.0×10^9",
 "20.00%", "-" for a blank cell, "_" for one the report does not print in that column); the
@@ -6,7 +7,7 @@ engine's value is rounded half-up at that precision and compared.  A failure rea
 "fig49 A100 需求总量（万张）（只考虑 A100 的情况下） 2026E: printed 2079.30, got 2079.29".
 
 The transcriptions are package data (engine/data/printed/*.toml, read by engine.printed), the
-same the template workbooks show beside the computed values; :func:`golden` gathers one file's.
+same the template workbooks show beside the computed values; :func:`golden` gathers one file's or all.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from engine.printed import parse as parse_printed  # noqa: F401 - the tests' nam
 from excel_oracle import evaluate as excel
 
 
-def golden(source: str, kind: str = "cells") -> dict:
-    """One data file's transcriptions: exhibit -> row key -> (label or None, cells).
+def golden(source: str | None = None, kind: str = "cells") -> dict:
+    """One data file's transcriptions (every file's without ``source``): exhibit -> row key ->
+    (label or None, cells).
 
     ``kind`` "cells" (printed), "derived" (the checks the report leaves out) or "text"."""
     read = {"cells": printed.cells, "derived": printed.derived, "text": printed.texts}[kind]
@@ -57,7 +59,7 @@ def cell_params(cells: dict, labelled: bool = True):
             label, printed = entry if labelled else (None, entry)
             cells = printed.split()
             assert len(cells) == len(columns), f"{ex_id} {key}: {len(cells)} cells for {len(columns)} columns"
-            for col, cell in zip(columns, cells):
+            for col, cell in zip(columns, cells, strict=True):
                 if cell != "_":
                     yield pytest.param(ex_id, key, label, col, cell, id=f"{ex_id}-{key}-{col}")
 

@@ -205,6 +205,7 @@ def recalculated(tmp_path_factory):
 
 # ----------------------------------------------------------------------------- values
 
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("case_id, formula, expected", CASES, ids=[c[0] for c in CASES])
 def test_libreoffice_computes(recalculated, case_id, formula, expected):
     cell = f"A{_row(case_id)}"
@@ -218,6 +219,7 @@ def test_libreoffice_computes(recalculated, case_id, formula, expected):
         assert _same(got, expected), f"{formula}: got {got!r}, expected {expected!r}"
 
 
+@pytest.mark.libreoffice
 def test_round_differs_from_python_round(recalculated):
     """Why suanli's round_half_up exists: the spreadsheet rounds 2.675 up, Python's round() down."""
     got = recalculated["values"][0]["Calc"][f"A{_row('round-2.675')}"]
@@ -225,6 +227,7 @@ def test_round_differs_from_python_round(recalculated):
     assert got == 2.68
 
 
+@pytest.mark.libreoffice
 def test_cached_values_have_15_significant_digits(recalculated):
     """LibreOffice 7.4 stores 1/3 as 0.333333333333333: compare its values with rel=1e-14."""
     got = recalculated["values"][0]["Calc"][f"A{_row('third')}"]
@@ -232,6 +235,7 @@ def test_cached_values_have_15_significant_digits(recalculated):
     print(f"\nLibreOffice stored =1/3 as {got!r} (exact double: {1 / 3!r})")
 
 
+@pytest.mark.libreoffice
 def test_inputs_and_formula_text_survive(recalculated):
     values = recalculated["values"][0]
     assert values[INPUTS]["A1"] == 10 and values[INPUTS]["A7"] == "text"
@@ -242,6 +246,7 @@ def test_inputs_and_formula_text_survive(recalculated):
 
 # ----------------------------------------------------------------------------- several files
 
+@pytest.mark.libreoffice
 def test_several_files_in_one_call_in_input_order(recalculated):
     inputs, outputs = recalculated["inputs"], recalculated["outputs"]
     assert [p.name for p in outputs] == [p.name for p in inputs]
@@ -253,6 +258,7 @@ def test_several_files_in_one_call_in_input_order(recalculated):
     assert not [p for p in outputs[0].parent.iterdir() if p.name.startswith(".")]  # staging removed
 
 
+@pytest.mark.libreoffice
 def test_recalculation_is_what_the_profile_forces(tmp_path):
     """Control: with OOXMLRecalcMode = 1 (LibreOffice's default, never recalculate) the wrong
     cached value survives; the forced profile (0 = always) is what makes the checks above real."""
@@ -278,6 +284,7 @@ def test_profile_sets_always_recalculate(tmp_path):
 
 # ----------------------------------------------------------------------------- failures
 
+@pytest.mark.libreoffice
 def test_missing_output_raises_and_names_the_file(tmp_path):
     good = _write_small(tmp_path / "good.xlsx", 1)
     broken = tmp_path / "broken.xlsx"
@@ -296,6 +303,7 @@ def test_missing_output_raises_and_names_the_file(tmp_path):
     assert sorted(p.name for p in out_dir.iterdir()) == ["broken.xlsx"]
 
 
+@pytest.mark.libreoffice          # recalculate() looks for soffice before it checks its arguments
 def test_bad_arguments_fail_before_starting_libreoffice(tmp_path):
     a = _write_small(tmp_path / "a.xlsx", 1)
     (tmp_path / "sub").mkdir()
@@ -320,6 +328,7 @@ def test_missing_libreoffice_says_how_to_install(monkeypatch):
         lo.recalculate([Path("anything.xlsx")], Path("out"))
 
 
+@pytest.mark.libreoffice
 def test_find_soffice():
     found = lo.find_soffice()
     assert found is not None, lo.INSTALL_HINT
@@ -345,6 +354,7 @@ def test_read_values_gives_cached_values_of_non_empty_cells(tmp_path):
 
 # ----------------------------------------------------------------------------- pictures
 
+@pytest.mark.libreoffice
 def test_pdf_and_png_show_recalculated_values(tmp_path):
     path = tmp_path / "picture.xlsx"
     book = xlsxwriter.Workbook(str(path))
@@ -374,6 +384,7 @@ def test_pdf_and_png_show_recalculated_values(tmp_path):
 
 # ----------------------------------------------------------------------------- timings
 
+@pytest.mark.libreoffice
 def test_print_startup_and_per_file_time(recalculated, tmp_path, capsys):
     """Printed, not asserted: one small file (mostly start-up) against eleven in one call."""
     files = [_write_small(tmp_path / f"t{k}.xlsx", k) for k in range(11)]
@@ -390,6 +401,7 @@ def test_print_startup_and_per_file_time(recalculated, tmp_path, capsys):
               f"workbook + {COPIES} small ones in one call {recalculated['seconds']:.2f} s")
 
 
+@pytest.mark.libreoffice
 def test_concurrent_runs_do_not_collide(tmp_path):
     """Each call has its own profile and staging folder: two at once, into the same out_dir."""
     from concurrent.futures import ThreadPoolExecutor

@@ -1,9 +1,9 @@
-"""The network model: every printed number of the network passages, the fat-tree closed form,
+"""The network model: the report's ratios from their assumption sets, the fat-tree closed form,
 model properties, formula/numeric agreement and bad input.
 
-Printed cells are transcribed from 中信建投《算力大时代，AI 算力产业链全景梳理》(2023), the
-summary, §4, §5 and §8, in engine/data/printed/network.toml.  Passages have no row labels, so
-every label there is None.
+The printed numbers of the network passages (中信建投《算力大时代，AI 算力产业链全景梳理》(2023),
+the summary, §4, §5 and §8, in engine/data/printed/network.toml) and their deviations are golden
+cells (tests/test_golden.py).
 """
 
 from __future__ import annotations
@@ -20,26 +20,17 @@ from hypothesis import strategies as st
 from engine import InvalidValueError, SuanliError, errata, exhibits, network, table
 from engine.exhibit import Context, Resolver
 from engine.ops import Formula, ref, round_half_up
-from engine.printed import deviations
+from engine.printed import exhibits as printed_exhibits
 
 from excel_oracle import evaluate
-from golden_harness import cached_table, cell_params, check_cell, golden
-
-# ----------------------------------------------------------------------------------- golden cells
-# The printed cells (labels None: passages) and deviations: engine/data/printed/network.toml.
-ALL = golden("network")
-DEVIATIONS = deviations("network")
+from golden_harness import cached_table
 
 
 def _table(ex_id):
     return cached_table(ex_id, "csc-2023")
 
 
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
-def test_printed_cell_reproduces(ex_id, key, label, column, printed):
-    check_cell(ex_id, key, label, column, printed, "csc-2023")
-
-
+# ----------------------------------------------------------------------------------- the report's ratios
 @pytest.mark.parametrize("column, ratio", [("A100 : 200G", 7.0), ("H100 : 800G", 3.5), ("GH200 pod : 800G", 9.0)])
 def test_report_ratios_reproduce_exactly_from_their_assumption_sets(column, ratio):
     t = _table("optics")
@@ -65,18 +56,8 @@ def test_multi_pod_twelve_is_suanlis_assumption_and_an_erratum():
     assert "11" in e.consistent
 
 
-@pytest.mark.parametrize("where, expected", list(DEVIATIONS.items()), ids=lambda v: str(v))
-def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
-    ex_id, key, column = where
-    printed, erratum_id, consistent = expected
-    e = errata.get(erratum_id)
-    assert printed in e.printed and consistent in e.consistent and ex_id in e.exhibits
-    got = round_half_up(_table(ex_id).value(key, column), 0)
-    assert got == float(consistent) and got != float(printed)
-
-
 def test_every_exhibit_row_renders_at_its_precision():
-    for ex_id in ALL:
+    for ex_id in printed_exhibits("network"):
         t = _table(ex_id)
         for row in t.exhibit.rows:
             t.formatted(row.key)

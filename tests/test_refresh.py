@@ -641,6 +641,7 @@ def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
 
 
 # ------------------------------------------------------------------ a real spreadsheet agrees
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_a_refreshed_workbook_to_its_cached_values(built, layout, tmp_path):
     """The edited XML opens in LibreOffice, and its own recalculation gives the values refresh cached."""
     from suanli import libreoffice

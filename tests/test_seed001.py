@@ -1,5 +1,6 @@
-"""Seed 001 (the AI-server compilation): every printed number at its printed precision, the
-checks it leaves out, its errata S01-S09, and the wall between its market view and seed 000's.
+"""Seed 001 (the AI-server compilation): each row as a formula, the checks behind its errata
+S01-S09, and the wall between its market view and seed 000's.  Its printed numbers, the checks
+it leaves out and its deviations are golden cells (tests/test_golden.py).
 """
 
 from __future__ import annotations
@@ -7,54 +8,10 @@ from __future__ import annotations
 import pytest
 
 from engine import errata, exhibits, scenarios, table
-from engine.printed import deviations
 
-from golden_harness import (cached_table, cell_params, check_cell, check_deviation, check_rendering, golden,
-                            inputs_read, labelled_rows_are_checked, module_exhibits)
+from golden_harness import cached_table, check_rendering, inputs_read, module_exhibits
 
 SEED001 = module_exhibits("engine.exhibits.seed001")
-
-# engine/data/printed/seed001.toml
-ALL, DERIVED, TEXT = golden("seed001"), golden("seed001", "derived"), golden("seed001", "text")
-DEVIATIONS = deviations("seed001")
-
-
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(ALL)))
-def test_printed_cell_reproduces(ex_id, key, label, column, printed):
-    check_cell(ex_id, key, label, column, printed)
-
-
-@pytest.mark.parametrize("ex_id", list(ALL))
-def test_labels_are_the_reports(ex_id):
-    exhibit = exhibits.get(ex_id)
-    for key, (label, _) in ALL[ex_id].items():
-        assert exhibit.row(key).label_zh == label, f"{ex_id} {key}: label differs from the text's"
-
-
-@pytest.mark.parametrize("ex_id", [e.id for e in SEED001])
-def test_every_labelled_row_is_checked(ex_id):
-    labelled_rows_are_checked(ex_id, ALL, DEVIATIONS)
-
-
-def test_every_exhibit_has_golden_cells():
-    assert {e.id for e in SEED001} == set(ALL)
-
-
-@pytest.mark.parametrize("ex_id, key, label, column, printed", list(cell_params(DERIVED)))
-def test_consistency_checks(ex_id, key, label, column, printed):
-    check_cell(ex_id, key, label, column, printed)
-
-
-@pytest.mark.parametrize("where, expected", list(DEVIATIONS.items()), ids=str)
-def test_printed_values_that_do_not_follow_are_named_errata(where, expected):
-    check_deviation(where, expected)
-
-
-@pytest.mark.parametrize("ex_id", list(TEXT))
-def test_text_cells(ex_id):
-    t = cached_table(ex_id)
-    for key, (label, cells) in TEXT[ex_id].items():
-        assert t.exhibit.row(key).label_zh == label and tuple(t.values(key)) == cells
 
 
 @pytest.mark.parametrize("ex_id", [e.id for e in SEED001])

@@ -122,6 +122,7 @@ def test_every_formula_carries_the_engines_value(built):
         assert not missing, (p.name, missing[:5])
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_recalculates_to_the_engines_numbers(built, recalculated):
     out, _ = built
     checked = 0
@@ -135,6 +136,7 @@ def test_libreoffice_recalculates_to_the_engines_numbers(built, recalculated):
     assert checked > 3000
 
 
+@pytest.mark.libreoffice
 def test_printed_values_check_out_in_the_workbook(built, recalculated):
     """Beside every printed cell LibreOffice's check says ✓, except the named errata."""
     deviations = printed.deviations()
@@ -159,6 +161,7 @@ def test_printed_values_check_out_in_the_workbook(built, recalculated):
     assert seen > 700, f"only {seen} printed cells were checked"
 
 
+@pytest.mark.libreoffice
 def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
     """Inputs edited through their defined names: LibreOffice and the engine agree on every cell."""
     out, _ = built
@@ -184,6 +187,7 @@ def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
     assert want[("fig7", "F8")] != _cached(out / "servers.xlsx")[("fig7", "F8")]   # the edit changed the market
 
 
+@pytest.mark.libreoffice
 def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
     out, _ = built
     values = _cached(out / "chain.xlsx")
@@ -210,6 +214,7 @@ def test_cli_build(tmp_path, capsys):
     assert not (tmp_path / "x").exists()
 
 
+@pytest.mark.libreoffice
 def test_picture_of_a_template(tmp_path, capsys):
     png = tmp_path / "template.png"
     assert main(["templates", "picture", "--out", str(png)]) == 0
@@ -218,6 +223,7 @@ def test_picture_of_a_template(tmp_path, capsys):
     assert main(["templates", "picture", "--out", str(png), "--exhibit", "fig999"]) == 2
 
 
+@pytest.mark.libreoffice
 def test_excel_button_workbooks(tmp_path, capsys):
     """--excel-button: xlwings' VBA project, a button running SampleCall, and the module it imports."""
     import importlib.util
