@@ -21,7 +21,7 @@ Every function here runs on floats, on numpy arrays and on symbolic cells (Excel
 
 from __future__ import annotations
 
-from .domains import NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, SWITCH
+from .domains import POSITIVE
 from .model import model
 from .ops import where
 
@@ -53,7 +53,7 @@ NEEDS_TPP = "unknown: needs dense INT8 or FP16 throughput"
 NEEDS_AREA = "unknown: needs die area"
 
 
-@model(tops=NONNEGATIVE, bit_length=POSITIVE_WHOLE)
+@model
 def tpp(tops, bit_length):
     """Total Processing Performance of one precision: dense TOPS (or TFLOPS) × the bit length.
 
@@ -71,8 +71,7 @@ def _known(tpp_value, tpp_is_lower_bound):
     return tpp_value * (1 - tpp_is_lower_bound) > 0
 
 
-@model(tpp=NONNEGATIVE, io_gb_per_s=NONNEGATIVE, tpp_threshold=POSITIVE, io_threshold_gb_s=POSITIVE,
-       tpp_is_lower_bound=SWITCH)
+@model
 def export_class(tpp, io_gb_per_s, tpp_threshold=TPP_THRESHOLD, io_threshold_gb_s=IO_THRESHOLD_GB_S,
                  tpp_is_lower_bound=0):
     """The class of a chip under the 2022 rule (ECCN 3A090, Oct 2022), as text.
@@ -96,14 +95,13 @@ def export_class(tpp, io_gb_per_s, tpp_threshold=TPP_THRESHOLD, io_threshold_gb_
     )
 
 
-@model(tpp=NONNEGATIVE, die_area_mm2=POSITIVE)
+@model(die_area_mm2=POSITIVE)
 def performance_density(tpp, die_area_mm2):
     """Performance density of the 2023 rule: TPP ÷ the die area in mm² (ECCN 3A090, Oct 2023)."""
     return tpp / die_area_mm2
 
 
-@model(tpp=NONNEGATIVE, die_area_mm2=NONNEGATIVE, tpp_threshold=POSITIVE,
-       density_tpp_threshold=POSITIVE, density_threshold=POSITIVE, tpp_is_lower_bound=SWITCH)
+@model
 def export_class_2023(tpp, die_area_mm2, tpp_threshold=TPP_THRESHOLD_2023,
                       density_tpp_threshold=DENSITY_TPP_THRESHOLD_2023,
                       density_threshold=DENSITY_THRESHOLD_2023, tpp_is_lower_bound=0):

@@ -7,25 +7,25 @@ is 4, the number of intervals, not 5, the number of years.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE, RATE
+from .domains import POSITIVE
 from .model import model
 
 __all__ = ["cagr", "yoy", "grow"]
 
 
-@model(start_value=POSITIVE, end_value=NONNEGATIVE, periods=POSITIVE)
+@model(periods=POSITIVE)
 def cagr(start_value, end_value, periods):
     """Compound annual growth rate as a fraction: (end / start)^(1 / periods) - 1."""
     return (end_value / start_value) ** (1 / periods) - 1
 
 
-@model(current=NONNEGATIVE, previous=POSITIVE)
+@model
 def yoy(current, previous):
     """Year-on-year growth as a fraction: current / previous - 1."""
     return current / previous - 1
 
 
-@model(base=NONNEGATIVE, rate=RATE, periods=COUNT)
+@model
 def grow(base, rate, periods):
     """``base`` compounded at ``rate`` per period for ``periods`` periods: base·(1 + rate)^periods."""
     return base * (1 + rate) ** periods

@@ -6,7 +6,6 @@ capacity in GB and money in USD.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE
 from .model import model
 
 __all__ = ["stack_bandwidth_gbs", "usd_per_gb", "value_per_server", "gb_per_die"]
@@ -14,7 +13,7 @@ __all__ = ["stack_bandwidth_gbs", "usd_per_gb", "value_per_server", "gb_per_die"
 BITS_PER_BYTE = 8
 
 
-@model(pin_gbps=NONNEGATIVE, bus_bits=POSITIVE)
+@model
 def stack_bandwidth_gbs(pin_gbps, bus_bits=1024):
     """Memory bandwidth in GB/s: pin rate (Gb/s) × bus width (bits) ÷ 8 (显存带宽 = 等效频率 × 位宽 / 8).
 
@@ -24,19 +23,19 @@ def stack_bandwidth_gbs(pin_gbps, bus_bits=1024):
     return pin_gbps * bus_bits / BITS_PER_BYTE
 
 
-@model(usd_per_gpu=NONNEGATIVE, gb_per_gpu=POSITIVE)
-def usd_per_gb(usd_per_gpu, gb_per_gpu):
+@model
+def usd_per_gb(hbm_usd_per_gpu, hbm_gb_per_gpu):
     """Price of HBM per GB: the HBM value a GPU carries ÷ its HBM capacity."""
-    return usd_per_gpu / gb_per_gpu
+    return hbm_usd_per_gpu / hbm_gb_per_gpu
 
 
-@model(gpus_per_server=COUNT, usd_per_gpu=NONNEGATIVE)
-def value_per_server(gpus_per_server, usd_per_gpu):
+@model
+def value_per_server(gpus_per_server, hbm_usd_per_gpu):
     """HBM value in one server in USD: GPUs per server × HBM value per GPU."""
-    return gpus_per_server * usd_per_gpu
+    return gpus_per_server * hbm_usd_per_gpu
 
 
-@model(stack_gb=NONNEGATIVE, dies_per_stack=POSITIVE)
+@model
 def gb_per_die(stack_gb, dies_per_stack):
     """Capacity of one DRAM die in a stack, GB: stack capacity ÷ dies stacked (64 GB ÷ 16-Hi = 4 GB)."""
     return stack_gb / dies_per_stack

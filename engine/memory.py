@@ -4,7 +4,7 @@ the KV cache the report leaves out, and ZeRO training-state memory.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, WHOLE, Domain
+from .domains import WHOLE
 from .model import model
 from .ops import ceil, where
 from .units import GIGA
@@ -12,41 +12,38 @@ from .units import GIGA
 __all__ = ["weights_gb", "inference_memory_gb", "cards_per_instance", "instances",
            "deployment_cards", "kv_cache_bytes", "zero_bytes_per_param"]
 
-ZERO_STAGE = Domain(low=0, high=3, whole=True)
 
-
-@model(params=COUNT, bytes_per_param=POSITIVE)
+@model
 def weights_gb(params, bytes_per_param=2):
     """Memory of the weights alone in GB (1e9 bytes): params × bytes per parameter."""
     return params * bytes_per_param / GIGA
 
 
-@model(params=COUNT, bytes_per_param=POSITIVE, intermediate_multiplier=NONNEGATIVE)
+@model
 def inference_memory_gb(params, bytes_per_param=2, intermediate_multiplier=1):
     """Inference memory in GB: weights × (1 + intermediate multiplier), the report's fig43 rule."""
     return weights_gb(params, bytes_per_param) * (1 + intermediate_multiplier)
 
 
-@model(params=COUNT, gpu_memory_gb=POSITIVE, bytes_per_param=POSITIVE, intermediate_multiplier=NONNEGATIVE)
+@model
 def cards_per_instance(params, gpu_memory_gb, bytes_per_param=2, intermediate_multiplier=1):
     """Whole cards one model instance needs: CEIL(inference memory ÷ card memory)."""
     return ceil(inference_memory_gb(params, bytes_per_param, intermediate_multiplier) / gpu_memory_gb)
 
 
-@model(peak_concurrent_users=COUNT, users_per_instance=POSITIVE)
+@model
 def instances(peak_concurrent_users, users_per_instance):
     """Model instances to deploy, whole: CEIL(peak concurrent users ÷ users one instance serves)."""
     return ceil(peak_concurrent_users / users_per_instance)
 
 
-@model(instance_count=NONNEGATIVE, cards_each=NONNEGATIVE)
+@model
 def deployment_cards(instance_count, cards_each):
     """Cards for a deployment: instances × cards per instance."""
     return instance_count * cards_each
 
 
-@model(layers=POSITIVE_WHOLE, kv_heads=POSITIVE_WHOLE, head_dim=POSITIVE_WHOLE, tokens=WHOLE,
-       batch=POSITIVE_WHOLE, bytes_per_value=POSITIVE)
+@model(tokens=WHOLE)
 def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=2):
     """KV-cache size in bytes: 2 (K and V) × layers × KV heads × head dim × tokens × batch × bytes.
 
@@ -56,7 +53,7 @@ def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=
     return 2 * layers * kv_heads * head_dim * tokens * batch * bytes_per_value
 
 
-@model(stage=ZERO_STAGE, dp_degree=POSITIVE, optimizer_bytes=NONNEGATIVE)
+@model
 def zero_bytes_per_param(stage, dp_degree, optimizer_bytes=12):
     """Training-state bytes per parameter per GPU under ZeRO stage 0-3 (mixed-precision Adam).
 

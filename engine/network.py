@@ -48,11 +48,8 @@ numpy arrays and Excel formula cells alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, SWITCH, WHOLE, Domain
+from .domains import OVERSUBSCRIPTION, RADIX, TIER_SELECT, TIERS  # noqa: F401  the fabric's domains, importable from here
+from .domains import POSITIVE_WHOLE, WHOLE
 from .model import model
 from .ops import ceil, where
 
@@ -67,26 +64,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class _EvenDomain(Domain):
-    """Whole numbers that are also even (switch radices: a port pair per up/down split)."""
-
-    def describe(self) -> str:
-        return f"must be an even whole number >= {int(self.low)}"
-
-    def contains(self, value: float) -> bool:
-        return super().contains(value) and value % 2 == 0
-
-    def ok_mask(self, values):
-        v = np.asarray(values, dtype=float)
-        return super().ok_mask(v) & (np.mod(np.where(np.isfinite(v), v, 1), 2) == 0)
-
-
-RADIX = _EvenDomain(low=2, whole=True)
-TIERS = Domain(low=1, high=3, whole=True)
-OVERSUBSCRIPTION = Domain(low=1)
-TIER_SELECT = Domain(low=0, high=3, whole=True)
-
 #: The arguments after ``gpus`` of :func:`modules_needed` and :func:`switches_needed`, in order:
 #: a chain passes one set of per-accelerator inputs to both.
 CHAIN_ARGS = ("nic_gbps", "module_gbps", "tiers", "switch_radix", "oversubscription",
@@ -94,13 +71,13 @@ CHAIN_ARGS = ("nic_gbps", "module_gbps", "tiers", "switch_radix", "oversubscript
 
 
 # ----------------------------------------------------------------------------------- ports
-@model(gpus=WHOLE, nics_per_gpu=NONNEGATIVE)
+@model(gpus=WHOLE)
 def endpoint_ports(gpus, nics_per_gpu=1):
     """Endpoint ports (count) a fabric connects, whole: CEILING(GPUs × NIC ports per GPU)."""
     return ceil(gpus * nics_per_gpu)
 
 
-@model(switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION)
+@model
 def leaf_uplinks(switch_radix, oversubscription=1):
     """Ports (count) of a leaf switch facing the spines: CEILING(radix ÷ (1 + oversubscription)).
 
@@ -110,7 +87,7 @@ def leaf_uplinks(switch_radix, oversubscription=1):
     return ceil(switch_radix / (1 + oversubscription))
 
 
-@model(switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION)
+@model
 def leaf_downlinks(switch_radix, tiers=3, oversubscription=1):
     """Ports (count) of a leaf switch facing the endpoints: the radix less the uplinks (all of it in one tier)."""
     return where(tiers >= 2, switch_radix - leaf_uplinks(switch_radix, oversubscription), switch_radix)
@@ -134,7 +111,7 @@ def _pick(tier, total, first, second, third):
     return where(tier == 1, first, where(tier == 2, second, where(tier == 3, third, total)))
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION, tier=TIER_SELECT)
+@model
 def fat_tree_switches(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
     """Switches (count) of a fat-tree fabric: all of them (``tier`` 0), or tier 1 (leaf), 2 (spine) or 3 (core).
 
@@ -149,7 +126,7 @@ def fat_tree_switches(endpoints, switch_radix, tiers=3, oversubscription=1, tier
     return _pick(tier, l1 + l2 + l3, l1, l2, l3)
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION, tier=TIER_SELECT)
+@model
 def fat_tree_links(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
     """Links (count, cables) of a fat-tree fabric: all (``tier`` 0) or those of tier 1, 2 or 3.
 
@@ -161,7 +138,7 @@ def fat_tree_links(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0)
     return _pick(tier, a + b + c, a, b, c)
 
 
-@model(switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION)
+@model
 def fat_tree_capacity(switch_radix, tiers=3, oversubscription=1):
     """Endpoint ports (count) one fabric of this many tiers can connect: k, k·d or k·(k/2)·d.
 
@@ -172,7 +149,7 @@ def fat_tree_capacity(switch_radix, tiers=3, oversubscription=1):
     return where(tiers == 1, switch_radix, where(tiers == 2, switch_radix * d, switch_radix * (switch_radix / 2) * d))
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION)
+@model
 def tiers_needed(endpoints, switch_radix, oversubscription=1):
     """The fewest tiers (count, 1 to 3) whose fabric connects ``endpoints`` ports; 4 when three are not enough."""
     return where(endpoints <= fat_tree_capacity(switch_radix, 1, oversubscription), 1,
@@ -181,8 +158,7 @@ def tiers_needed(endpoints, switch_radix, oversubscription=1):
 
 
 # ----------------------------------------------------------------------------------- optics
-@model(gpus=WHOLE, tiers=TIERS, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION,
-       first_hop_copper=SWITCH, nics_per_gpu=NONNEGATIVE)
+@model(gpus=WHOLE)
 def optical_links(gpus, tiers=3, switch_radix=64, oversubscription=1, first_hop_copper=0, nics_per_gpu=1):
     """Optical links (count) of one fat-tree fabric: its links less the endpoint links when those are copper."""
     e = endpoint_ports(gpus, nics_per_gpu)
@@ -190,9 +166,7 @@ def optical_links(gpus, tiers=3, switch_radix=64, oversubscription=1, first_hop_
     return where(first_hop_copper, 0, a) + b + c
 
 
-@model(gpus=WHOLE, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model(gpus=WHOLE)
 def optical_modules(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
                     first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
     """Optical modules (count, whole) for one cluster of ``gpus``: 2 ends × optical links × NIC ÷ module Gb/s × (1 + extra).
@@ -207,9 +181,7 @@ def optical_modules(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
     return ceil(links * 2 * nic_gbps / module_gbps * (1 + extra_fabric_share))
 
 
-@model(gpus=POSITIVE_WHOLE, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model(gpus=POSITIVE_WHOLE)
 def modules_per_gpu(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
                     first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
     """Optical modules per GPU (count) of one cluster: :func:`optical_modules` ÷ GPUs (the report's 1 : x)."""
@@ -217,7 +189,7 @@ def modules_per_gpu(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
                            first_hop_copper, extra_fabric_share, nics_per_gpu) / gpus
 
 
-@model(gpus=COUNT, nics_per_gpu=NONNEGATIVE)
+@model
 def nic_count(gpus, nics_per_gpu=1):
     """NICs (count, whole): CEILING(GPUs × NICs per GPU); one per GPU in a DGX A100 or H100."""
     return ceil(gpus * nics_per_gpu)
@@ -234,9 +206,7 @@ def _fleet_rates(k, tiers, o):
     return links_above, switches
 
 
-@model(nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model
 def modules_per_gpu_fleet(nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
                           first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
     """Optical modules per GPU (count) of a fabric with full leaves, the large-cluster limit.
@@ -250,17 +220,14 @@ def modules_per_gpu_fleet(nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
     return nics_per_gpu * links * 2 * nic_gbps / module_gbps * (1 + extra_fabric_share)
 
 
-@model(tiers=TIERS, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model
 def switches_per_gpu_fleet(tiers=3, switch_radix=64, oversubscription=1, extra_fabric_share=0, nics_per_gpu=1):
     """Switches per GPU (count) of a fabric with full leaves, the large-cluster limit (1/8 for the SuperPOD)."""
     _, switches = _fleet_rates(switch_radix, tiers, oversubscription)
     return nics_per_gpu * switches * (1 + extra_fabric_share)
 
 
-@model(gpus=COUNT, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model
 def modules_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
                    first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
     """Optical modules (count, whole) for a fleet of ``gpus``: CEILING(GPUs × modules per GPU of full fabrics).
@@ -273,9 +240,7 @@ def modules_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversu
                                              first_hop_copper, extra_fabric_share, nics_per_gpu))
 
 
-@model(gpus=COUNT, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
+@model
 def switches_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
                     first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
     """Switches (count, whole) for a fleet of ``gpus``: CEILING(GPUs × switches per GPU of full fabrics).
@@ -293,7 +258,7 @@ def switches_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
 _NIC_SPEEDS = (1600, 800, 400, 200, 100, 50, 25, 10)
 
 
-@model(gt_per_s=POSITIVE, lanes=POSITIVE_WHOLE, encoding_efficiency=Domain(low=0, high=1, low_open=True))
+@model
 def pcie_gbps(gt_per_s, lanes=16, encoding_efficiency=128 / 130):
     """PCIe bandwidth in Gb/s per direction: transfers per second per lane × lanes × encoding efficiency.
 
@@ -303,7 +268,7 @@ def pcie_gbps(gt_per_s, lanes=16, encoding_efficiency=128 / 130):
     return gt_per_s * lanes * encoding_efficiency
 
 
-@model(link_gbps=NONNEGATIVE)
+@model
 def nic_gbps_for_pcie(link_gbps):
     """The fastest standard NIC port in Gb/s (10, 25, 50, 100, 200, ... 1600) not above ``link_gbps``; 0 below 10.
 
@@ -316,13 +281,13 @@ def nic_gbps_for_pcie(link_gbps):
     return out
 
 
-@model(years=NONNEGATIVE, doubling_years=POSITIVE)
+@model
 def doubling_multiple(years, doubling_years):
     """Growth multiple (ratio) over ``years`` at one doubling every ``doubling_years``: 2^(years ÷ doubling_years)."""
     return 2 ** (years / doubling_years)
 
 
-@model(first_years=POSITIVE, second_years=POSITIVE)
+@model
 def doubling_years_combined(first_years, second_years):
     """Doubling time in years of a product of two quantities that double every ``first`` and ``second`` years.
 
@@ -332,13 +297,13 @@ def doubling_years_combined(first_years, second_years):
     return 1 / (1 / first_years + 1 / second_years)
 
 
-@model(per_lane_multiple=NONNEGATIVE, lanes_before=POSITIVE, lanes_after=NONNEGATIVE)
+@model
 def serdes_power_multiple(per_lane_multiple, lanes_before, lanes_after):
     """Total SerDes power multiple (ratio): power per lane multiple × lanes after ÷ lanes before (2.84 × 512/64 = 22.72)."""
     return per_lane_multiple * lanes_after / lanes_before
 
 
-@model(module_gbps=POSITIVE, port_gbps=POSITIVE)
+@model
 def ports_per_module(module_gbps, port_gbps):
     """Ports (count) one optical module serves: module Gb/s ÷ port Gb/s (800G carries two 400G ports)."""
     return module_gbps / port_gbps
