@@ -100,7 +100,7 @@ ARG_DOCS = {
     "die_area_mm2": "Die area, mm²; 0 if not known",
     "name": "A chip's name or alias from the catalogue (\"H100\", \"A800 80GB\", \"昇腾910\")",
     "field": "A catalogue field (\"fp16_tensor_dense_tflops\", \"memory_gb\", \"tdp_w\")",
-    "kind": "Only chips of this kind (gpu, gpgpu, asic, edge, graphics, architecture, cpu); blank for all",
+    "kind": f"Only chips of this kind ({', '.join(catalogue.KINDS)}); blank for all",
     "key": "An input key (see `suanli inputs`), e.g. \"mm_vendors\"",
     "scenario": "A scenario name (csc-2023, csc-2023-corrected, ...); blank for the exhibit's own",
     "exhibit": "An exhibit id (fig49, fig50, chain, ...; see `suanli tables`)",
@@ -431,11 +431,9 @@ def AI_GPU(name, field):
 def AI_GPUS(kind=None):
     """The catalogue's chip names as a column (a dynamic array); a kind keeps only those chips."""
     try:
-        which = as_text(kind)
-        kinds = {"gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu"}
-        if which is not None and which not in kinds:
-            return f"#N/A unknown kind {which!r}; one of: {', '.join(sorted(kinds))}"
-        return [[n] for n in catalogue.names(which)]
+        return [[n] for n in catalogue.names(as_text(kind))]
+    except SuanliError as exc:
+        return excel_error(exc)
     except ValueError:
         return "#VALUE! kind takes one cell"
 

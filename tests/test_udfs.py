@@ -153,6 +153,12 @@ def test_text_results_and_tables():
     assert ["NVIDIA H100 SXM"] in names and all(len(r) == 1 for r in names)
 
 
+def test_a_chip_kind_matches_in_any_case():
+    assert udfs.AI_GPUS("GPU") == udfs.AI_GPUS("gpu") == udfs.AI_GPUS(" Gpu ")
+    assert ["NVIDIA H100 SXM"] in udfs.AI_GPUS("GPU")
+    assert udfs.AI_GPUS("Fpga").startswith("#N/A unknown kind 'Fpga'; one of: architecture, gpu")
+
+
 def test_help_text():
     for name, f in FUNCTIONS.items():
         assert name.startswith("AI_") and name == name.upper()
