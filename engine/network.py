@@ -48,7 +48,8 @@ numpy arrays and Excel formula cells alike.
 
 from __future__ import annotations
 
-from .domains import OVERSUBSCRIPTION, RADIX, TIER_SELECT, TIERS  # noqa: F401  the fabric's domains, importable from here
+# The fabric's domains are importable from here too (network.RADIX).
+from .domains import OVERSUBSCRIPTION, RADIX, TIER_SELECT, TIERS  # noqa: F401
 from .domains import POSITIVE_WHOLE, WHOLE
 from .model import model
 from .ops import ceil, where
