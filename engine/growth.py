@@ -9,23 +9,24 @@ from __future__ import annotations
 
 from .domains import POSITIVE
 from .model import model
+from .ops import Value
 
 __all__ = ["cagr", "yoy", "grow"]
 
 
 @model(periods=POSITIVE)
-def cagr(start_value, end_value, periods):
+def cagr(start_value: Value, end_value: Value, periods: Value) -> Value:
     """Compound annual growth rate as a fraction: (end / start)^(1 / periods) - 1."""
     return (end_value / start_value) ** (1 / periods) - 1
 
 
 @model
-def yoy(current, previous):
+def yoy(current: Value, previous: Value) -> Value:
     """Year-on-year growth as a fraction: current / previous - 1."""
     return current / previous - 1
 
 
 @model
-def grow(base, rate, periods):
+def grow(base: Value, rate: Value, periods: Value) -> Value:
     """``base`` compounded at ``rate`` per period for ``periods`` periods: base·(1 + rate)^periods."""
     return base * (1 + rate) ** periods

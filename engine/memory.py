@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .domains import WHOLE
 from .model import model
-from .ops import ceil, where
+from .ops import Value, ceil, where
 from .units import GIGA
 
 __all__ = ["weights_gb", "inference_memory_gb", "cards_per_instance", "instances",
@@ -14,37 +14,40 @@ __all__ = ["weights_gb", "inference_memory_gb", "cards_per_instance", "instances
 
 
 @model
-def weights_gb(params, bytes_per_param=2):
+def weights_gb(params: Value, bytes_per_param: Value = 2) -> Value:
     """Memory of the weights alone in GB (1e9 bytes): params × bytes per parameter."""
     return params * bytes_per_param / GIGA
 
 
 @model
-def inference_memory_gb(params, bytes_per_param=2, intermediate_multiplier=1):
+def inference_memory_gb(params: Value, bytes_per_param: Value = 2,
+                        intermediate_multiplier: Value = 1) -> Value:
     """Inference memory in GB: weights × (1 + intermediate multiplier), the report's fig43 rule."""
     return weights_gb(params, bytes_per_param) * (1 + intermediate_multiplier)
 
 
 @model
-def cards_per_instance(params, gpu_memory_gb, bytes_per_param=2, intermediate_multiplier=1):
+def cards_per_instance(params: Value, gpu_memory_gb: Value, bytes_per_param: Value = 2,
+                       intermediate_multiplier: Value = 1) -> Value:
     """Whole cards one model instance needs: CEIL(inference memory ÷ card memory)."""
     return ceil(inference_memory_gb(params, bytes_per_param, intermediate_multiplier) / gpu_memory_gb)
 
 
 @model
-def instances(peak_concurrent_users, users_per_instance):
+def instances(peak_concurrent_users: Value, users_per_instance: Value) -> Value:
     """Model instances to deploy, whole: CEIL(peak concurrent users ÷ users one instance serves)."""
     return ceil(peak_concurrent_users / users_per_instance)
 
 
 @model
-def deployment_cards(instance_count, cards_each):
+def deployment_cards(instance_count: Value, cards_each: Value) -> Value:
     """Cards for a deployment: instances × cards per instance."""
     return instance_count * cards_each
 
 
 @model(tokens=WHOLE)
-def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=2):
+def kv_cache_bytes(layers: Value, kv_heads: Value, head_dim: Value, tokens: Value, batch: Value = 1,
+                   bytes_per_value: Value = 2) -> Value:
     """KV-cache size in bytes: 2 (K and V) × layers × KV heads × head dim × tokens × batch × bytes.
 
     Grouped-query attention enters through ``kv_heads`` (8 for Llama-2 70B, not its 64
@@ -54,7 +57,7 @@ def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=
 
 
 @model
-def zero_bytes_per_param(stage, dp_degree, optimizer_bytes=12):
+def zero_bytes_per_param(stage: Value, dp_degree: Value, optimizer_bytes: Value = 12) -> Value:
     """Training-state bytes per parameter per GPU under ZeRO stage 0-3 (mixed-precision Adam).
 
     FP16 weights (2) + FP16 gradients (2) + optimizer state K (12 for FP32 weights, momentum

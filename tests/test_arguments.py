@@ -1,9 +1,11 @@
-"""The argument registry: every model argument is in it once, and models only narrow its domains."""
+"""The argument registry and the models' signatures: every model argument is in the registry once,
+models only narrow its domains, and every argument and result is typed."""
 
 from __future__ import annotations
 
 import importlib
 import math
+import typing
 
 import pytest
 
@@ -11,6 +13,7 @@ from engine import arguments, domains as D
 from engine.arguments import ARGUMENTS
 from engine.errors import InvalidValueError, UnknownNameError
 from engine.model import model
+from engine.ops import Text, Value
 
 MODEL_MODULES = ("training", "inference", "memory", "growth", "market", "network", "power", "hbm",
                  "export_control", "compute", "checks")
@@ -40,6 +43,14 @@ def test_every_argument_has_a_registered_domain_the_model_may_only_narrow(name):
         entry = ARGUMENTS[arg]
         assert entry.domain is not None, (name, arg)
         assert domain.within(entry.domain), (name, arg, domain, entry.domain)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_every_model_is_typed(name):
+    hints = typing.get_type_hints(MODELS[name])
+    assert set(hints) == {*MODELS[name].signature.parameters, "return"}, name
+    assert all(hints[a] == Value for a in MODELS[name].signature.parameters), name
+    assert hints["return"] == (Text if name.startswith("export_control.export_class") else Value), name
 
 
 def test_the_registry_entries_are_complete():
