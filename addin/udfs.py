@@ -8,7 +8,9 @@ text in its own cell ("#NUM! utilization must be in (0, 1], got 30 (did you mean
 blanks, text and error values are never read as zero.
 
 Each function here is a thin, explicitly-signed wrapper: its body is one call to an engine
-model through :func:`addin.cells.call_model`, so the numbers are the engine's.
+model through :func:`addin.cells.call_model`, so the numbers are the engine's.  Its optional
+arguments' defaults are the model's (``MODEL_DEFAULT`` in the signature, filled in by
+:func:`udf`), and its argument help is the argument registry's (:mod:`engine.arguments`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Callable
 
 from engine import __version__, catalogue, export_control, growth, inference, market, memory
 from engine import network, power, scenarios, tables, training
+from engine.arguments import ARGUMENTS
 from engine.errors import SuanliError
 from engine.exhibit import needs_text
 
@@ -35,104 +38,43 @@ except ImportError:  # pragma: no cover - xlwings is a dependency; kept for a ba
 
 __all__ = []  # filled by @udf: the public functions, in reference order
 
-#: What each argument is, shown by Excel's function wizard (and the README's reference).
-ARG_DOCS = {
-    "params": "Model parameters, a count (175e9 for GPT-3, not 1750亿)",
-    "tokens": "Tokens, a count (300e9)",
-    "flops_per_param_token": "FLOP per parameter per token (training 6; 8 with activation recomputation)",
-    "flop": "Compute in FLOP",
-    "gpus": "Number of GPUs (accelerators)",
-    "days": "Days available",
-    "peak_tflops": "The chip's dense peak for the precision used, TFLOPS (A100 FP16 tensor 312; H100 989.5 or 990)",
-    "utilization": "Utilisation as a fraction 0-1 (0.30, not 30)",
-    "runs": "Models trained at the same time",
-    "tokens_per_second": "Training throughput, tokens per second",
-    "chips": "Number of chips doing the work",
-    "daily_users": "Daily active users, a count",
-    "queries_per_user": "Queries per user per day",
-    "tokens_per_query": "Tokens per query",
-    "peak_multiplier": "Peak-to-average load multiplier (the report uses 5)",
-    "bytes_per_param": "Bytes per parameter (FP16 = 2)",
-    "intermediate_multiplier": "Intermediate memory as a multiple of the weights (the report uses 1)",
-    "gpu_memory_gb": "Memory per card, GB (A100 80)",
-    "layers": "Transformer layers",
-    "kv_heads": "KV heads (grouped-query attention: fewer than the attention heads)",
-    "head_dim": "Dimension per head",
-    "batch": "Sequences in the batch",
-    "bytes_per_value": "Bytes per cached value (FP16 = 2)",
-    "start_value": "Value at the start",
-    "end_value": "Value at the end",
-    "periods": "Intervals between start and end (2023 to 2027 is 4)",
-    "current": "This period's value",
-    "previous": "The previous period's value",
-    "usd_per_gpu": "Price per GPU, USD (the report implies 10,000 per A100)",
-    "gpu_cost_share": "GPU share of the server's cost, a fraction (the report uses 0.70)",
-    "gpu_price": "Price per GPU",
-    "server_price": "Price of the server",
-    "nic_gbps": "NIC port speed, Gb/s (A100 HDR 200; H100 NDR 400)",
-    "module_gbps": "Optical module speed, Gb/s (an 800G module carries two 400G ports)",
-    "tiers": "Fat-tree tiers, 1 to 3",
-    "switch_radix": "Switch ports at the NIC speed, even (QM8790: 40)",
-    "oversubscription": "Leaf downlinks per uplink; 1 = non-blocking",
-    "first_hop_copper": "TRUE if NIC-to-leaf links are copper (no modules on them)",
-    "extra_fabric_share": "Storage and management fabrics as a share of the compute fabric's modules (the report implies 1/6)",
-    "nics_per_gpu": "NICs per GPU",
-    "endpoints": "Endpoints (NIC ports) to connect",
-    "tier": "0 for all switches, or 1 (leaf), 2 (spine), 3 (core)",
-    "gpus_per_server": "GPUs per server (8)",
-    "server_count": "Number of servers",
-    "kw_per_server": "kW per server (DGX A100 6.5)",
-    "it_load_kw": "IT load, kW",
-    "kw_per_rack": "kW a rack can power and cool (air 10, liquid 30)",
-    "pue": "Power usage effectiveness, >= 1",
-    "power_kw": "Power, kW",
-    "load_factor": "Average load as a fraction of the power",
-    "hours": "Hours (a year is 8760)",
-    "it_energy_kwh": "IT energy, kWh",
-    "wue_l_per_kwh": "Water per kWh of IT energy, litres (the report's 2021 average is 1.8)",
-    "liquid_share": "Liquid-cooled share, a fraction",
-    "liquid_cny_per_kw": "Liquid cooling value per kW, CNY (the report uses 15,000)",
-    "air_cny_per_kw": "Air cooling value per kW, CNY (the report uses 7,000)",
-    "tops": "Dense TOPS (or TFLOPS) of one precision",
-    "bit_length": "Bit length of that precision (INT8 8, FP16 16, TF32 32)",
-    "tpp": "Total Processing Performance (TOPS × bit length)",
-    "io_gb_per_s": "Bidirectional chip-to-chip I/O, GB/s (A100 NVLink 600); 0 if not known",
-    "die_area_mm2": "Die area, mm²; 0 if not known",
-    "name": "A chip's name or alias from the catalogue (\"H100\", \"A800 80GB\", \"昇腾910\")",
-    "field": "A catalogue field (\"fp16_tensor_dense_tflops\", \"memory_gb\", \"tdp_w\")",
-    "kind": "Only chips of this kind (gpu, gpgpu, asic, edge, graphics, architecture, cpu); blank for all",
-    "key": "An input key (see `suanli inputs`), e.g. \"mm_vendors\"",
-    "scenario": "A scenario name (csc-2023, csc-2023-corrected, ...); blank for the exhibit's own",
-    "exhibit": "An exhibit id (fig49, fig50, chain, ...; see `suanli tables`)",
-    "stage": "ZeRO stage, 0 to 3",
-    "dp_degree": "Data-parallel degree (GPUs the state is sharded over)",
-    "optimizer_bytes": "Optimizer-state bytes per parameter (Adam in mixed precision: 12)",
-    "peak_concurrent_users": "Peak concurrent users",
-    "users_per_instance": "Concurrent users one model instance serves",
-    "base": "Value at the start",
-    "rate": "Growth rate per period, a fraction",
-}
-
 _REGISTRY: dict[str, Callable] = {}
 
 
-def udf(*, examples: list[tuple[tuple, object]], category: str = "suanli", volatile: bool = False,
-        ranges: bool = True):
-    """Register an Excel function: argument docs, xlwings decorators, worked examples.
+class _ModelDefault:
+    """The marker of an optional argument whose default is the model's."""
 
-    ``examples`` are (arguments, what the cell shows) pairs: the README's reference, the
-    workbook's examples sheet and the tests all use them.
+    def __repr__(self) -> str:
+        return "MODEL_DEFAULT"
+
+
+#: Written as the default of an Excel function's optional argument: :func:`udf` puts the
+#: model's default there, so the engine's model is the one place it is written.
+MODEL_DEFAULT = _ModelDefault()
+
+
+def udf(model: Callable | None = None, *, examples: list[tuple[tuple, object]], category: str = "suanli",
+        volatile: bool = False, ranges: bool = True):
+    """Register an Excel function: defaults from its model, argument help, xlwings decorators, worked examples.
+
+    ``model`` is the engine model the function calls (None for the catalogue, input and table
+    functions).  The function's arguments are the model's, in its order, optional exactly where
+    the model's are, each written ``name=MODEL_DEFAULT``; the help of each argument is its
+    description in :data:`engine.arguments.ARGUMENTS`.  ``examples`` are (arguments, what the
+    cell shows) pairs: the README's reference, the workbook's examples sheet and the tests all
+    use them.
     """
 
     def decorate(f):
-        sig = inspect.signature(f)
-        for name in sig.parameters:
-            if name not in ARG_DOCS:
-                raise TypeError(f"{f.__name__}: no description for argument {name!r}")
-            options = {"doc": ARG_DOCS[name]}
+        _take_defaults(f, model)
+        for name in inspect.signature(f).parameters:
+            if name not in ARGUMENTS:
+                raise TypeError(f"{f.__name__}: no description for argument {name!r} in engine.arguments")
+            options = {"doc": ARGUMENTS[name].description}
             if ranges:
                 options.update(ndim=2, err_to_str=True)
             f = arg(name, **options)(f)
+        f.model = model
         f.examples = examples
         f.summary = summary(f)
         f = func(category=category, volatile=volatile)(f)
@@ -144,6 +86,38 @@ def udf(*, examples: list[tuple[tuple, object]], category: str = "suanli", volat
         return f
 
     return decorate
+
+
+def _take_defaults(f, model: Callable | None) -> None:
+    """Put the model's default in place of each ``MODEL_DEFAULT``, after checking the arguments
+    are the model's, in its order, and optional where the model's are; else raise TypeError."""
+    params = list(inspect.signature(f).parameters.values())
+    if model is None:
+        if any(p.default is MODEL_DEFAULT for p in params):
+            raise TypeError(f"{f.__name__}: MODEL_DEFAULT needs the model, @udf(model, ...)")
+        return
+    theirs = inspect.signature(model).parameters
+    names = [p.name for p in params]
+    if names != [n for n in theirs if n in names]:
+        raise TypeError(f"{f.__name__}: arguments {names} are not {model.__name__}'s, in its order {list(theirs)}")
+    left_out = [n for n, p in theirs.items() if n not in names and p.default is inspect.Parameter.empty]
+    if left_out:
+        raise TypeError(f"{f.__name__}: {model.__name__} needs {left_out}")
+    defaults = []
+    for p in params:
+        default = theirs[p.name].default
+        if p.default is inspect.Parameter.empty:
+            if default is not inspect.Parameter.empty:
+                raise TypeError(f"{f.__name__}: {p.name} is optional in {model.__name__}; "
+                                f"write {p.name}=MODEL_DEFAULT")
+        elif p.default is not MODEL_DEFAULT:
+            raise TypeError(f"{f.__name__}: the default of {p.name} is {model.__name__}'s; "
+                            f"write {p.name}=MODEL_DEFAULT")
+        elif default is inspect.Parameter.empty:
+            raise TypeError(f"{f.__name__}: {p.name} is required in {model.__name__}; it cannot be optional here")
+        else:
+            defaults.append(default)
+    f.__defaults__ = tuple(defaults) or None
 
 
 def summary(f) -> str:
@@ -159,8 +133,8 @@ def functions() -> dict[str, Callable]:
 
 
 # --------------------------------------------------------------------------- training
-@udf(examples=[((175e9, 300e9), 3.15e23), ((175e9, 300e9, 8), 4.2e23)])
-def AI_TRAIN_FLOPS(params, tokens, flops_per_param_token=6):
+@udf(training.train_flops, examples=[((175e9, 300e9), 3.15e23), ((175e9, 300e9, 8), 4.2e23)])
+def AI_TRAIN_FLOPS(params, tokens, flops_per_param_token=MODEL_DEFAULT):
     """Training compute in FLOP: k × parameters × tokens (k = 6, or 8 with recomputation).
 
     =AI_TRAIN_FLOPS(175e9, 300e9) is GPT-3's 3.15e23 FLOP.
@@ -168,7 +142,7 @@ def AI_TRAIN_FLOPS(params, tokens, flops_per_param_token=6):
     return call_model(training.train_flops, locals())
 
 
-@udf(examples=[((3.15e23,), 3645.8333333333335)])
+@udf(training.pf_days, examples=[((3.15e23,), 3645.8333333333335)])
 def AI_PF_DAYS(flop):
     """Compute in PF-days (one PFLOP/s for a day, 8.64e19 FLOP).
 
@@ -177,8 +151,8 @@ def AI_PF_DAYS(flop):
     return call_model(training.pf_days, locals())
 
 
-@udf(examples=[((175e9, 300e9, 1024, 312, 0.5), 22.823)])
-def AI_TRAIN_DAYS(params, tokens, gpus, peak_tflops, utilization, flops_per_param_token=6):
+@udf(training.train_days, examples=[((175e9, 300e9, 1024, 312, 0.5), 22.823)])
+def AI_TRAIN_DAYS(params, tokens, gpus, peak_tflops, utilization, flops_per_param_token=MODEL_DEFAULT):
     """Days to train: k·N·D ÷ (GPUs × peak TFLOPS × 1e12 × utilisation) ÷ 86,400.
 
     GPT-3 on 1,024 A100s at 50% takes 22.8 days.
@@ -186,8 +160,10 @@ def AI_TRAIN_DAYS(params, tokens, gpus, peak_tflops, utilization, flops_per_para
     return call_model(training.train_days, locals())
 
 
-@udf(examples=[((1.5e12, 1e12, 7, 312, 0.3, 15), 2384768), ((175e9, 300e9, 30, 312, 0.4), 973.78)])
-def AI_TRAIN_GPUS(params, tokens, days, peak_tflops, utilization, runs=1, flops_per_param_token=6):
+@udf(training.train_gpus,
+     examples=[((1.5e12, 1e12, 7, 312, 0.3, 15), 2384768), ((175e9, 300e9, 30, 312, 0.4), 973.78)])
+def AI_TRAIN_GPUS(params, tokens, days, peak_tflops, utilization, runs=MODEL_DEFAULT,
+                  flops_per_param_token=MODEL_DEFAULT):
     """GPUs (fractional) to train runs models of N parameters on D tokens in a number of days.
 
     fig49 2023E: 15 multimodal runs of 1.5e12 parameters on 1e12 tokens in 7 days at 30% on A100s
@@ -196,8 +172,8 @@ def AI_TRAIN_GPUS(params, tokens, days, peak_tflops, utilization, runs=1, flops_
     return call_model(training.train_gpus, locals())
 
 
-@udf(examples=[((540e9, 238.3e3, 6144, 275), 0.45697)])
-def AI_MFU(params, tokens_per_second, chips, peak_tflops, flops_per_param_token=6):
+@udf(training.mfu, examples=[((540e9, 238.3e3, 6144, 275), 0.45697)])
+def AI_MFU(params, tokens_per_second, chips, peak_tflops, flops_per_param_token=MODEL_DEFAULT):
     """Model FLOPs utilisation as a fraction: k × N × tokens per second ÷ (chips × peak).
 
     PaLM 540B at 238.3k tokens/s on 6,144 TPU v4 (275 TFLOPS) gives 45.7% (PaLM reports 46.2%).
@@ -206,7 +182,7 @@ def AI_MFU(params, tokens_per_second, chips, peak_tflops, flops_per_param_token=
 
 
 # --------------------------------------------------------------------------- inference
-@udf(examples=[((1.5e12, 1000), 3e15)])
+@udf(inference.infer_flops, examples=[((1.5e12, 1000), 3e15)])
 def AI_INFER_FLOPS(params, tokens):
     """Inference compute in FLOP: 2 × parameters per token × tokens.
 
@@ -215,7 +191,7 @@ def AI_INFER_FLOPS(params, tokens):
     return call_model(inference.infer_flops, locals())
 
 
-@udf(examples=[((1.5e12, 2e7, 20, 1000, 5, 312, 0.3), 741927.8)])
+@udf(inference.infer_gpus, examples=[((1.5e12, 2e7, 20, 1000, 5, 312, 0.3), 741927.8)])
 def AI_INFER_GPUS(params, daily_users, queries_per_user, tokens_per_query, peak_multiplier, peak_tflops,
                   utilization):
     """GPUs (fractional) to serve the peak inference load, the utilisation applied once.
@@ -225,8 +201,8 @@ def AI_INFER_GPUS(params, daily_users, queries_per_user, tokens_per_query, peak_
     return call_model(inference.infer_gpus, locals())
 
 
-@udf(examples=[((175e9,), 700), ((1e12,), 4000)])
-def AI_INFER_MEMORY_GB(params, bytes_per_param=2, intermediate_multiplier=1):
+@udf(memory.inference_memory_gb, examples=[((175e9,), 700), ((1e12,), 4000)])
+def AI_INFER_MEMORY_GB(params, bytes_per_param=MODEL_DEFAULT, intermediate_multiplier=MODEL_DEFAULT):
     """Inference memory in GB: parameters × bytes × (1 + intermediate multiplier).
 
     GPT-3 in FP16 with the report's ×1 intermediate memory: 700 GB (fig43).
@@ -234,8 +210,9 @@ def AI_INFER_MEMORY_GB(params, bytes_per_param=2, intermediate_multiplier=1):
     return call_model(memory.inference_memory_gb, locals())
 
 
-@udf(examples=[((175e9, 80), 9), ((1e12, 24), 167)])
-def AI_CARDS_PER_INSTANCE(params, gpu_memory_gb, bytes_per_param=2, intermediate_multiplier=1):
+@udf(memory.cards_per_instance, examples=[((175e9, 80), 9), ((1e12, 24), 167)])
+def AI_CARDS_PER_INSTANCE(params, gpu_memory_gb, bytes_per_param=MODEL_DEFAULT,
+                          intermediate_multiplier=MODEL_DEFAULT):
     """Whole cards one model instance needs: CEIL(inference memory ÷ card memory).
 
     GPT-3 on A100 80GB: 9 cards; a 10000亿 model on A10 24GB: 167 (fig43).
@@ -243,7 +220,7 @@ def AI_CARDS_PER_INSTANCE(params, gpu_memory_gb, bytes_per_param=2, intermediate
     return call_model(memory.cards_per_instance, locals())
 
 
-@udf(examples=[((2e7, 100), 200000)])
+@udf(memory.instances, examples=[((2e7, 100), 200000)])
 def AI_INSTANCES(peak_concurrent_users, users_per_instance):
     """Model instances to deploy, whole: CEIL(peak concurrent users ÷ users per instance).
 
@@ -252,8 +229,8 @@ def AI_INSTANCES(peak_concurrent_users, users_per_instance):
     return call_model(memory.instances, locals())
 
 
-@udf(examples=[((80, 8, 128, 4096), 1342177280)])
-def AI_KV_CACHE_BYTES(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=2):
+@udf(memory.kv_cache_bytes, examples=[((80, 8, 128, 4096), 1342177280)])
+def AI_KV_CACHE_BYTES(layers, kv_heads, head_dim, tokens, batch=MODEL_DEFAULT, bytes_per_value=MODEL_DEFAULT):
     """KV-cache size in bytes: 2 × layers × KV heads × head dimension × tokens × batch × bytes.
 
     Llama-2 70B (80 layers, 8 KV heads of 128) at 4,096 tokens in FP16: 1.34 GB per sequence.
@@ -261,8 +238,8 @@ def AI_KV_CACHE_BYTES(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_val
     return call_model(memory.kv_cache_bytes, locals())
 
 
-@udf(examples=[((0, 64), 16), ((1, 64), 4.1875)])
-def AI_ZERO_BYTES_PER_PARAM(stage, dp_degree, optimizer_bytes=12):
+@udf(memory.zero_bytes_per_param, examples=[((0, 64), 16), ((1, 64), 4.1875)])
+def AI_ZERO_BYTES_PER_PARAM(stage, dp_degree, optimizer_bytes=MODEL_DEFAULT):
     """Training-state bytes per parameter per GPU under ZeRO stage 0-3 with mixed-precision Adam.
 
     Stage 0 is 16 bytes (16Ψ); stage 1 over 64 GPUs is 4.19, 26.2% of it (fig173).
@@ -271,7 +248,7 @@ def AI_ZERO_BYTES_PER_PARAM(stage, dp_degree, optimizer_bytes=12):
 
 
 # --------------------------------------------------------------------------- growth
-@udf(examples=[((246914, 10880000, 4), 1.57644), ((35714.29, 358318.08, 4), 0.77974)])
+@udf(growth.cagr, examples=[((246914, 10880000, 4), 1.57644), ((35714.29, 358318.08, 4), 0.77974)])
 def AI_CAGR(start_value, end_value, periods):
     """Compound annual growth rate as a fraction: (end ÷ start)^(1 ÷ periods) − 1.
 
@@ -280,7 +257,7 @@ def AI_CAGR(start_value, end_value, periods):
     return call_model(growth.cagr, locals())
 
 
-@udf(examples=[((202.0, 156.0), 0.29487)])
+@udf(growth.yoy, examples=[((202.0, 156.0), 0.29487)])
 def AI_YOY(current, previous):
     """Year-on-year growth as a fraction: current ÷ previous − 1.
 
@@ -289,7 +266,7 @@ def AI_YOY(current, previous):
     return call_model(growth.yoy, locals())
 
 
-@udf(examples=[((15000, 0.2, 4), 31104)])
+@udf(growth.grow, examples=[((15000, 0.2, 4), 31104)])
 def AI_GROW(base, rate, periods):
     """A value compounded at a rate for a number of periods: base × (1 + rate)^periods.
 
@@ -299,7 +276,7 @@ def AI_GROW(base, rate, periods):
 
 
 # --------------------------------------------------------------------------- servers and market
-@udf(examples=[((2766330.9, 10000, 0.7), 39519012857)])
+@udf(market.ai_server_market, examples=[((2766330.9, 10000, 0.7), 39519012857)])
 def AI_SERVER_MARKET(gpus, usd_per_gpu, gpu_cost_share):
     """AI-server market in USD: GPUs × USD per GPU ÷ the GPU share of server cost.
 
@@ -308,7 +285,7 @@ def AI_SERVER_MARKET(gpus, usd_per_gpu, gpu_cost_share):
     return call_model(market.ai_server_market, locals())
 
 
-@udf(examples=[((8, 100000, 1106660), 0.72290)])
+@udf(market.gpu_cost_share, examples=[((8, 100000, 1106660), 0.72290)])
 def AI_GPU_COST_SHARE(gpus, gpu_price, server_price):
     """The GPUs' share of a server's price, as a fraction: GPUs × price per GPU ÷ server price.
 
@@ -318,9 +295,11 @@ def AI_GPU_COST_SHARE(gpus, gpu_price, server_price):
 
 
 # --------------------------------------------------------------------------- network
-@udf(examples=[((1120, 200, 200, 3, 40, 1, False, 1 / 6), 7840), ((1120, 200, 200, 3, 40), 6720)])
-def AI_OPTICAL_MODULES(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                       first_hop_copper=False, extra_fabric_share=0, nics_per_gpu=1):
+@udf(network.optical_modules,
+     examples=[((1120, 200, 200, 3, 40, 1, False, 1 / 6), 7840), ((1120, 200, 200, 3, 40), 6720)])
+def AI_OPTICAL_MODULES(gpus, nic_gbps, module_gbps, tiers=MODEL_DEFAULT, switch_radix=MODEL_DEFAULT,
+                       oversubscription=MODEL_DEFAULT, first_hop_copper=MODEL_DEFAULT,
+                       extra_fabric_share=MODEL_DEFAULT, nics_per_gpu=MODEL_DEFAULT):
     """Optical modules (count) for a cluster from a fat-tree model: 2 ends per optical link × NIC ÷ module speed.
 
     DGX A100 SuperPOD, 1,120 A100 on HDR 200G, 40-port switches, 3 tiers, 1/6 storage: 7,840 = 7 per GPU.
@@ -328,8 +307,8 @@ def AI_OPTICAL_MODULES(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, ov
     return call_model(network.optical_modules, locals())
 
 
-@udf(examples=[((1120, 40), 140), ((1120, 40, 3, 1, 1), 56)])
-def AI_FAT_TREE(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
+@udf(network.fat_tree_switches, examples=[((1120, 40), 140), ((1120, 40, 3, 1, 1), 56)])
+def AI_FAT_TREE(endpoints, switch_radix, tiers=MODEL_DEFAULT, oversubscription=MODEL_DEFAULT, tier=MODEL_DEFAULT):
     """Switches (count) of a fat-tree fabric: all of them, or one tier (1 leaf, 2 spine, 3 core).
 
     1,120 HDR ports on 40-port switches, three non-blocking tiers: 56 + 56 + 28 = 140 switches.
@@ -338,25 +317,25 @@ def AI_FAT_TREE(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
 
 
 # --------------------------------------------------------------------------- power and cooling
-@udf(examples=[((1000, 8), 125)])
-def AI_SERVERS(gpus, gpus_per_server=8):
+@udf(power.servers, examples=[((1000, 8), 125)])
+def AI_SERVERS(gpus, gpus_per_server=MODEL_DEFAULT):
     """Servers to hold the GPUs, whole: CEIL(GPUs ÷ GPUs per server)."""
     return call_model(power.servers, locals())
 
 
-@udf(examples=[((125, 6.5), 812.5)])
+@udf(power.it_kw, examples=[((125, 6.5), 812.5)])
 def AI_IT_KW(server_count, kw_per_server):
     """IT load in kW: servers × kW per server (DGX A100: 6.5)."""
     return call_model(power.it_kw, locals())
 
 
-@udf(examples=[((812.5, 30), 28)])
+@udf(power.racks, examples=[((812.5, 30), 28)])
 def AI_RACKS(it_load_kw, kw_per_rack):
     """Racks to hold an IT load, whole: CEIL(IT kW ÷ kW per rack)."""
     return call_model(power.racks, locals())
 
 
-@udf(examples=[((3150, 1.4), 4410), ((3150, 1.28), 4032)])
+@udf(power.facility_kw, examples=[((3150, 1.4), 4410), ((3150, 1.28), 4032)])
 def AI_FACILITY_KW(it_load_kw, pue):
     """Facility power in kW: IT power × PUE.
 
@@ -365,8 +344,8 @@ def AI_FACILITY_KW(it_load_kw, pue):
     return call_model(power.facility_kw, locals())
 
 
-@udf(examples=[((378,), 3311280)])
-def AI_ENERGY_KWH(power_kw, load_factor=1, hours=8760):
+@udf(power.annual_energy_kwh, examples=[((378,), 3311280)])
+def AI_ENERGY_KWH(power_kw, load_factor=MODEL_DEFAULT, hours=MODEL_DEFAULT):
     """Energy over a year in kWh: kW × load factor × 8,760 hours.
 
     The retrofit's 378 kW saving is 3.31 GWh a year.
@@ -374,14 +353,14 @@ def AI_ENERGY_KWH(power_kw, load_factor=1, hours=8760):
     return call_model(power.annual_energy_kwh, locals())
 
 
-@udf(examples=[((1e6, 1.8), 1800)])
+@udf(power.water_m3, examples=[((1e6, 1.8), 1800)])
 def AI_WATER_M3(it_energy_kwh, wue_l_per_kwh):
     """Water used in m³: IT energy in kWh × WUE in litres per kWh ÷ 1,000."""
     return call_model(power.water_m3, locals())
 
 
-@udf(examples=[((2.5e6, 0.7), 31.5e9), ((2.5e6, 0), 17.5e9)])
-def AI_COOLING_CAPEX(it_load_kw, liquid_share, liquid_cny_per_kw=15000, air_cny_per_kw=7000):
+@udf(power.cooling_capex, examples=[((2.5e6, 0.7), 31.5e9), ((2.5e6, 0), 17.5e9)])
+def AI_COOLING_CAPEX(it_load_kw, liquid_share, liquid_cny_per_kw=MODEL_DEFAULT, air_cny_per_kw=MODEL_DEFAULT):
     """Cooling capex in CNY: IT kW × (liquid share × liquid CNY/kW + air share × air CNY/kW).
 
     §6.2: 250万 kW at 70% liquid is 315亿元; all air-cooled, 175亿元.
@@ -390,7 +369,7 @@ def AI_COOLING_CAPEX(it_load_kw, liquid_share, liquid_cny_per_kw=15000, air_cny_
 
 
 # --------------------------------------------------------------------------- export control
-@udf(examples=[((312, 16), 4992), ((1979, 8), 15832)])
+@udf(export_control.tpp, examples=[((312, 16), 4992), ((1979, 8), 15832)])
 def AI_TPP(tops, bit_length):
     """Total Processing Performance: dense TOPS (or TFLOPS) × the bit length of the operation.
 
@@ -399,7 +378,7 @@ def AI_TPP(tops, bit_length):
     return call_model(export_control.tpp, locals())
 
 
-@udf(examples=[((4992, 600), "restricted"), ((4992, 400), "not restricted"), ((5120, 0),
+@udf(export_control.export_class, examples=[((4992, 600), "restricted"), ((4992, 400), "not restricted"), ((5120, 0),
                "unknown: needs chip-to-chip bandwidth")])
 def AI_EXPORT_CLASS(tpp, io_gb_per_s):
     """Export class under the rule the report quotes: restricted if TPP >= 4800 and chip-to-chip I/O >= 600 GB/s.
@@ -431,11 +410,9 @@ def AI_GPU(name, field):
 def AI_GPUS(kind=None):
     """The catalogue's chip names as a column (a dynamic array); a kind keeps only those chips."""
     try:
-        which = as_text(kind)
-        kinds = {"gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu"}
-        if which is not None and which not in kinds:
-            return f"#N/A unknown kind {which!r}; one of: {', '.join(sorted(kinds))}"
-        return [[n] for n in catalogue.names(which)]
+        return [[n] for n in catalogue.names(as_text(kind))]
+    except SuanliError as exc:
+        return excel_error(exc)
     except ValueError:
         return "#VALUE! kind takes one cell"
 

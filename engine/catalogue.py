@@ -33,12 +33,17 @@ from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, MissingValueError, UnknownNameError
 
 __all__ = [
-    "Chip", "Alternative", "KINDS", "REPORTS", "names", "keys", "get", "value", "source",
-    "note", "printed", "alternatives", "fields", "units", "field_info", "to_records",
+    "Chip", "Alternative", "KINDS", "ACCELERATOR_KINDS", "TOPS_KINDS", "REPORTS", "names", "keys", "get",
+    "value", "source", "note", "printed", "alternatives", "fields", "units", "field_info", "to_records",
 ]
 
-#: The chip kinds, in the order the catalogue file uses them.
+#: The chip kinds, in the order the catalogue file uses them: the one list every kind check
+#: and help text uses.  A kind given by a user matches ignoring case ("GPU" is "gpu").
 KINDS = ("architecture", "gpu", "edge", "graphics", "gpgpu", "asic", "cpu")
+#: The kinds whose every chip is an AI accelerator (data-centre GPUs, GPGPUs, ASICs).
+ACCELERATOR_KINDS = ("gpu", "gpgpu", "asic")
+#: The kinds whose chips are AI accelerators only when they have an AI throughput (TOPS) figure.
+TOPS_KINDS = ("edge", "graphics")
 #: The reports a value can come from (the prefix of every non-external source).
 REPORTS = ("seed000", "seed001")
 
@@ -198,8 +203,8 @@ def _normalise(text: str) -> str:
 def names(kind: str | None = None) -> list[str]:
     """Return the chips' display names (text) in catalogue order, only those of ``kind`` if given.
 
-    ``kind`` is one of :data:`KINDS` ("gpu", "gpgpu", "asic", "edge", "graphics",
-    "architecture", "cpu"); anything else raises :class:`UnknownNameError`.
+    ``kind`` is one of :data:`KINDS`, in any case ("GPU" is "gpu"); anything else raises
+    :class:`UnknownNameError`.
     """
     chips = _catalogue().chips
     if kind is None:

@@ -9,9 +9,9 @@ can be checked against each other at the printed precision.
 
 from __future__ import annotations
 
-from .domains import NONNEGATIVE, POSITIVE, POSITIVE_FRACTION, RATE, ANY
+from .domains import NONNEGATIVE, POSITIVE
 from .model import model
-from .ops import where
+from .ops import Value, where
 
 __all__ = ["prior_from_growth", "base_from_cagr", "total_from_share", "cagr_low", "cagr_high",
            "annualised", "within"]
@@ -19,27 +19,27 @@ __all__ = ["prior_from_growth", "base_from_cagr", "total_from_share", "cagr_low"
 MONTHS_PER_YEAR = 12
 
 
-@model(value=NONNEGATIVE, growth=RATE)
-def prior_from_growth(value, growth):
+@model(value=NONNEGATIVE)
+def prior_from_growth(value: Value, growth: Value) -> Value:
     """The previous period's value a growth rate implies: value ÷ (1 + growth)."""
     return value / (1 + growth)
 
 
-@model(end_value=NONNEGATIVE, rate=RATE, periods=NONNEGATIVE)
-def base_from_cagr(end_value, rate, periods):
+@model
+def base_from_cagr(end_value: Value, rate: Value, periods: Value) -> Value:
     """The start value a CAGR implies: end ÷ (1 + rate)^periods (651亿 at 9.6% over 6 years: 375.6亿)."""
     return end_value / (1 + rate) ** periods
 
 
-@model(part=NONNEGATIVE, share=POSITIVE_FRACTION)
-def total_from_share(part, share):
+@model
+def total_from_share(part: Value, share: Value) -> Value:
     """The whole a part and its share imply: part ÷ share."""
     return part / share
 
 
-@model(start_value=POSITIVE, end_value=POSITIVE, periods=POSITIVE, start_half_unit=NONNEGATIVE,
-       end_half_unit=NONNEGATIVE)
-def cagr_low(start_value, end_value, periods, start_half_unit, end_half_unit):
+@model(end_value=POSITIVE, periods=POSITIVE)
+def cagr_low(start_value: Value, end_value: Value, periods: Value, start_half_unit: Value,
+             end_half_unit: Value) -> Value:
     """The lowest CAGR the printed endpoints allow: the end rounded down, the start rounded up.
 
     ``*_half_unit`` is half the last printed digit: 0.05万 for "28.4万", 0.5万 for "65万".
@@ -47,20 +47,20 @@ def cagr_low(start_value, end_value, periods, start_half_unit, end_half_unit):
     return ((end_value - end_half_unit) / (start_value + start_half_unit)) ** (1 / periods) - 1
 
 
-@model(start_value=POSITIVE, end_value=POSITIVE, periods=POSITIVE, start_half_unit=NONNEGATIVE,
-       end_half_unit=NONNEGATIVE)
-def cagr_high(start_value, end_value, periods, start_half_unit, end_half_unit):
+@model(end_value=POSITIVE, periods=POSITIVE)
+def cagr_high(start_value: Value, end_value: Value, periods: Value, start_half_unit: Value,
+              end_half_unit: Value) -> Value:
     """The highest CAGR the printed endpoints allow: the end rounded up, the start rounded down."""
     return ((end_value + end_half_unit) / (start_value - start_half_unit)) ** (1 / periods) - 1
 
 
-@model(multiple=POSITIVE, months=POSITIVE)
-def annualised(multiple, months):
+@model
+def annualised(multiple: Value, months: Value) -> Value:
     """Yearly growth that compounds to ``multiple`` over ``months``: multiple^(12 / months) - 1."""
     return multiple ** (MONTHS_PER_YEAR / months) - 1
 
 
-@model(value=ANY, low=ANY, high=ANY)
-def within(value, low, high):
+@model
+def within(value: Value, low: Value, high: Value) -> Value:
     """1 when low ≤ value ≤ high, else 0 (Excel ``IF(value>=low,IF(value<=high,1,0),0)``)."""
     return where(value >= low, where(value <= high, 1, 0), 0)

@@ -6,21 +6,21 @@ utilisation is applied here, once; the report's fig50 applies it twice (erratum 
 
 from __future__ import annotations
 
-from .domains import NONNEGATIVE, POSITIVE, POSITIVE_FRACTION
 from .model import model
+from .ops import Value
 from .units import SECONDS_PER_DAY, TERA
 
 __all__ = ["flops_rate", "accelerators"]
 
 
-@model(flop=NONNEGATIVE, days=POSITIVE, runs=NONNEGATIVE)
-def flops_rate(flop, days, runs=1):
+@model
+def flops_rate(flop: Value, days: Value, runs: Value = 1) -> Value:
     """Sustained FLOP/s needed to finish ``runs`` jobs of ``flop`` FLOP each in ``days`` days."""
     return runs * flop / (days * SECONDS_PER_DAY)
 
 
-@model(flops_per_second=NONNEGATIVE, peak_tflops=POSITIVE, utilization=POSITIVE_FRACTION)
-def accelerators(flops_per_second, peak_tflops, utilization):
+@model
+def accelerators(flops_per_second: Value, peak_tflops: Value, utilization: Value) -> Value:
     """Accelerators needed (cards, fractional) to sustain ``flops_per_second`` at a utilisation.
 
     ``peak_tflops`` is the chip's dense peak for the precision used (H100 SXM FP16 tensor:

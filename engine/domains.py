@@ -17,7 +17,8 @@ import numpy as np
 from .errors import InvalidTypeError, InvalidValueError, MissingValueError
 
 __all__ = ["Domain", "COUNT", "POSITIVE", "NONNEGATIVE", "FRACTION", "POSITIVE_FRACTION",
-           "RATE", "WHOLE", "POSITIVE_WHOLE", "SWITCH", "ANY"]
+           "RATE", "WHOLE", "POSITIVE_WHOLE", "SWITCH", "ANY", "EFFICIENCY", "PUE", "ZERO_STAGE",
+           "RADIX", "TIERS", "TIER_SELECT", "OVERSUBSCRIPTION"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,23 @@ class Domain:
             self.low_open if low is None else False, self.high_open if high is None else False,
             self.whole, self.switch, self.fraction_hint,
         )
+
+    def within(self, other: "Domain") -> bool:
+        """True when ``other`` accepts every value this domain accepts (this one narrows it).
+
+        A model may narrow an argument's general domain (a divisor must be > 0), never widen it.
+        """
+        if not isinstance(self, type(other)):
+            return False                  # a special domain (even numbers) narrows only its own kind
+        if self.switch:
+            return other.contains(0) and other.contains(1)
+        if other.switch:
+            return False
+        if other.whole and not self.whole:
+            return False
+        low_ok = self.low > other.low or (self.low == other.low and (self.low_open or not other.low_open))
+        high_ok = self.high < other.high or (self.high == other.high and (self.high_open or not other.high_open))
+        return low_ok and high_ok
 
     # description -----------------------------------------------------------------------
     def describe(self) -> str:
@@ -138,6 +156,21 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else format(x, "g")
 
 
+@dataclass(frozen=True)
+class _Even(Domain):
+    """Whole numbers that are also even (switch radices: a port pair per up/down split)."""
+
+    def describe(self) -> str:
+        return f"must be an even whole number >= {int(self.low)}"
+
+    def contains(self, value: float) -> bool:
+        return super().contains(value) and value % 2 == 0
+
+    def ok_mask(self, values):
+        v = np.asarray(values, dtype=float)
+        return super().ok_mask(v) & (np.mod(np.where(np.isfinite(v), v, 1), 2) == 0)
+
+
 ANY = Domain()
 NONNEGATIVE = Domain(low=0.0)
 POSITIVE = Domain(low=0.0, low_open=True)
@@ -148,3 +181,10 @@ FRACTION = Domain(low=0.0, high=1.0, fraction_hint=True)
 POSITIVE_FRACTION = Domain(low=0.0, high=1.0, low_open=True, fraction_hint=True)
 RATE = Domain(low=-1.0, low_open=True, fraction_hint=True)   # growth rates: -100% < g
 SWITCH = Domain(switch=True)
+EFFICIENCY = Domain(low=0.0, high=1.0, low_open=True)      # a share of a rate that gets through (0, 1]
+PUE = Domain(low=1.0)                                      # facility power ÷ IT power
+ZERO_STAGE = Domain(low=0, high=3, whole=True)
+RADIX = _Even(low=2, whole=True)                           # switch ports, split evenly up and down
+TIERS = Domain(low=1, high=3, whole=True)
+TIER_SELECT = Domain(low=0, high=3, whole=True)            # 0 for all tiers
+OVERSUBSCRIPTION = Domain(low=1)

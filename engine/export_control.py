@@ -21,9 +21,9 @@ Every function here runs on floats, on numpy arrays and on symbolic cells (Excel
 
 from __future__ import annotations
 
-from .domains import NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, SWITCH
+from .domains import POSITIVE
 from .model import model
-from .ops import where
+from .ops import Text, Value, where
 
 __all__ = [
     "tpp", "export_class", "performance_density", "export_class_2023",
@@ -53,8 +53,8 @@ NEEDS_TPP = "unknown: needs dense INT8 or FP16 throughput"
 NEEDS_AREA = "unknown: needs die area"
 
 
-@model(tops=NONNEGATIVE, bit_length=POSITIVE_WHOLE)
-def tpp(tops, bit_length):
+@model
+def tpp(tops: Value, bit_length: Value) -> Value:
     """Total Processing Performance of one precision: dense TOPS (or TFLOPS) × the bit length.
 
     The regulation defines TPP as 2 × MacTOPS × bit length; vendors' TOPS already count a
@@ -66,15 +66,14 @@ def tpp(tops, bit_length):
     return tops * bit_length
 
 
-def _known(tpp_value, tpp_is_lower_bound):
+def _known(tpp_value: Value, tpp_is_lower_bound: Value) -> Value:
     """True where the TPP is given and complete (it includes the chip's dense INT8/FP16 rate)."""
     return tpp_value * (1 - tpp_is_lower_bound) > 0
 
 
-@model(tpp=NONNEGATIVE, io_gb_per_s=NONNEGATIVE, tpp_threshold=POSITIVE, io_threshold_gb_s=POSITIVE,
-       tpp_is_lower_bound=SWITCH)
-def export_class(tpp, io_gb_per_s, tpp_threshold=TPP_THRESHOLD, io_threshold_gb_s=IO_THRESHOLD_GB_S,
-                 tpp_is_lower_bound=0):
+@model
+def export_class(tpp: Value, io_gb_per_s: Value, tpp_threshold: Value = TPP_THRESHOLD,
+                 io_threshold_gb_s: Value = IO_THRESHOLD_GB_S, tpp_is_lower_bound: Value = 0) -> Text:
     """The class of a chip under the 2022 rule (ECCN 3A090, Oct 2022), as text.
 
     "restricted" when ``tpp >= tpp_threshold`` AND ``io_gb_per_s >= io_threshold_gb_s`` (the
@@ -96,17 +95,17 @@ def export_class(tpp, io_gb_per_s, tpp_threshold=TPP_THRESHOLD, io_threshold_gb_
     )
 
 
-@model(tpp=NONNEGATIVE, die_area_mm2=POSITIVE)
-def performance_density(tpp, die_area_mm2):
+@model(die_area_mm2=POSITIVE)
+def performance_density(tpp: Value, die_area_mm2: Value) -> Value:
     """Performance density of the 2023 rule: TPP ÷ the die area in mm² (ECCN 3A090, Oct 2023)."""
     return tpp / die_area_mm2
 
 
-@model(tpp=NONNEGATIVE, die_area_mm2=NONNEGATIVE, tpp_threshold=POSITIVE,
-       density_tpp_threshold=POSITIVE, density_threshold=POSITIVE, tpp_is_lower_bound=SWITCH)
-def export_class_2023(tpp, die_area_mm2, tpp_threshold=TPP_THRESHOLD_2023,
-                      density_tpp_threshold=DENSITY_TPP_THRESHOLD_2023,
-                      density_threshold=DENSITY_THRESHOLD_2023, tpp_is_lower_bound=0):
+@model
+def export_class_2023(tpp: Value, die_area_mm2: Value, tpp_threshold: Value = TPP_THRESHOLD_2023,
+                      density_tpp_threshold: Value = DENSITY_TPP_THRESHOLD_2023,
+                      density_threshold: Value = DENSITY_THRESHOLD_2023,
+                      tpp_is_lower_bound: Value = 0) -> Text:
     """The class of a chip under ECCN 3A090.a of the 2023 rule (88 FR 73458, Oct 2023), as text.
 
     "restricted" when ``tpp >= 4800`` (3A090.a.1), or ``tpp >= 1600`` and TPP ÷ die area

@@ -7,25 +7,26 @@ is 4, the number of intervals, not 5, the number of years.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE, RATE
+from .domains import POSITIVE
 from .model import model
+from .ops import Value
 
 __all__ = ["cagr", "yoy", "grow"]
 
 
-@model(start_value=POSITIVE, end_value=NONNEGATIVE, periods=POSITIVE)
-def cagr(start_value, end_value, periods):
+@model(periods=POSITIVE)
+def cagr(start_value: Value, end_value: Value, periods: Value) -> Value:
     """Compound annual growth rate as a fraction: (end / start)^(1 / periods) - 1."""
     return (end_value / start_value) ** (1 / periods) - 1
 
 
-@model(current=NONNEGATIVE, previous=POSITIVE)
-def yoy(current, previous):
+@model
+def yoy(current: Value, previous: Value) -> Value:
     """Year-on-year growth as a fraction: current / previous - 1."""
     return current / previous - 1
 
 
-@model(base=NONNEGATIVE, rate=RATE, periods=COUNT)
-def grow(base, rate, periods):
+@model
+def grow(base: Value, rate: Value, periods: Value) -> Value:
     """``base`` compounded at ``rate`` per period for ``periods`` periods: base·(1 + rate)^periods."""
     return base * (1 + rate) ** periods

@@ -6,16 +6,16 @@ capacity in GB and money in USD.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE
 from .model import model
+from .ops import Value
 
 __all__ = ["stack_bandwidth_gbs", "usd_per_gb", "value_per_server", "gb_per_die"]
 
 BITS_PER_BYTE = 8
 
 
-@model(pin_gbps=NONNEGATIVE, bus_bits=POSITIVE)
-def stack_bandwidth_gbs(pin_gbps, bus_bits=1024):
+@model
+def stack_bandwidth_gbs(pin_gbps: Value, bus_bits: Value = 1024) -> Value:
     """Memory bandwidth in GB/s: pin rate (Gb/s) × bus width (bits) ÷ 8 (显存带宽 = 等效频率 × 位宽 / 8).
 
     One HBM stack has a 1024-bit interface: 1 Gb/s per pin gives 128 GB/s, HBM3 at 6.4 Gb/s
@@ -24,19 +24,19 @@ def stack_bandwidth_gbs(pin_gbps, bus_bits=1024):
     return pin_gbps * bus_bits / BITS_PER_BYTE
 
 
-@model(usd_per_gpu=NONNEGATIVE, gb_per_gpu=POSITIVE)
-def usd_per_gb(usd_per_gpu, gb_per_gpu):
+@model
+def usd_per_gb(hbm_usd_per_gpu: Value, hbm_gb_per_gpu: Value) -> Value:
     """Price of HBM per GB: the HBM value a GPU carries ÷ its HBM capacity."""
-    return usd_per_gpu / gb_per_gpu
+    return hbm_usd_per_gpu / hbm_gb_per_gpu
 
 
-@model(gpus_per_server=COUNT, usd_per_gpu=NONNEGATIVE)
-def value_per_server(gpus_per_server, usd_per_gpu):
+@model
+def value_per_server(gpus_per_server: Value, hbm_usd_per_gpu: Value) -> Value:
     """HBM value in one server in USD: GPUs per server × HBM value per GPU."""
-    return gpus_per_server * usd_per_gpu
+    return gpus_per_server * hbm_usd_per_gpu
 
 
-@model(stack_gb=NONNEGATIVE, dies_per_stack=POSITIVE)
-def gb_per_die(stack_gb, dies_per_stack):
+@model
+def gb_per_die(stack_gb: Value, dies_per_stack: Value) -> Value:
     """Capacity of one DRAM die in a stack, GB: stack capacity ÷ dies stacked (64 GB ÷ 16-Hi = 4 GB)."""
     return stack_gb / dies_per_stack

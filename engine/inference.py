@@ -6,42 +6,41 @@ The utilisation is applied once, in :func:`engine.compute.accelerators`.
 from __future__ import annotations
 
 from .compute import accelerators
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_FRACTION
 from .model import model
+from .ops import Value
 from .units import SECONDS_PER_DAY
 
 __all__ = ["infer_flops", "daily_flop", "average_flops", "peak_flops", "infer_gpus"]
 
 
-@model(params=COUNT, tokens=COUNT, flops_per_param_token=POSITIVE)
-def infer_flops(params, tokens, flops_per_param_token=2):
+@model
+def infer_flops(params: Value, tokens: Value, flops_per_param_token: Value = 2) -> Value:
     """Inference compute in FLOP for ``tokens`` tokens: 2·N per token."""
     return flops_per_param_token * params * tokens
 
 
-@model(params=COUNT, daily_users=COUNT, queries_per_user=NONNEGATIVE,
-       tokens_per_query=NONNEGATIVE, flops_per_param_token=POSITIVE)
-def daily_flop(params, daily_users, queries_per_user, tokens_per_query, flops_per_param_token=2):
+@model
+def daily_flop(params: Value, daily_users: Value, queries_per_user: Value, tokens_per_query: Value,
+               flops_per_param_token: Value = 2) -> Value:
     """FLOP served per day: users × queries per user × tokens per query × 2N."""
     return daily_users * queries_per_user * infer_flops(params, tokens_per_query, flops_per_param_token)
 
 
-@model(flop_per_day=NONNEGATIVE)
-def average_flops(flop_per_day):
+@model
+def average_flops(flop_per_day: Value) -> Value:
     """Average FLOP/s over a day: daily FLOP ÷ 86,400."""
     return flop_per_day / SECONDS_PER_DAY
 
 
-@model(average=NONNEGATIVE, peak_multiplier=POSITIVE)
-def peak_flops(average, peak_multiplier):
+@model
+def peak_flops(average: Value, peak_multiplier: Value) -> Value:
     """Peak FLOP/s: the daily average times the concurrency (peak-to-average) multiplier."""
     return average * peak_multiplier
 
 
-@model(params=COUNT, daily_users=COUNT, queries_per_user=NONNEGATIVE, tokens_per_query=NONNEGATIVE,
-       peak_multiplier=POSITIVE, peak_tflops=POSITIVE, utilization=POSITIVE_FRACTION)
-def infer_gpus(params, daily_users, queries_per_user, tokens_per_query, peak_multiplier,
-               peak_tflops, utilization):
+@model
+def infer_gpus(params: Value, daily_users: Value, queries_per_user: Value, tokens_per_query: Value,
+               peak_multiplier: Value, peak_tflops: Value, utilization: Value) -> Value:
     """GPUs (fractional) to serve the peak inference load, the utilisation applied once."""
     daily = daily_flop(params, daily_users, queries_per_user, tokens_per_query)
     return accelerators(peak_flops(average_flops(daily), peak_multiplier), peak_tflops, utilization)

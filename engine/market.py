@@ -7,20 +7,20 @@ a share of that (fig8).  Money is in USD or CNY; shares are fractions.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_FRACTION
 from .model import model
+from .ops import Value
 
 __all__ = ["gpu_value", "server_market", "ai_server_market", "gpu_cost_share", "implied_unit_price"]
 
 
-@model(gpus=COUNT, usd_per_gpu=NONNEGATIVE)
-def gpu_value(gpus, usd_per_gpu):
+@model
+def gpu_value(gpus: Value, usd_per_gpu: Value) -> Value:
     """Value of the accelerators in USD (or the currency of the price): GPUs × price per GPU."""
     return gpus * usd_per_gpu
 
 
-@model(gpu_value_usd=NONNEGATIVE, gpu_cost_share=POSITIVE_FRACTION, efficiency_factor=POSITIVE)
-def server_market(gpu_value_usd, gpu_cost_share, efficiency_factor=1):
+@model
+def server_market(gpu_value_usd: Value, gpu_cost_share: Value, efficiency_factor: Value = 1) -> Value:
     """AI-server spending in USD: GPU value ÷ the GPU share of server cost ÷ an efficiency factor.
 
     An efficiency factor above 1 (better chips or algorithms) means fewer servers for the same
@@ -29,19 +29,19 @@ def server_market(gpu_value_usd, gpu_cost_share, efficiency_factor=1):
     return gpu_value_usd / gpu_cost_share / efficiency_factor
 
 
-@model(gpus=COUNT, usd_per_gpu=NONNEGATIVE, gpu_cost_share=POSITIVE_FRACTION)
-def ai_server_market(gpus, usd_per_gpu, gpu_cost_share):
+@model
+def ai_server_market(gpus: Value, usd_per_gpu: Value, gpu_cost_share: Value) -> Value:
     """AI-server market in USD: GPUs × USD per GPU ÷ the GPU share of an AI server's cost."""
     return server_market(gpu_value(gpus, usd_per_gpu), gpu_cost_share)
 
 
-@model(gpus=COUNT, gpu_price=NONNEGATIVE, server_price=POSITIVE)
-def gpu_cost_share(gpus, gpu_price, server_price):
+@model
+def gpu_cost_share(gpus: Value, gpu_price: Value, server_price: Value) -> Value:
     """The GPUs' share of a server's price, as a fraction: GPUs × price per GPU ÷ server price."""
     return gpus * gpu_price / server_price
 
 
-@model(price_more=NONNEGATIVE, price_fewer=NONNEGATIVE, gpus_more=POSITIVE, gpus_fewer=NONNEGATIVE)
-def implied_unit_price(price_more, price_fewer, gpus_more, gpus_fewer):
+@model
+def implied_unit_price(price_more: Value, price_fewer: Value, gpus_more: Value, gpus_fewer: Value) -> Value:
     """The price of one extra GPU implied by two configurations of one server, otherwise identical."""
     return (price_more - price_fewer) / (gpus_more - gpus_fewer)

@@ -4,50 +4,50 @@ the KV cache the report leaves out, and ZeRO training-state memory.
 
 from __future__ import annotations
 
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, WHOLE, Domain
+from .domains import WHOLE
 from .model import model
-from .ops import ceil, where
+from .ops import Value, ceil, where
 from .units import GIGA
 
 __all__ = ["weights_gb", "inference_memory_gb", "cards_per_instance", "instances",
            "deployment_cards", "kv_cache_bytes", "zero_bytes_per_param"]
 
-ZERO_STAGE = Domain(low=0, high=3, whole=True)
 
-
-@model(params=COUNT, bytes_per_param=POSITIVE)
-def weights_gb(params, bytes_per_param=2):
+@model
+def weights_gb(params: Value, bytes_per_param: Value = 2) -> Value:
     """Memory of the weights alone in GB (1e9 bytes): params × bytes per parameter."""
     return params * bytes_per_param / GIGA
 
 
-@model(params=COUNT, bytes_per_param=POSITIVE, intermediate_multiplier=NONNEGATIVE)
-def inference_memory_gb(params, bytes_per_param=2, intermediate_multiplier=1):
+@model
+def inference_memory_gb(params: Value, bytes_per_param: Value = 2,
+                        intermediate_multiplier: Value = 1) -> Value:
     """Inference memory in GB: weights × (1 + intermediate multiplier), the report's fig43 rule."""
     return weights_gb(params, bytes_per_param) * (1 + intermediate_multiplier)
 
 
-@model(params=COUNT, gpu_memory_gb=POSITIVE, bytes_per_param=POSITIVE, intermediate_multiplier=NONNEGATIVE)
-def cards_per_instance(params, gpu_memory_gb, bytes_per_param=2, intermediate_multiplier=1):
+@model
+def cards_per_instance(params: Value, gpu_memory_gb: Value, bytes_per_param: Value = 2,
+                       intermediate_multiplier: Value = 1) -> Value:
     """Whole cards one model instance needs: CEIL(inference memory ÷ card memory)."""
     return ceil(inference_memory_gb(params, bytes_per_param, intermediate_multiplier) / gpu_memory_gb)
 
 
-@model(peak_concurrent_users=COUNT, users_per_instance=POSITIVE)
-def instances(peak_concurrent_users, users_per_instance):
+@model
+def instances(peak_concurrent_users: Value, users_per_instance: Value) -> Value:
     """Model instances to deploy, whole: CEIL(peak concurrent users ÷ users one instance serves)."""
     return ceil(peak_concurrent_users / users_per_instance)
 
 
-@model(instance_count=NONNEGATIVE, cards_each=NONNEGATIVE)
-def deployment_cards(instance_count, cards_each):
+@model
+def deployment_cards(instance_count: Value, cards_each: Value) -> Value:
     """Cards for a deployment: instances × cards per instance."""
     return instance_count * cards_each
 
 
-@model(layers=POSITIVE_WHOLE, kv_heads=POSITIVE_WHOLE, head_dim=POSITIVE_WHOLE, tokens=WHOLE,
-       batch=POSITIVE_WHOLE, bytes_per_value=POSITIVE)
-def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=2):
+@model(tokens=WHOLE)
+def kv_cache_bytes(layers: Value, kv_heads: Value, head_dim: Value, tokens: Value, batch: Value = 1,
+                   bytes_per_value: Value = 2) -> Value:
     """KV-cache size in bytes: 2 (K and V) × layers × KV heads × head dim × tokens × batch × bytes.
 
     Grouped-query attention enters through ``kv_heads`` (8 for Llama-2 70B, not its 64
@@ -56,8 +56,8 @@ def kv_cache_bytes(layers, kv_heads, head_dim, tokens, batch=1, bytes_per_value=
     return 2 * layers * kv_heads * head_dim * tokens * batch * bytes_per_value
 
 
-@model(stage=ZERO_STAGE, dp_degree=POSITIVE, optimizer_bytes=NONNEGATIVE)
-def zero_bytes_per_param(stage, dp_degree, optimizer_bytes=12):
+@model
+def zero_bytes_per_param(stage: Value, dp_degree: Value, optimizer_bytes: Value = 12) -> Value:
     """Training-state bytes per parameter per GPU under ZeRO stage 0-3 (mixed-precision Adam).
 
     FP16 weights (2) + FP16 gradients (2) + optimizer state K (12 for FP32 weights, momentum

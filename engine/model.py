@@ -1,9 +1,10 @@
 """The ``@model`` decorator: one definition, checked when computed, untouched when rendered.
 
-A model function declares the :class:`~engine.domains.Domain` of each argument.  Called
-with numbers or arrays, its arguments are checked first and a bad one raises an error that
-names it; called with :class:`~engine.ops.Formula` values (a template being rendered), the
-body runs as is and returns the formula.
+Each argument of a model function takes its :class:`~engine.domains.Domain` from the argument
+registry (:mod:`engine.arguments`) by its name; ``@model(days=POSITIVE)`` narrows one where the
+model needs it.  Called with numbers or arrays, a model checks its arguments first and a bad
+one raises an error that names it; called with :class:`~engine.ops.Formula` values (a template
+being rendered), the body runs as is and returns the formula.
 """
 
 from __future__ import annotations
@@ -12,13 +13,17 @@ import contextvars
 import functools
 import inspect
 from contextlib import contextmanager
+from typing import Any, Callable, TypeVar, overload
 
+from .arguments import ARGUMENTS
 from .domains import Domain
 from .ops import is_symbolic
 
 __all__ = ["model", "unchecked"]
 
 _CHECKING = contextvars.ContextVar("suanli_checking", default=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -35,14 +40,28 @@ def unchecked():
         _CHECKING.reset(token)
 
 
-def model(**domains: Domain):
-    """Decorate a model function with the domain of each of its arguments."""
+@overload
+def model(fn: F, /) -> F: ...
 
-    def decorate(fn):
+
+@overload
+def model(fn: None = None, /, **narrower: Domain) -> Callable[[F], F]: ...
+
+
+def model(fn: F | None = None, /, **narrower: Domain) -> F | Callable[[F], F]:
+    """Decorate a model function: ``@model``, or ``@model(name=DOMAIN, ...)`` to narrow a domain.
+
+    Every argument must be in :data:`engine.arguments.ARGUMENTS` with a domain; a domain given
+    here must lie within the registry's (a model may narrow what a name accepts, never widen it).
+    The wrapper carries ``domains`` (name -> Domain, every argument) and ``signature``.
+    """
+
+    def decorate(fn: F) -> F:
         sig = inspect.signature(fn)
-        unknown = set(domains) - set(sig.parameters)
+        unknown = set(narrower) - set(sig.parameters)
         if unknown:
             raise TypeError(f"{fn.__name__}: domains for unknown arguments {sorted(unknown)}")
+        domains = {name: _domain(fn.__name__, name, narrower.get(name)) for name in sig.parameters}
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
@@ -55,8 +74,21 @@ def model(**domains: Domain):
                 values[name] = domain.check(name, values[name])
             return fn(**values)
 
-        wrapper.domains = dict(domains)
+        wrapper.domains = domains
         wrapper.signature = sig
-        return wrapper
+        return wrapper  # type: ignore[return-value]
 
-    return decorate
+    return decorate if fn is None else decorate(fn)
+
+
+def _domain(model_name: str, name: str, narrower: Domain | None) -> Domain:
+    """The domain of argument ``name``: the registry's, or the narrower one the model gives."""
+    arg = ARGUMENTS.get(name)
+    if arg is None or arg.domain is None:
+        raise TypeError(f"{model_name}: argument {name!r} has no numeric entry in engine.arguments; add one there")
+    if narrower is None:
+        return arg.domain
+    if not narrower.within(arg.domain):
+        raise TypeError(f"{model_name}: the domain given for {name!r} ({narrower.describe()}) is wider than "
+                        f"engine.arguments' ({arg.domain.describe()})")
+    return narrower

@@ -48,13 +48,11 @@ numpy arrays and Excel formula cells alike.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
-
-from .domains import COUNT, NONNEGATIVE, POSITIVE, POSITIVE_WHOLE, SWITCH, WHOLE, Domain
+# The fabric's domains are importable from here too (network.RADIX).
+from .domains import OVERSUBSCRIPTION, RADIX, TIER_SELECT, TIERS  # noqa: F401
+from .domains import POSITIVE_WHOLE, WHOLE
 from .model import model
-from .ops import ceil, where
+from .ops import Value, ceil, where
 
 __all__ = [
     "RADIX", "TIERS", "OVERSUBSCRIPTION", "TIER_SELECT", "CHAIN_ARGS",
@@ -67,26 +65,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class _EvenDomain(Domain):
-    """Whole numbers that are also even (switch radices: a port pair per up/down split)."""
-
-    def describe(self) -> str:
-        return f"must be an even whole number >= {int(self.low)}"
-
-    def contains(self, value: float) -> bool:
-        return super().contains(value) and value % 2 == 0
-
-    def ok_mask(self, values):
-        v = np.asarray(values, dtype=float)
-        return super().ok_mask(v) & (np.mod(np.where(np.isfinite(v), v, 1), 2) == 0)
-
-
-RADIX = _EvenDomain(low=2, whole=True)
-TIERS = Domain(low=1, high=3, whole=True)
-OVERSUBSCRIPTION = Domain(low=1)
-TIER_SELECT = Domain(low=0, high=3, whole=True)
-
 #: The arguments after ``gpus`` of :func:`modules_needed` and :func:`switches_needed`, in order:
 #: a chain passes one set of per-accelerator inputs to both.
 CHAIN_ARGS = ("nic_gbps", "module_gbps", "tiers", "switch_radix", "oversubscription",
@@ -94,14 +72,14 @@ CHAIN_ARGS = ("nic_gbps", "module_gbps", "tiers", "switch_radix", "oversubscript
 
 
 # ----------------------------------------------------------------------------------- ports
-@model(gpus=WHOLE, nics_per_gpu=NONNEGATIVE)
-def endpoint_ports(gpus, nics_per_gpu=1):
+@model(gpus=WHOLE)
+def endpoint_ports(gpus: Value, nics_per_gpu: Value = 1) -> Value:
     """Endpoint ports (count) a fabric connects, whole: CEILING(GPUs × NIC ports per GPU)."""
     return ceil(gpus * nics_per_gpu)
 
 
-@model(switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION)
-def leaf_uplinks(switch_radix, oversubscription=1):
+@model
+def leaf_uplinks(switch_radix: Value, oversubscription: Value = 1) -> Value:
     """Ports (count) of a leaf switch facing the spines: CEILING(radix ÷ (1 + oversubscription)).
 
     ``radix / 2`` when non-blocking; rounded up, so the leaf is never more oversubscribed
@@ -110,14 +88,14 @@ def leaf_uplinks(switch_radix, oversubscription=1):
     return ceil(switch_radix / (1 + oversubscription))
 
 
-@model(switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION)
-def leaf_downlinks(switch_radix, tiers=3, oversubscription=1):
+@model
+def leaf_downlinks(switch_radix: Value, tiers: Value = 3, oversubscription: Value = 1) -> Value:
     """Ports (count) of a leaf switch facing the endpoints: the radix less the uplinks (all of it in one tier)."""
     return where(tiers >= 2, switch_radix - leaf_uplinks(switch_radix, oversubscription), switch_radix)
 
 
 # ----------------------------------------------------------------------------------- fat tree
-def _tree(endpoints, k, tiers, o):
+def _tree(endpoints: Value, k: Value, tiers: Value, o: Value) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
     """(L1, L2, L3 switches, links at tiers 1, 2, 3) of the folded Clos; see the module docstring."""
     u = leaf_uplinks(k, o)
     d = leaf_downlinks(k, tiers, o)
@@ -130,12 +108,13 @@ def _tree(endpoints, k, tiers, o):
     return (l1, l2, l3), (links1, links2, links3)
 
 
-def _pick(tier, total, first, second, third):
+def _pick(tier: Value, total: Value, first: Value, second: Value, third: Value) -> Value:
     return where(tier == 1, first, where(tier == 2, second, where(tier == 3, third, total)))
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION, tier=TIER_SELECT)
-def fat_tree_switches(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
+@model
+def fat_tree_switches(endpoints: Value, switch_radix: Value, tiers: Value = 3, oversubscription: Value = 1,
+                      tier: Value = 0) -> Value:
     """Switches (count) of a fat-tree fabric: all of them (``tier`` 0), or tier 1 (leaf), 2 (spine) or 3 (core).
 
     ``endpoints`` are the ports to connect (GPUs × NIC ports per GPU); ``switch_radix`` the
@@ -149,8 +128,9 @@ def fat_tree_switches(endpoints, switch_radix, tiers=3, oversubscription=1, tier
     return _pick(tier, l1 + l2 + l3, l1, l2, l3)
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION, tier=TIER_SELECT)
-def fat_tree_links(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0):
+@model
+def fat_tree_links(endpoints: Value, switch_radix: Value, tiers: Value = 3, oversubscription: Value = 1,
+                   tier: Value = 0) -> Value:
     """Links (count, cables) of a fat-tree fabric: all (``tier`` 0) or those of tier 1, 2 or 3.
 
     Tier 1 is endpoint-to-leaf (one link per endpoint port), tier 2 leaf-to-spine (every leaf
@@ -161,8 +141,8 @@ def fat_tree_links(endpoints, switch_radix, tiers=3, oversubscription=1, tier=0)
     return _pick(tier, a + b + c, a, b, c)
 
 
-@model(switch_radix=RADIX, tiers=TIERS, oversubscription=OVERSUBSCRIPTION)
-def fat_tree_capacity(switch_radix, tiers=3, oversubscription=1):
+@model
+def fat_tree_capacity(switch_radix: Value, tiers: Value = 3, oversubscription: Value = 1) -> Value:
     """Endpoint ports (count) one fabric of this many tiers can connect: k, k·d or k·(k/2)·d.
 
     ``d`` is the leaf's downlinks; non-blocking that is k, k²/2 and k³/4 (radix 40: 40, 800,
@@ -172,8 +152,8 @@ def fat_tree_capacity(switch_radix, tiers=3, oversubscription=1):
     return where(tiers == 1, switch_radix, where(tiers == 2, switch_radix * d, switch_radix * (switch_radix / 2) * d))
 
 
-@model(endpoints=WHOLE, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION)
-def tiers_needed(endpoints, switch_radix, oversubscription=1):
+@model
+def tiers_needed(endpoints: Value, switch_radix: Value, oversubscription: Value = 1) -> Value:
     """The fewest tiers (count, 1 to 3) whose fabric connects ``endpoints`` ports; 4 when three are not enough."""
     return where(endpoints <= fat_tree_capacity(switch_radix, 1, oversubscription), 1,
                  where(endpoints <= fat_tree_capacity(switch_radix, 2, oversubscription), 2,
@@ -181,20 +161,19 @@ def tiers_needed(endpoints, switch_radix, oversubscription=1):
 
 
 # ----------------------------------------------------------------------------------- optics
-@model(gpus=WHOLE, tiers=TIERS, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION,
-       first_hop_copper=SWITCH, nics_per_gpu=NONNEGATIVE)
-def optical_links(gpus, tiers=3, switch_radix=64, oversubscription=1, first_hop_copper=0, nics_per_gpu=1):
+@model(gpus=WHOLE)
+def optical_links(gpus: Value, tiers: Value = 3, switch_radix: Value = 64, oversubscription: Value = 1,
+                  first_hop_copper: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Optical links (count) of one fat-tree fabric: its links less the endpoint links when those are copper."""
     e = endpoint_ports(gpus, nics_per_gpu)
     _, (a, b, c) = _tree(e, switch_radix, tiers, oversubscription)
     return where(first_hop_copper, 0, a) + b + c
 
 
-@model(gpus=WHOLE, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def optical_modules(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                    first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
+@model(gpus=WHOLE)
+def optical_modules(gpus: Value, nic_gbps: Value, module_gbps: Value, tiers: Value = 3,
+                    switch_radix: Value = 64, oversubscription: Value = 1, first_hop_copper: Value = 0,
+                    extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Optical modules (count, whole) for one cluster of ``gpus``: 2 ends × optical links × NIC ÷ module Gb/s × (1 + extra).
 
     Each optical link has a module at both ends; an end of a ``nic_gbps`` port takes
@@ -207,24 +186,23 @@ def optical_modules(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
     return ceil(links * 2 * nic_gbps / module_gbps * (1 + extra_fabric_share))
 
 
-@model(gpus=POSITIVE_WHOLE, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def modules_per_gpu(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                    first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
+@model(gpus=POSITIVE_WHOLE)
+def modules_per_gpu(gpus: Value, nic_gbps: Value, module_gbps: Value, tiers: Value = 3,
+                    switch_radix: Value = 64, oversubscription: Value = 1, first_hop_copper: Value = 0,
+                    extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Optical modules per GPU (count) of one cluster: :func:`optical_modules` ÷ GPUs (the report's 1 : x)."""
     return optical_modules(gpus, nic_gbps, module_gbps, tiers, switch_radix, oversubscription,
                            first_hop_copper, extra_fabric_share, nics_per_gpu) / gpus
 
 
-@model(gpus=COUNT, nics_per_gpu=NONNEGATIVE)
-def nic_count(gpus, nics_per_gpu=1):
+@model
+def nic_count(gpus: Value, nics_per_gpu: Value = 1) -> Value:
     """NICs (count, whole): CEILING(GPUs × NICs per GPU); one per GPU in a DGX A100 or H100."""
     return ceil(gpus * nics_per_gpu)
 
 
 # ----------------------------------------------------------------------------------- fleet forms
-def _fleet_rates(k, tiers, o):
+def _fleet_rates(k: Value, tiers: Value, o: Value) -> tuple[Value, Value]:
     """(links per endpoint above the leaf, switches per endpoint) of a fabric with full leaves."""
     u = leaf_uplinks(k, o)
     d = leaf_downlinks(k, tiers, o)
@@ -234,11 +212,10 @@ def _fleet_rates(k, tiers, o):
     return links_above, switches
 
 
-@model(nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def modules_per_gpu_fleet(nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                          first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
+@model
+def modules_per_gpu_fleet(nic_gbps: Value, module_gbps: Value, tiers: Value = 3, switch_radix: Value = 64,
+                          oversubscription: Value = 1, first_hop_copper: Value = 0,
+                          extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Optical modules per GPU (count) of a fabric with full leaves, the large-cluster limit.
 
     ``nics_per_gpu × (first-hop links + links above the leaf) × 2 ends × NIC ÷ module Gb/s ×
@@ -250,19 +227,18 @@ def modules_per_gpu_fleet(nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
     return nics_per_gpu * links * 2 * nic_gbps / module_gbps * (1 + extra_fabric_share)
 
 
-@model(tiers=TIERS, switch_radix=RADIX, oversubscription=OVERSUBSCRIPTION, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def switches_per_gpu_fleet(tiers=3, switch_radix=64, oversubscription=1, extra_fabric_share=0, nics_per_gpu=1):
+@model
+def switches_per_gpu_fleet(tiers: Value = 3, switch_radix: Value = 64, oversubscription: Value = 1,
+                           extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Switches per GPU (count) of a fabric with full leaves, the large-cluster limit (1/8 for the SuperPOD)."""
     _, switches = _fleet_rates(switch_radix, tiers, oversubscription)
     return nics_per_gpu * switches * (1 + extra_fabric_share)
 
 
-@model(gpus=COUNT, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def modules_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                   first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
+@model
+def modules_needed(gpus: Value, nic_gbps: Value, module_gbps: Value, tiers: Value = 3,
+                   switch_radix: Value = 64, oversubscription: Value = 1, first_hop_copper: Value = 0,
+                   extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Optical modules (count, whole) for a fleet of ``gpus``: CEILING(GPUs × modules per GPU of full fabrics).
 
     For a year of a chain: the fleet is many clusters, each a fabric with full leaves, so the
@@ -273,11 +249,10 @@ def modules_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversu
                                              first_hop_copper, extra_fabric_share, nics_per_gpu))
 
 
-@model(gpus=COUNT, nic_gbps=POSITIVE, module_gbps=POSITIVE, tiers=TIERS, switch_radix=RADIX,
-       oversubscription=OVERSUBSCRIPTION, first_hop_copper=SWITCH, extra_fabric_share=NONNEGATIVE,
-       nics_per_gpu=NONNEGATIVE)
-def switches_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, oversubscription=1,
-                    first_hop_copper=0, extra_fabric_share=0, nics_per_gpu=1):
+@model
+def switches_needed(gpus: Value, nic_gbps: Value, module_gbps: Value, tiers: Value = 3,
+                    switch_radix: Value = 64, oversubscription: Value = 1, first_hop_copper: Value = 0,
+                    extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
     """Switches (count, whole) for a fleet of ``gpus``: CEILING(GPUs × switches per GPU of full fabrics).
 
     Takes the same arguments as :func:`modules_needed` so a chain passes one set; the port
@@ -293,8 +268,8 @@ def switches_needed(gpus, nic_gbps, module_gbps, tiers=3, switch_radix=64, overs
 _NIC_SPEEDS = (1600, 800, 400, 200, 100, 50, 25, 10)
 
 
-@model(gt_per_s=POSITIVE, lanes=POSITIVE_WHOLE, encoding_efficiency=Domain(low=0, high=1, low_open=True))
-def pcie_gbps(gt_per_s, lanes=16, encoding_efficiency=128 / 130):
+@model
+def pcie_gbps(gt_per_s: Value, lanes: Value = 16, encoding_efficiency: Value = 128 / 130) -> Value:
     """PCIe bandwidth in Gb/s per direction: transfers per second per lane × lanes × encoding efficiency.
 
     Gen 3-5 encode 128b/130b (x16: 126, 252, 504 Gb/s); Gen 6 sends 256-byte FLITs with 242
@@ -303,8 +278,8 @@ def pcie_gbps(gt_per_s, lanes=16, encoding_efficiency=128 / 130):
     return gt_per_s * lanes * encoding_efficiency
 
 
-@model(link_gbps=NONNEGATIVE)
-def nic_gbps_for_pcie(link_gbps):
+@model
+def nic_gbps_for_pcie(link_gbps: Value) -> Value:
     """The fastest standard NIC port in Gb/s (10, 25, 50, 100, 200, ... 1600) not above ``link_gbps``; 0 below 10.
 
     The report's rule: the NIC, and so the optical module, is as fast as the GPU's PCIe x16
@@ -316,14 +291,14 @@ def nic_gbps_for_pcie(link_gbps):
     return out
 
 
-@model(years=NONNEGATIVE, doubling_years=POSITIVE)
-def doubling_multiple(years, doubling_years):
+@model
+def doubling_multiple(years: Value, doubling_years: Value) -> Value:
     """Growth multiple (ratio) over ``years`` at one doubling every ``doubling_years``: 2^(years ÷ doubling_years)."""
     return 2 ** (years / doubling_years)
 
 
-@model(first_years=POSITIVE, second_years=POSITIVE)
-def doubling_years_combined(first_years, second_years):
+@model
+def doubling_years_combined(first_years: Value, second_years: Value) -> Value:
     """Doubling time in years of a product of two quantities that double every ``first`` and ``second`` years.
 
     1 ÷ (1/first + 1/second): SerDes rate ×2 in 4 years and lane count ×2 in 2 years make a
@@ -332,13 +307,13 @@ def doubling_years_combined(first_years, second_years):
     return 1 / (1 / first_years + 1 / second_years)
 
 
-@model(per_lane_multiple=NONNEGATIVE, lanes_before=POSITIVE, lanes_after=NONNEGATIVE)
-def serdes_power_multiple(per_lane_multiple, lanes_before, lanes_after):
+@model
+def serdes_power_multiple(per_lane_multiple: Value, lanes_before: Value, lanes_after: Value) -> Value:
     """Total SerDes power multiple (ratio): power per lane multiple × lanes after ÷ lanes before (2.84 × 512/64 = 22.72)."""
     return per_lane_multiple * lanes_after / lanes_before
 
 
-@model(module_gbps=POSITIVE, port_gbps=POSITIVE)
-def ports_per_module(module_gbps, port_gbps):
+@model
+def ports_per_module(module_gbps: Value, port_gbps: Value) -> Value:
     """Ports (count) one optical module serves: module Gb/s ÷ port Gb/s (800G carries two 400G ports)."""
     return module_gbps / port_gbps

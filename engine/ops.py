@@ -21,6 +21,8 @@ import numpy as np
 
 __all__ = [
     "Formula",
+    "Value",
+    "Text",
     "ref",
     "ceil",
     "floor",
@@ -135,6 +137,13 @@ class Formula:
     __hash__ = object.__hash__
 
 
+#: What a model takes and returns: a float, a numpy array (a scenario axis, a range of cells) or
+#: a :class:`Formula` (a template cell being rendered).
+Value = float | np.ndarray | Formula
+#: What a model that answers in words returns: a text, an array of texts, or a :class:`Formula`.
+Text = str | np.ndarray | Formula
+
+
 def ref(text: str) -> Formula:
     """A reference to a cell, range or defined name (``Inputs!$C$7``, ``hw_utilization``)."""
     return Formula(text, _ATOM)
@@ -193,7 +202,7 @@ def is_symbolic(*values) -> bool:
 SNAP = 1e-12  # relative: float noise of a few ulps must not add a whole card, at any size
 
 
-def ceil(x):
+def ceil(x: Value) -> Value:
     """The smallest whole number not below ``x``, ignoring float noise (Excel ``CEILING(x-ABS(x)*1E-12,1)``).
 
     ``x`` is first moved toward minus infinity by 1e-12 of its size, so that
@@ -208,7 +217,7 @@ def ceil(x):
     return float(math.ceil(x - abs(x) * SNAP))
 
 
-def floor(x):
+def floor(x: Value) -> Value:
     """The largest whole number not above ``x``, ignoring float noise like :func:`ceil` (Excel ``INT``)."""
     if is_symbolic(x):
         return _call("INT", x + abs_(x) * SNAP)
@@ -217,14 +226,14 @@ def floor(x):
     return float(math.floor(x + abs(x) * SNAP))
 
 
-def abs_(x):
+def abs_(x: Value) -> Value:
     """The absolute value (Excel ``ABS``); elementwise on arrays."""
     if is_symbolic(x):
         return _call("ABS", x)
     return np.abs(x) if _is_array(x) else abs(x)
 
 
-def round_half_up(x, digits: int = 0):
+def round_half_up(x: Value, digits: int = 0) -> Value:
     """``x`` rounded to ``digits`` decimals, halves away from zero, like Excel's ``ROUND``.
 
     Excel rounds the decimal number it displays: ``ROUND(560.455, 1)`` is 560.5 and
@@ -249,7 +258,7 @@ def _round_half_up_num(x, digits: int):
     return math.copysign(math.floor(scaled + 0.5) / scale, x) if x != 0 else 0.0
 
 
-def where(condition, if_true, if_false):
+def where(condition: Value, if_true: Value | Text, if_false: Value | Text) -> Value | Text:
     """``if_true`` where ``condition`` holds, else ``if_false`` (Excel ``IF``); elementwise on arrays."""
     if is_symbolic(condition, if_true, if_false):
         return _call("IF", condition, if_true, if_false)
@@ -258,7 +267,7 @@ def where(condition, if_true, if_false):
     return if_true if condition else if_false
 
 
-def maximum(a, b):
+def maximum(a: Value, b: Value) -> Value:
     """The larger of ``a`` and ``b`` (Excel ``MAX``); elementwise on arrays."""
     if is_symbolic(a, b):
         return _call("MAX", a, b)
@@ -267,7 +276,7 @@ def maximum(a, b):
     return max(a, b)
 
 
-def minimum(a, b):
+def minimum(a: Value, b: Value) -> Value:
     """The smaller of ``a`` and ``b`` (Excel ``MIN``); elementwise on arrays."""
     if is_symbolic(a, b):
         return _call("MIN", a, b)

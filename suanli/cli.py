@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("catalogue", help="the hardware catalogue: list chips, or show one chip's fields")
     s.add_argument("chip", nargs="?", help="a chip name or alias, e.g. H100 (omit to list every chip)")
-    s.add_argument("--kind", help="only chips of this kind (gpu, gpgpu, asic, edge, graphics, architecture, cpu)")
+    s.add_argument("--kind", help=f"only chips of this kind ({', '.join(catalogue.KINDS)})")
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_catalogue)
 

@@ -437,6 +437,16 @@ def test_names_by_kind():
         catalogue.names(kind="fpga")
 
 
+def test_one_list_of_kinds():
+    assert set(catalogue.ACCELERATOR_KINDS) <= set(catalogue.KINDS)
+    assert set(catalogue.TOPS_KINDS) <= set(catalogue.KINDS)
+    assert not set(catalogue.ACCELERATOR_KINDS) & set(catalogue.TOPS_KINDS)
+    assert catalogue.names(" GPU ") == catalogue.names("gpu")
+    with pytest.raises(UnknownNameError) as info:
+        catalogue.names("fpga")
+    assert info.value.choices == list(catalogue.KINDS)
+
+
 def test_chip_is_frozen_and_read_only():
     chip = catalogue.get("A100")
     with pytest.raises(dataclasses.FrozenInstanceError):

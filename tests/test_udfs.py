@@ -8,6 +8,7 @@ import importlib
 import inspect
 import io
 import math
+import re
 import sys
 import types
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 
 from addin import udfs
 from addin import reference
+from engine.arguments import ARGUMENTS
 
 FUNCTIONS = udfs.functions()
 NUMERIC = {n: f for n, f in FUNCTIONS.items()
@@ -153,13 +155,71 @@ def test_text_results_and_tables():
     assert ["NVIDIA H100 SXM"] in names and all(len(r) == 1 for r in names)
 
 
+def test_a_chip_kind_matches_in_any_case():
+    assert udfs.AI_GPUS("GPU") == udfs.AI_GPUS("gpu") == udfs.AI_GPUS(" Gpu ")
+    assert ["NVIDIA H100 SXM"] in udfs.AI_GPUS("GPU")
+    assert udfs.AI_GPUS("Fpga").startswith("#N/A unknown kind 'Fpga'; one of: architecture, gpu")
+
+
 def test_help_text():
     for name, f in FUNCTIONS.items():
         assert name.startswith("AI_") and name == name.upper()
         assert 0 < len(f.summary) < 255, name
         assert f.summary.endswith("."), name
         for p in inspect.signature(f).parameters:
-            assert udfs.ARG_DOCS[p], (name, p)
+            assert ARGUMENTS[p].description, (name, p)
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_defaults_are_the_models_and_every_argument_is_described(name, monkeypatch):
+    f = FUNCTIONS[name]
+    called, real = [], udfs.call_model
+
+    def spy(model, args, *rest, **kw):
+        called.append(model)
+        return real(model, args, *rest, **kw)
+
+    monkeypatch.setattr(udfs, "call_model", spy)
+    f(*f.examples[0][0])
+    assert called == ([f.model] if f.model is not None else []), name   # the model @udf names is the one called
+    theirs = inspect.signature(f.model).parameters if f.model is not None else {}
+    for p in inspect.signature(f).parameters.values():
+        assert ARGUMENTS[p.name].description, (name, p.name)
+        assert p.default is not udfs.MODEL_DEFAULT, (name, p.name)
+        if f.model is not None:
+            assert p.default == theirs[p.name].default, (name, p.name)
+
+
+def test_an_excel_function_must_take_its_models_defaults():
+    from engine import training
+
+    def literal(params, tokens, flops_per_param_token=6):
+        return params
+
+    def reordered(tokens, params):
+        return params
+
+    def omits(params):
+        return params
+
+    def optional(params, tokens=udfs.MODEL_DEFAULT):
+        return params
+
+    def required(params, tokens, flops_per_param_token):
+        return params
+
+    def orphan(key, scenario=udfs.MODEL_DEFAULT):
+        return key
+
+    before = dict(udfs.functions())
+    for f, message in [(literal, "write flops_per_param_token=MODEL_DEFAULT"), (reordered, "in its order"),
+                       (omits, "needs ['tokens']"), (optional, "tokens is required in train_flops"),
+                       (required, "flops_per_param_token is optional in train_flops")]:
+        with pytest.raises(TypeError, match=re.escape(message)):
+            udfs.udf(training.train_flops, examples=[])(f)
+    with pytest.raises(TypeError, match="MODEL_DEFAULT needs the model"):
+        udfs.udf(examples=[])(orphan)
+    assert udfs.functions() == before
 
 
 def test_the_contract_of_the_issue():
@@ -235,7 +295,7 @@ def test_xlwings_accepts_every_signature_and_writes_the_vba(classic):
         assert xlf["name"] == name and xlf["category"] == "suanli"
         assert xlf["ret"]["doc"] == f.summary and len(xlf["ret"]["doc"]) < 255
         for a in xlf["args"]:
-            assert a["doc"] == udfs.ARG_DOCS[a["name"]]
+            assert a["doc"] == ARGUMENTS[a["name"]].description
     assert module.AI_TRAIN_FLOPS.__xlfunc__["args"][0]["options"] == {"ndim": 2, "err_to_str": True}
     book = types.SimpleNamespace(Name="suanli.xlsm")
     out = io.StringIO()

@@ -22,8 +22,8 @@ from ..ops import maximum, where
 ORDER = 60
 
 #: Chip kinds that are always columns; edge chips and graphics cards only with a TOPS figure.
-ACCELERATOR_KINDS = ("gpu", "gpgpu", "asic")
-TOPS_KINDS = ("edge", "graphics")
+ACCELERATOR_KINDS = catalogue.ACCELERATOR_KINDS
+TOPS_KINDS = catalogue.TOPS_KINDS
 TOPS_FIELDS = ("int8_tensor_dense_tops", "int8_tops", "int16_tops", "int4_tops", "ai_tops")
 
 #: (key, label, bit length, catalogue fields in order of preference).  NVIDIA's dense tensor
