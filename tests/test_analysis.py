@@ -52,7 +52,8 @@ def test_sweep_one_input_equals_point_by_point():
 
 
 def test_sweep_two_inputs_equals_point_by_point_and_first_varies_slowest():
-    r = A.sweep("chain.energy_kwh", {"chain_kw_per_a100_server": Range(5, 8, 1), "chain_liquid_share": Range(0, 1, 0.25)})
+    r = A.sweep("chain.energy_kwh",
+                {"chain_kw_per_a100_server": Range(5, 8, 1), "chain_liquid_share": Range(0, 1, 0.25)})
     assert r.points == 4 * 5
     assert r.grid[:5, 0].tolist() == [5.0] * 5 and r.grid[:5, 1].tolist() == [0, 0.25, 0.5, 0.75, 1.0]
     for kw, share in ((5, 0), (6, 0.75), (8, 1.0), (7, 0.25)):
@@ -429,3 +430,36 @@ def test_analyses_agree_with_the_engine_on_every_column_of_a_random_grid_point()
         for j in range(5):
             assert r.values[i, j] == pytest.approx(res.display("a100_eq", j), rel=1e-12)
     assert not np.isnan(r.values).any()
+
+
+# ---------------------------------------------------------------------------- the command line over the library
+def test_the_command_line_turns_its_text_into_the_librarys_values():
+    from suanli.arguments import cli_message, parse_count, parse_distribution, parse_range
+
+    assert parse_range("train_utilization", "0.2:0.5:0.05") == Range(0.2, 0.5, 0.05)
+    assert parse_distribution("mm_dau*=uniform(0.8,1.2)") == ("mm_dau", Uniform(0.8, 1.2, factor=True))
+    assert parse_distribution(" train_utilization = triangular(0.2, 0.3, 0.45) ") == \
+        ("train_utilization", Triangular(0.2, 0.3, 0.45))
+    assert parse_distribution("x=NORMAL(1,2)") == ("x", Normal(1, 2))
+    assert parse_count("100_000", "--n", 1, 10 ** 6, "draws") == 100_000
+    assert parse_count("1e3", "--n", 1, 10 ** 6, "draws") == 1000
+    # the library names its parameter; the command says the flag, and the remedy in flags
+    with pytest.raises(A.AnalysisError) as info:
+        A.sensitivity("chain.cards", delta=2)
+    assert info.value.message.startswith("delta must be a number in (0, 1)")
+    assert cli_message(info.value, {"delta": "--delta"}).startswith("--delta must be a number in (0, 1)")
+    assert cli_message(info.value, {}) == info.value.message
+    with pytest.raises(A.AnalysisError) as info:
+        A.sweep("chain.optics_capex", {"train_utilization": [0.3]})
+    assert info.value.message.endswith("supply it in overrides ({'chain_usd_per_optical_module': VALUE})")
+    assert cli_message(info.value, {}) == ("chain.optics_capex needs chain_usd_per_optical_module, which the report "
+                                           "does not give: supply it with --set chain_usd_per_optical_module=VALUE")
+
+
+def test_library_and_command_line_compute_the_same_sweep(tmp_path, capsys):
+    r = A.sweep("fig49.a100_total", {"train_utilization": [0.2, 0.4, 0.6]})
+    code, out, _ = run(capsys, "sweep", "--set", "train_utilization=0.2:0.6:0.2", "--output", "fig49.a100_total",
+                       "--out", str(tmp_path / "s.xlsx"))
+    assert code == 0 and f"from {r.values[:, 4].min():,.6g} to {r.values[:, 4].max():,.6g} 万张" in out
+    rows = sheet_rows(openpyxl.load_workbook(tmp_path / "s.xlsx")["Sweep"])[4:7]
+    assert np.allclose(np.array([row[1:6] for row in rows], dtype=float), r.values, rtol=1e-12)
