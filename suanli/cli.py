@@ -11,11 +11,10 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Sequence
-
-import math
 
 import numpy as np
 
