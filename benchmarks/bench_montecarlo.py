@@ -4,7 +4,7 @@ Distributions on the chain's uncertain links (utilisations, the DAU paths, the H
 liquid-cooled share, kW per server, ...) are drawn with a seeded generator, and the whole
 ``chain`` exhibit (with fig49 and fig50 beneath it) is evaluated on every draw at once, then
 P5/P50/P95/mean of every row and column and the histogram are taken: exactly what
-``suanli montecarlo`` computes.  The baseline, in the same run, evaluates the very same draws one
+``suanli.montecarlo`` (and the ``suanli montecarlo`` command) computes.  The baseline, in the same run, evaluates the very same draws one
 scenario at a time on a sample, and its time is scaled to the full count.  Prints both times, the
 ratio, and whether "100,000 draws of the full chain in under 2 seconds on 2 cores" holds.
 
@@ -23,36 +23,37 @@ import time
 
 import numpy as np
 
+import suanli
 from engine import scenarios, tables
-from workbook_templates import analysis
+from suanli import Normal, Triangular, Uniform
 
-#: The chain's uncertain links.  ``KEY*=`` draws a factor on the report's per-year path (the
+#: The chain's uncertain links.  ``factor=True`` draws a factor on the report's per-year path (the
 #: report gives DAU per year, not a growth rate: the factor moves the whole path).
-DISTRIBUTIONS = (
-    "train_utilization=triangular(0.2,0.3,0.45)",
-    "infer_utilization=triangular(0.2,0.3,0.45)",
-    "mm_dau*=triangular(0.6,1,1.5)",
-    "std_dau*=triangular(0.6,1,1.5)",
-    "mm_params_growth=uniform(0.1,0.4)",
-    "infer_peak_multiplier=triangular(3,5,8)",
-    "chain_h100_share=uniform(0,0.6)",
-    "chain_liquid_share=triangular(0.3,0.7,0.9)",
-    "chain_kw_per_a100_server=triangular(5.5,6.5,7)",
-    "chain_kw_per_h100_server=triangular(8,10.2,11)",
-    "chain_gpu_cost_share=uniform(0.6,0.8)",
-    "chain_pue_air=normal(1.45,0.08)",
-    "chain_pue_liquid=uniform(1.05,1.2)",
+DISTRIBUTIONS = {
+    "train_utilization": Triangular(0.2, 0.3, 0.45),
+    "infer_utilization": Triangular(0.2, 0.3, 0.45),
+    "mm_dau": Triangular(0.6, 1, 1.5, factor=True),
+    "std_dau": Triangular(0.6, 1, 1.5, factor=True),
+    "mm_params_growth": Uniform(0.1, 0.4),
+    "infer_peak_multiplier": Triangular(3, 5, 8),
+    "chain_h100_share": Uniform(0, 0.6),
+    "chain_liquid_share": Triangular(0.3, 0.7, 0.9),
+    "chain_kw_per_a100_server": Triangular(5.5, 6.5, 7),
+    "chain_kw_per_h100_server": Triangular(8, 10.2, 11),
+    "chain_gpu_cost_share": Uniform(0.6, 0.8),
+    "chain_pue_air": Normal(1.45, 0.08),
+    "chain_pue_liquid": Uniform(1.05, 1.2),
     # prices the report does not give (user-supplied inputs): drawn, so every row of the chain is computed
-    "chain_usd_per_optical_module=uniform(300,1200)",
-    "chain_usd_per_switch=uniform(20000,80000)",
-    "chain_electricity_cny_per_kwh=uniform(0.3,0.8)",
-)
+    "chain_usd_per_optical_module": Uniform(300, 1200),
+    "chain_usd_per_switch": Uniform(20000, 80000),
+    "chain_electricity_cny_per_kwh": Uniform(0.3, 0.8),
+}
 TARGET_SECONDS = 2.0
 
 
 def vectorized(n: int, seed: int):
     start = time.perf_counter()
-    result = analysis.montecarlo(DISTRIBUTIONS, n, seed, exhibit="chain", output="chain.energy_kwh")
+    result = suanli.montecarlo("chain.energy_kwh", DISTRIBUTIONS, n=n, seed=seed, exhibit="chain")
     return time.perf_counter() - start, result
 
 

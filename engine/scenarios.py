@@ -25,8 +25,7 @@ from . import domains as D
 from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, UnknownNameError
 
-__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "parse_assignment",
-           "unknown_key"]
+__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "unknown_key"]
 
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
@@ -228,21 +227,6 @@ def _check_one(spec: InputSpec, name: str, raw):
             raise InvalidTypeError(name, raw, "must be a number, not TRUE/FALSE")
         return float(raw)
     return spec.domain.check(name, raw)
-
-
-def parse_assignment(item: str, accepted: str = "KEY=VALUE or KEY=V1,V2,...") -> tuple[str, str | list[str]]:
-    """``"KEY=1.5"`` as ``("KEY", "1.5")`` and ``"KEY=1,2,3"`` as ``("KEY", ["1", "2", "3"])``.
-
-    The values stay text for :func:`check_value` to check against the key's schema.
-    """
-    key, sep, value = str(item).partition("=")
-    key, value = key.strip(), value.strip()
-    if not sep or not key:
-        raise InvalidValueError("--set", str(item), f"takes {accepted}")
-    if not value:
-        raise InvalidValueError(key, "an empty value", "needs a number, TRUE/FALSE or a comma-separated list")
-    parts = value.split(",")
-    return key, (parts if len(parts) > 1 else parts[0])
 
 
 def parse_value(name: str, text: str):

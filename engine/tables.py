@@ -21,13 +21,18 @@ from .ops import round_half_up
 __all__ = ["Table", "table", "format_value"]
 
 
-@dataclass
+@dataclass(repr=False)
 class Table:
     """An evaluated exhibit: the exhibit, its numeric result and the scenario it came from."""
 
     exhibit: Exhibit
     result: Result
     scenario: scenarios.Scenario
+
+    def __repr__(self) -> str:
+        """The exhibit's id, title and scenario, then its rows (unit and values, display units)."""
+        frame = self.to_frame().drop(columns=["label_zh", "label_en"])
+        return f"{self.exhibit.id} {self.exhibit.title_en}; scenario {self.scenario.name}\n{frame.to_string()}"
 
     @property
     def columns(self) -> tuple[str, ...]:

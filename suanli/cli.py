@@ -1,7 +1,8 @@
-"""The ``suanli`` command: a thin layer over the engine (and, later, the workbook builder).
+"""The ``suanli`` command: argument parsing, formatting and exit codes over the :mod:`suanli` API
+(and the workbook builders).
 
-Every failure caused by the user's input prints one line naming the argument or key and
-what is accepted, and exits with status 2; nothing is printed or written before that.
+Every failure caused by the user's input prints one line naming the flag or key and what is
+accepted, and exits with status 2; nothing is printed or written before that.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
-from engine.errors import InvalidValueError, UnknownNameError
+import numpy as np
 
+import suanli
+from engine import SuanliError, __version__, errata, exhibits, scenarios, tables
+from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
+from engine.errors import InvalidValueError
+
+from .arguments import (DIST_SYNTAX, check_xlsx_path, cli_message, parse_count, parse_delta, parse_distribution,
+                        parse_range, parse_sets, split_sets)
 from .textgrid import grid
 
 EXIT_USAGE = 2
@@ -33,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         text = args.handler(args)
     except SuanliError as exc:
-        print(f"suanli: {exc.message}", file=sys.stderr)
+        print(f"suanli: {cli_message(exc, getattr(args, 'flags', {}))}", file=sys.stderr)
         return EXIT_USAGE
     except BatchFailed as exc:
         print(f"suanli: {exc}", file=sys.stderr)
@@ -137,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--output", metavar="EXHIBIT.ROW", help="the row to compute, e.g. chain.cards or fig49.a100_total")
     s.add_argument("--scenario", default=None, help="the scenario the other inputs come from (default: the exhibit's)")
     s.add_argument("--out", default="out/sweep.xlsx", metavar="FILE.xlsx", help="the workbook (default out/sweep.xlsx)")
-    s.set_defaults(handler=cmd_sweep)
+    s.set_defaults(handler=cmd_sweep, flags={"output": "--output", "ranges": "--set"})
 
     s = sub.add_parser("sensitivity", help="rank the inputs of an output row by its swing at ±delta: an xlsx "
                                            "with a tornado chart")
@@ -148,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
     s.add_argument("--out", default="out/sensitivity.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/sensitivity.xlsx)")
-    s.set_defaults(handler=cmd_sensitivity)
+    s.set_defaults(handler=cmd_sensitivity, flags={"output": "--output", "delta": "--delta", "column": "--column"})
 
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
                                           "(one pass): an xlsx with a histogram")
@@ -165,7 +173,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
     s.add_argument("--out", default="out/montecarlo.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/montecarlo.xlsx)")
-    s.set_defaults(handler=cmd_montecarlo)
+    s.set_defaults(handler=cmd_montecarlo, flags={"output": "--output", "distributions": "--dist", "n": "--n",
+                                                  "seed": "--seed", "exhibit": "--exhibit"})
     return p
 
 
@@ -182,14 +191,9 @@ def _help_of(parser: argparse.ArgumentParser):
     return lambda args: parser.format_help()
 
 
-def parse_sets(items: Sequence[str]) -> dict[str, object]:
-    """``["KEY=1.5", "KEY2=1,2,3"]`` to a dict; values stay text for the scenario to check."""
-    return dict(scenarios.parse_assignment(item) for item in items)
-
-
 # commands ----------------------------------------------------------------------------
 def cmd_tables(args) -> str:
-    rows = [[e.id, e.group, e.title_en, e.title_zh] for e in exhibits.all_exhibits()]
+    rows = [[ex_id, r.group, r.title_en, r.title_zh] for ex_id, r in suanli.tables().iterrows()]
     return grid(["id", "group", "title", "标题"], rows)
 
 
@@ -290,35 +294,34 @@ def cmd_errata(args) -> str:
 
 def cmd_catalogue(args) -> str:
     if args.chip is None:
-        kinds = {"gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu"}
-        if args.kind is not None and args.kind not in kinds:
-            raise UnknownNameError("kind", args.kind, sorted(kinds))
-        chips = [catalogue.get(n) for n in catalogue.names(args.kind)]
+        chips = suanli.catalogue(kind=args.kind)
+        listed = [{"key": key, "name": c["name"], "name_zh": _plain(c["name_zh"]), "kind": c["kind"],
+                   "vendor": c["vendor"], "tables": c["tables"].split(", ") if c["tables"] else []}
+                  for key, c in chips.iterrows()]
         if args.format == "json":
-            return json.dumps([{"key": c.key, "name": c.name, "name_zh": c.name_zh, "kind": c.kind,
-                                "vendor": c.vendor, "tables": list(c.tables)} for c in chips],
-                              ensure_ascii=False, indent=2)
+            return json.dumps(listed, ensure_ascii=False, indent=2)
         return grid(["key", "name", "中文名", "kind", "tables"],
-                    [[c.key, c.name, c.name_zh or "", c.kind, " ".join(c.tables)] for c in chips])
-    chip = catalogue.get(args.chip)
-    units = catalogue.units()
-    rows = []
-    for f in catalogue.fields():
-        if f not in chip.values:
-            continue
-        try:
-            v = catalogue.value(chip, f)
-        except SuanliError:
-            v = None
-        rows.append({"field": f, "value": v, "unit": units[f], "source": catalogue.source(chip, f),
-                     "note": catalogue.note(chip, f)})
+                    [[c["key"], c["name"], c["name_zh"] or "", c["kind"], " ".join(c["tables"])] for c in listed])
+    fields = suanli.catalogue(args.chip)
+    chip = fields.attrs
+    rows = [{"field": f, "value": _plain(r["value"]), "unit": r["unit"], "source": r["source"],
+             "note": _plain(r["note"])} for f, r in fields.iterrows()]
     if args.format == "json":
-        return json.dumps({"key": chip.key, "name": chip.name, "name_zh": chip.name_zh, "kind": chip.kind,
+        return json.dumps({"key": chip["key"], "name": chip["name"], "name_zh": chip["name_zh"], "kind": chip["kind"],
                            "fields": rows}, ensure_ascii=False, indent=2)
     body = [[r["field"], "—" if r["value"] is None else str(r["value"]), r["unit"], r["source"], r["note"] or ""]
             for r in rows]
-    title = f"{chip.name}" + (f" ({chip.name_zh})" if chip.name_zh else "") + f"  [{chip.kind}; {', '.join(chip.tables)}]"
+    title = f"{chip['name']}" + (f" ({chip['name_zh']})" if chip["name_zh"] else "") + \
+        f"  [{chip['kind']}; {', '.join(chip['tables'])}]"
     return title + "\n" + grid(["field", "value", "unit", "source", "note"], body, max_width={3: 40, 4: 60})
+
+
+def _plain(v):
+    """A DataFrame cell as the value it came from: a missing value (NaN) as None, numpy scalars as
+    Python numbers."""
+    if isinstance(v, np.generic):
+        v = v.item()
+    return None if isinstance(v, float) and math.isnan(v) else v
 
 
 def cmd_addin_steps(args) -> str:
@@ -427,10 +430,7 @@ class BatchFailed(Exception):
 
 
 def cmd_scenarios(args) -> str:
-    rows = []
-    for name in scenarios.names():
-        d = scenarios.describe(name)
-        rows.append([name, d["base"] or "", d["title"]])
+    rows = [[name, _plain(d["base"]) or "", d["title"]] for name, d in suanli.scenarios().iterrows()]
     return grid(["scenario", "based on", "title"], rows)
 
 
@@ -449,39 +449,103 @@ def cmd_demo(args) -> str:
 
 
 def cmd_sweep(args) -> str:
-    from workbook_templates import analysis
     from workbook_templates.analysis_xlsx import write_sweep
 
-    out = analysis.check_xlsx_path(args.out)
-    ranges, fixed = analysis.split_sets(args.set)
+    out = check_xlsx_path(args.out)
+    texts, fixed = split_sets(args.set)
     if args.output is None:
-        raise analysis.AnalysisError("--output", "sweep needs --output EXHIBIT.ROW, the row to compute "
-                                                 "(e.g. chain.cards)")
-    result = analysis.sweep(ranges, args.output, args.scenario, fixed)
-    return analysis.sweep_summary(result, write_sweep(result, out))
+        raise AnalysisError("--output", "sweep needs --output EXHIBIT.ROW, the row to compute (e.g. chain.cards)")
+    if not texts:
+        raise AnalysisError("--set", "a sweep needs at least one --set KEY=START:STOP:STEP")
+    ranges = {key: parse_range(key, text) for key, text in texts.items()}
+    result = suanli.sweep(args.output, ranges, scenario=args.scenario, overrides=fixed)
+    return sweep_summary(result, write_sweep(result, out))
 
 
 def cmd_sensitivity(args) -> str:
-    from workbook_templates import analysis
     from workbook_templates.analysis_xlsx import write_sensitivity
 
-    out = analysis.check_xlsx_path(args.out)
-    _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
+    out = check_xlsx_path(args.out)
+    _, fixed = split_sets(args.set, ranges_allowed=False)
     if args.output is None:
-        raise analysis.AnalysisError("--output", "sensitivity needs --output EXHIBIT.ROW, the row to rank inputs for "
-                                                 "(e.g. chain.energy_kwh)")
-    result = analysis.sensitivity(args.output, args.column, args.delta, args.scenario, fixed)
-    return analysis.sensitivity_summary(result, write_sensitivity(result, out))
+        raise AnalysisError("--output", "sensitivity needs --output EXHIBIT.ROW, the row to rank inputs for "
+                                        "(e.g. chain.energy_kwh)")
+    result = suanli.sensitivity(args.output, column=args.column, delta=parse_delta(args.delta),
+                                scenario=args.scenario, overrides=fixed)
+    return sensitivity_summary(result, write_sensitivity(result, out))
 
 
 def cmd_montecarlo(args) -> str:
-    from workbook_templates import analysis
     from workbook_templates.analysis_xlsx import write_montecarlo
 
-    out = analysis.check_xlsx_path(args.out)
-    _, fixed = analysis.split_sets(args.set, ranges_allowed=False)
-    result = analysis.montecarlo(args.dist, args.n, args.seed, args.exhibit, args.output, args.scenario, fixed)
-    return analysis.montecarlo_summary(result, write_montecarlo(result, out))
+    out = check_xlsx_path(args.out)
+    _, fixed = split_sets(args.set, ranges_allowed=False)
+    if not args.dist:
+        raise AnalysisError("--dist", f"a Monte Carlo run needs at least one --dist ({DIST_SYNTAX})")
+    dists = {}
+    for text in args.dist:
+        key, dist = parse_distribution(text)
+        if key in dists:
+            raise AnalysisError(key, f"{key} has two distributions; give it one --dist")
+        dists[key] = dist
+    n = parse_count(args.n, "--n", 1, MAX_DRAWS, "the number of draws")
+    seed = None if args.seed is None else parse_count(args.seed, "--seed", 0, MAX_SEED, "the random seed")
+    result = suanli.montecarlo(args.output, dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
+                               overrides=fixed)
+    return montecarlo_summary(result, write_montecarlo(result, out))
+
+
+def _g(x, digits: int = 6) -> str:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    return format(x, f",.{digits}g")
+
+
+def sweep_summary(result: suanli.SweepResult, path) -> str:
+    """What ``suanli sweep`` prints after writing the workbook."""
+    out, last = result.output, len(result.columns) - 1
+    swept = ", ".join(f"{s.key}={s.text} ({s.values.size:,} values)" for s in result.swept)
+    col = result.values[:, last]
+    low, high = (None, None) if np.isnan(col).all() else (float(np.nanmin(col)), float(np.nanmax(col)))
+    lines = [f"wrote {path}: {out.name} ({out.unit}) over {swept}: {result.points:,} grid points in one pass",
+             f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}"]
+    lines += [f"note: {k} does not affect {out.name}" for k in result.unused]
+    return "\n".join(lines)
+
+
+def sensitivity_summary(result: suanli.SensitivityResult, path, top: int = 10) -> str:
+    """What ``suanli sensitivity`` prints: the file and the largest swings."""
+    out = result.output
+    head = [f"wrote {path}: {len(result.moves)} inputs of {out.name} at {result.column} moved by "
+            f"±{result.delta * 100:g}% ({2 * len(result.moves) + 1} scenarios in one pass); "
+            f"base {_g(result.base_output)} {out.unit}"]
+    rows = [[str(i + 1), m.key, _g(m.output_low), _g(m.output_high), _g(m.swing), _g(result.share(m), 3) + "%",
+             "; ".join(m.notes)] for i, m in enumerate(result.moves[:top])]
+    if rows:
+        head.append(grid(["rank", "input", f"at low ({out.unit})", "at high", "swing", "% of base", "note"], rows,
+                         max_width={6: 60}))
+    if len(result.moves) > top:
+        head.append(f"... {len(result.moves) - top} more in the workbook")
+    head += [f"not moved: {k} ({why})" for k, why in result.skipped.items()]
+    return "\n".join(head)
+
+
+def montecarlo_summary(result: suanli.MonteCarloResult, path) -> str:
+    """What ``suanli montecarlo`` prints: the file, the seed and the output's percentiles."""
+    out = result.output
+    stats = {}
+    v = result.output_values[np.isfinite(result.output_values)]
+    if v.size:
+        q = np.percentile(v, PERCENTILES)
+        stats = {"P5": q[0], "P50": q[1], "P95": q[2], "mean": float(v.mean())}
+    lines = [f"wrote {path}: {result.exhibit.id}, {result.n:,} draws in one pass, seed {result.seed} "
+             f"(--seed {result.seed} repeats it)",
+             f"{out.name} at {result.output_column} ({out.unit}): "
+             + ", ".join(f"{k} {_g(float(x))}" for k, x in stats.items())]
+    lines += [f"clipped: {count:,} of {result.n:,} normal draws of {key} to its accepted range"
+              for key, count in result.clipped.items()]
+    lines += [f"note: {k} does not affect {result.exhibit.id}" for k in result.unused]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

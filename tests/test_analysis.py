@@ -14,7 +14,8 @@ import pytest
 from engine import __version__, scenarios, tables
 from engine.exhibit import evaluate
 from engine import exhibits
-from workbook_templates import analysis as A
+from engine import analysis as A
+from engine.analysis import Normal, Range, Triangular, Uniform
 from workbook_templates import analysis_xlsx as X
 from suanli.cli import main
 
@@ -37,7 +38,7 @@ def about(path) -> list[tuple]:
 
 # ---------------------------------------------------------------------------- sweep
 def test_sweep_one_input_equals_point_by_point():
-    r = A.sweep({"train_utilization": "0.2:0.5:0.05"}, "chain.cards")
+    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.05)})
     assert r.points == 7 and r.columns == ("2023E", "2024E", "2025E", "2026E", "2027E")
     assert np.allclose(r.grid[:, 0], [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5])
     for i in (0, 2, 6):
@@ -51,7 +52,8 @@ def test_sweep_one_input_equals_point_by_point():
 
 
 def test_sweep_two_inputs_equals_point_by_point_and_first_varies_slowest():
-    r = A.sweep({"chain_kw_per_a100_server": "5:8:1", "chain_liquid_share": "0:1:0.25"}, "chain.energy_kwh")
+    r = A.sweep("chain.energy_kwh",
+                {"chain_kw_per_a100_server": Range(5, 8, 1), "chain_liquid_share": Range(0, 1, 0.25)})
     assert r.points == 4 * 5
     assert r.grid[:5, 0].tolist() == [5.0] * 5 and r.grid[:5, 1].tolist() == [0, 0.25, 0.5, 0.75, 1.0]
     for kw, share in ((5, 0), (6, 0.75), (8, 1.0), (7, 0.25)):
@@ -71,22 +73,24 @@ def test_sweep_is_one_vectorized_pass(monkeypatch):
         return real(sc, ids)
 
     monkeypatch.setattr(A, "evaluate_rows", counting)
-    r = A.sweep({"train_utilization": "0.1:1:0.1", "chain_h100_share": "0:1:0.1"}, "chain.it_kw")
+    r = A.sweep("chain.it_kw", {"train_utilization": Range(0.1, 1, 0.1), "chain_h100_share": Range(0, 1, 0.1)})
     assert calls == [110] and r.points == 110
 
 
 def test_sweep_range_includes_stop_and_stays_in_domain():
     # 0.1 + 9 × 0.1 is 1.0000000000000002 in floating point: the grid ends on 1 exactly
-    r = A.parse_range("train_utilization", "0.1:1:0.1")
-    assert r.values.size == 10 and r.values[-1] == 1.0 and r.stop == 1.0
-    assert A.parse_range("train_utilization", "0.2:0.5:0.2").values.tolist() == [0.2, 0.4]   # STOP not reached
-    assert A.parse_range("train_utilization", "0.3:0.3:0.1").values.tolist() == [0.3]
-    assert A.parse_range("chain_gpus_per_server", "4:16:4").values.tolist() == [4, 8, 12, 16]
+    values = Range(0.1, 1, 0.1).values()
+    assert values.size == 10 and values[-1] == 1.0
+    assert Range(0.2, 0.5, 0.2).values().tolist() == [0.2, 0.4]                              # stop not reached
+    assert Range(0.3, 0.3, 0.1).values().tolist() == [0.3]
+    r = A.sweep("chain.cards", {"chain_gpus_per_server": Range(4, 16, 4)})
+    assert r.grid[:, 0].tolist() == [4, 8, 12, 16] and r.swept[0].text == "4:16:4"
+    assert A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.2)}).swept[0].text == "0.2:0.4:0.2"
 
 
 def test_sweep_held_inputs_and_user_supplied_inputs():
-    r = A.sweep({"chain_hbm_usd_per_gb": "5:15:5"}, "chain.optics_capex",
-                overrides={"chain_usd_per_optical_module": "500"})
+    r = A.sweep("chain.optics_capex", {"chain_hbm_usd_per_gb": Range(5, 15, 5)},
+                overrides={"chain_usd_per_optical_module": 500})
     assert r.unused == ("chain_hbm_usd_per_gb",)                 # optics spending does not read HBM prices
     assert np.allclose(r.values[0], r.values[2])
     assert r.fixed["chain_usd_per_optical_module"] == 500.0
@@ -95,7 +99,7 @@ def test_sweep_held_inputs_and_user_supplied_inputs():
 
 
 def test_sweep_workbook_has_table_chart_and_about(tmp_path):
-    r = A.sweep({"train_utilization": "0.2:0.5:0.05"}, "chain.cards")
+    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.05)})
     path = X.write_sweep(r, tmp_path / "s.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Sweep", "About"]
@@ -118,7 +122,7 @@ def test_sweep_workbook_has_table_chart_and_about(tmp_path):
 
 
 def test_two_input_sweep_workbook_has_grid_and_one_series_per_second_value(tmp_path):
-    r = A.sweep({"train_utilization": "0.2:0.5:0.1", "chain_h100_share": "0:1:0.25"}, "chain.cards")
+    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_h100_share": Range(0, 1, 0.25)})
     path = X.write_sweep(r, tmp_path / "s2.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Sweep", "Grid", "About"]
@@ -218,14 +222,14 @@ def test_sensitivity_workbook_has_ranked_table_and_tornado(tmp_path):
 
 
 # ---------------------------------------------------------------------------- Monte Carlo
-DISTS = ["train_utilization=triangular(0.2,0.3,0.45)", "chain_h100_share=uniform(0,0.5)",
-         "mm_dau*=uniform(0.8,1.2)", "chain_kw_per_a100_server=normal(6.5,0.5)"]
+DISTS = {"train_utilization": Triangular(0.2, 0.3, 0.45), "chain_h100_share": Uniform(0, 0.5),
+         "mm_dau": Uniform(0.8, 1.2, factor=True), "chain_kw_per_a100_server": Normal(6.5, 0.5)}
 
 
 def test_montecarlo_is_reproducible_with_a_seed():
-    a = A.montecarlo(DISTS, 20_000, seed=42)
-    b = A.montecarlo(DISTS, 20_000, seed=42)
-    c = A.montecarlo(DISTS, 20_000, seed=43)
+    a = A.montecarlo(None, DISTS, n=20_000, seed=42)
+    b = A.montecarlo(None, DISTS, n=20_000, seed=42)
+    c = A.montecarlo(None, DISTS, n=20_000, seed=43)
     assert a.seed == 42 and a.output.name == "chain.water_m3"
     for sa, sb, sc in zip(a.stats, b.stats, c.stats):
         assert (sa.p5, sa.p50, sa.p95, sa.mean) == (sb.p5, sb.p50, sb.p95, sb.mean)
@@ -234,14 +238,15 @@ def test_montecarlo_is_reproducible_with_a_seed():
 
 
 def test_montecarlo_without_a_seed_reports_the_one_it_used():
-    a = A.montecarlo(DISTS[:1], 1000)
-    b = A.montecarlo(DISTS[:1], 1000, seed=a.seed)
+    first = {"train_utilization": DISTS["train_utilization"]}
+    a = A.montecarlo(None, first, n=1000)
+    b = A.montecarlo(None, first, n=1000, seed=a.seed)
     assert np.array_equal(a.output_values, b.output_values)
 
 
 def test_montecarlo_percentiles_of_a_linear_row_match_the_analytic_quantiles():
     # HBM value = HBM GB × price per GB: uniform(5, 15) USD/GB gives quantiles GB × (5 + 10 q)
-    mc = A.montecarlo(["chain_hbm_usd_per_gb=uniform(5,15)"], 400_000, seed=3, output="chain.hbm_value")
+    mc = A.montecarlo("chain.hbm_value", {"chain_hbm_usd_per_gb": Uniform(5, 15)}, n=400_000, seed=3)
     base = tables.table("chain")
     s = mc.row("hbm_value")
     assert s.varies
@@ -259,8 +264,8 @@ def test_montecarlo_percentiles_of_a_linear_row_match_the_analytic_quantiles():
 
 
 def test_montecarlo_triangular_and_scaled_draws():
-    mc = A.montecarlo(["train_utilization=triangular(0.2,0.3,0.4)", "mm_dau*=uniform(0.5,1.5)"], 50_000, seed=5,
-                      exhibit="fig49")
+    mc = A.montecarlo(None, {"train_utilization": Triangular(0.2, 0.3, 0.4), "mm_dau": Uniform(0.5, 1.5, factor=True)},
+                      n=50_000, seed=5, exhibit="fig49")
     assert mc.draws["train_utilization"].min() >= 0.2 and mc.draws["train_utilization"].max() <= 0.4
     assert np.median(mc.draws["train_utilization"]) == pytest.approx(0.3, abs=0.005)
     assert mc.unused == ("mm_dau",)                                  # fig49 is training only
@@ -274,14 +279,14 @@ def test_montecarlo_triangular_and_scaled_draws():
 
 
 def test_montecarlo_clips_a_normal_tail_and_counts_it():
-    mc = A.montecarlo(["chain_liquid_share=normal(0.7,0.1)"], 100_000, seed=11, output="chain.pue")
+    mc = A.montecarlo("chain.pue", {"chain_liquid_share": Normal(0.7, 0.1)}, n=100_000, seed=11)
     assert 50 < mc.clipped["chain_liquid_share"] < 300                # P(z > 3) ≈ 0.135%
     pue = mc.row("pue")
     assert max(pue.p95) <= 1.4 and min(pue.p5) >= 1.2
 
 
 def test_montecarlo_workbook_shape(tmp_path):
-    mc = A.montecarlo(DISTS, 10_000, seed=1)
+    mc = A.montecarlo(None, DISTS, n=10_000, seed=1)
     path = X.write_montecarlo(mc, tmp_path / "mc.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Percentiles", "Histogram", "About"]
@@ -416,7 +421,7 @@ def test_out_must_be_an_xlsx_file(tmp_path, capsys):
 
 
 def test_analyses_agree_with_the_engine_on_every_column_of_a_random_grid_point():
-    r = A.sweep({"infer_utilization": "0.1:0.9:0.2", "train_days": "5:30:5"}, "chain.a100_eq")
+    r = A.sweep("chain.a100_eq", {"infer_utilization": Range(0.1, 0.9, 0.2), "train_days": Range(5, 30, 5)})
     rng = np.random.default_rng(0)
     for i in rng.choice(r.points, 4, replace=False):
         values = {"infer_utilization": float(r.grid[i, 0]), "train_days": float(r.grid[i, 1])}
@@ -425,3 +430,36 @@ def test_analyses_agree_with_the_engine_on_every_column_of_a_random_grid_point()
         for j in range(5):
             assert r.values[i, j] == pytest.approx(res.display("a100_eq", j), rel=1e-12)
     assert not np.isnan(r.values).any()
+
+
+# ---------------------------------------------------------------------------- the command line over the library
+def test_the_command_line_turns_its_text_into_the_librarys_values():
+    from suanli.arguments import cli_message, parse_count, parse_distribution, parse_range
+
+    assert parse_range("train_utilization", "0.2:0.5:0.05") == Range(0.2, 0.5, 0.05)
+    assert parse_distribution("mm_dau*=uniform(0.8,1.2)") == ("mm_dau", Uniform(0.8, 1.2, factor=True))
+    assert parse_distribution(" train_utilization = triangular(0.2, 0.3, 0.45) ") == \
+        ("train_utilization", Triangular(0.2, 0.3, 0.45))
+    assert parse_distribution("x=NORMAL(1,2)") == ("x", Normal(1, 2))
+    assert parse_count("100_000", "--n", 1, 10 ** 6, "draws") == 100_000
+    assert parse_count("1e3", "--n", 1, 10 ** 6, "draws") == 1000
+    # the library names its parameter; the command says the flag, and the remedy in flags
+    with pytest.raises(A.AnalysisError) as info:
+        A.sensitivity("chain.cards", delta=2)
+    assert info.value.message.startswith("delta must be a number in (0, 1)")
+    assert cli_message(info.value, {"delta": "--delta"}).startswith("--delta must be a number in (0, 1)")
+    assert cli_message(info.value, {}) == info.value.message
+    with pytest.raises(A.AnalysisError) as info:
+        A.sweep("chain.optics_capex", {"train_utilization": [0.3]})
+    assert info.value.message.endswith("supply it in overrides ({'chain_usd_per_optical_module': VALUE})")
+    assert cli_message(info.value, {}) == ("chain.optics_capex needs chain_usd_per_optical_module, which the report "
+                                           "does not give: supply it with --set chain_usd_per_optical_module=VALUE")
+
+
+def test_library_and_command_line_compute_the_same_sweep(tmp_path, capsys):
+    r = A.sweep("fig49.a100_total", {"train_utilization": [0.2, 0.4, 0.6]})
+    code, out, _ = run(capsys, "sweep", "--set", "train_utilization=0.2:0.6:0.2", "--output", "fig49.a100_total",
+                       "--out", str(tmp_path / "s.xlsx"))
+    assert code == 0 and f"from {r.values[:, 4].min():,.6g} to {r.values[:, 4].max():,.6g} 万张" in out
+    rows = sheet_rows(openpyxl.load_workbook(tmp_path / "s.xlsx")["Sweep"])[4:7]
+    assert np.allclose(np.array([row[1:6] for row in rows], dtype=float), r.values, rtol=1e-12)

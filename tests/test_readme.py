@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
@@ -36,3 +37,16 @@ def test_quick_start_is_two_commands_and_ci_runs_the_test_one():
     assert commands == ["./dev demo", "./dev test"]
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "./dev test" in ci
+
+
+def test_every_from_python_example_prints_what_the_readme_shows():
+    section = README.split("### From Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```pycon\n(.*?)```", section, flags=re.S)
+    assert len(blocks) >= 4
+    # one session, as a reader would type the blocks one after another
+    session = doctest.DocTestParser().get_doctest("\n".join(blocks), {}, "README From Python", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(session)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 20 and result.failed == 0
+    assert "suanli.sweep(\"fig49.a100_total\", {\"train_utilization\": [0.2, 0.3, 0.4]})" in section

@@ -18,9 +18,9 @@ import numpy as np
 import xlsxwriter
 
 from engine import __version__, scenarios
+from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from engine.exhibit import Row, needs_text
 
-from .analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from .build import HouseFormats
 from .files import write_atomic
 from .render import cell_ref, quote_sheet
@@ -63,7 +63,7 @@ def _write(path, write) -> Path:
     try:
         return write_atomic(path, write)
     except OSError as exc:
-        raise AnalysisError("--out", f"cannot write {path}: {exc.strerror or exc}") from None
+        raise AnalysisError("path", f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def _print_setup(ws) -> None:
@@ -101,9 +101,9 @@ def _about(ws, fmt: _Formats, title: str, items: list[tuple[str, str, str]]) -> 
 def _scenario_items(sc: scenarios.Scenario, overrides: dict) -> list[tuple[str, str, str]]:
     items = [("scenario", sc.name, sc.title if sc.title != sc.name else "")]
     schema = scenarios.schema()
-    for key, value in overrides.items():
-        shown = ",".join(value) if isinstance(value, list) else str(value)
-        items.append(("set", f"{key}={shown}", schema[key].label if key in schema else ""))
+    for key in overrides:
+        spec = schema[key]
+        items.append(("set", f"{key}={format_input_value(sc.values[key], spec)}", spec.label))
     return items
 
 
@@ -118,7 +118,7 @@ def write_sweep(result: SweepResult, path: str | os.PathLike) -> Path:
     """The sweep workbook: **Sweep** (one row per grid point: the swept values, then the output at
     every column), a line chart, **Grid** for two inputs (the output at the last column, the first
     input down and the second across), and **About**."""
-    out, cols, ranges = result.output, result.columns, result.ranges
+    out, cols, ranges = result.output, result.columns, result.swept
     schema = scenarios.schema()
     k, n = len(ranges), result.points
     notes: list[str] = []
@@ -185,7 +185,7 @@ def _line_chart(wb, title: str, x_title: str, y_title: str):
 
 
 def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
-    out, rg, n = result.output, result.ranges[0], result.points
+    out, rg, n = result.output, result.swept[0], result.points
     if n > CHART_MAX_POINTS:
         notes.append(f"no chart: {n:,} points is more than a chart shows well ({CHART_MAX_POINTS:,}); "
                      "the table holds every point")
@@ -209,7 +209,7 @@ def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
 
 def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
     """The Grid sheet (first input down, second across, at the last column) and its chart."""
-    out, (r1, r2) = result.output, result.ranges
+    out, (r1, r2) = result.output, result.swept
     n1, n2 = r1.values.size, r2.values.size
     col = len(result.columns) - 1
     schema = scenarios.schema()
@@ -393,13 +393,13 @@ def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
                  ("seed", str(result.seed), "the same seed and distributions give the same numbers"),
                  ("generator", "numpy.random.default_rng(seed)", "distributions drawn in the order below")]
         schema = scenarios.schema()
-        for d in result.distributions:
-            spec = schema[d.key]
-            how = "a factor on the scenario's value in every column" if d.scale else \
+        for key, d in result.distributions.items():
+            spec = schema[key]
+            how = "a factor on the scenario's value in every column" if d.factor else \
                 f"{spec.unit}, every column" if spec.axis else spec.unit
             if spec.domain.whole:
                 how += "; rounded to whole numbers"
-            items.append(("distribution", d.text, f"{spec.label} ({how})"))
+            items.append(("distribution", d.label(key), f"{spec.label} ({how})"))
         for key, count in result.clipped.items():
             items.append(("clipped", f"{key}: {count:,} of {result.n:,} draws",
                           f"normal draws outside {schema[key].describe_bounds()} set to the bound"))
