@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from .domains import COUNT, NONNEGATIVE, POSITIVE
 from .model import model
+from .units import BITS_PER_BYTE
 
 __all__ = ["stack_bandwidth_gbs", "usd_per_gb", "value_per_server", "gb_per_die"]
-
-BITS_PER_BYTE = 8
 
 
 @model(pin_gbps=NONNEGATIVE, bus_bits=POSITIVE)

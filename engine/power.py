@@ -13,7 +13,7 @@ from .ops import ceil, floor
 __all__ = ["servers", "it_kw", "racks", "servers_per_rack", "facility_kw", "annual_energy_kwh", "water_m3",
            "cooling_capex", "datacenter_capex", "HOURS_PER_YEAR"]
 
-HOURS_PER_YEAR = 8760.0
+from .units import HOURS_PER_YEAR, LITRES_PER_M3
 PUE = Domain(low=1.0)
 
 
@@ -56,7 +56,7 @@ def annual_energy_kwh(power_kw, load_factor=1, hours=HOURS_PER_YEAR):
 @model(it_energy_kwh=NONNEGATIVE, wue_l_per_kwh=NONNEGATIVE)
 def water_m3(it_energy_kwh, wue_l_per_kwh):
     """Water used in m³: IT energy (kWh) × WUE (litres per kWh) ÷ 1,000."""
-    return it_energy_kwh * wue_l_per_kwh / 1000
+    return it_energy_kwh * wue_l_per_kwh / LITRES_PER_M3
 
 
 @model(it_load_kw=NONNEGATIVE, liquid_share=FRACTION, liquid_cny_per_kw=NONNEGATIVE,
