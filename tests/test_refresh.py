@@ -23,7 +23,7 @@ from hostile import fixtures as fx
 from addin import refresh_button as excel
 from workbook_templates import build, refresh, safety
 from suanli.cli import main
-from workbook_templates.render import cell_ref
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 GROUP = build.GROUPS[0]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -52,7 +52,7 @@ def book(built, tmp_path) -> Path:
 def at(layout, key: str, j: int = 0) -> str:
     """The Inputs cell (A1) of column j of an input."""
     row, col, _ = layout.input_layout.places[key]
-    return cell_ref(row, col + j, absolute=False)
+    return xl_rowcol_to_cell(row, col + j)
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -110,7 +110,7 @@ def expected_cells(path: Path, sc: scenarios.Scenario) -> dict[tuple[str, str], 
                 if not (isinstance(formula, str) and formula.startswith("=")):
                     continue
                 needs = result.needed(row.key, j)
-                out[(ex_id, cell_ref(r, c, absolute=False))] = (
+                out[(ex_id, xl_rowcol_to_cell(r, c))] = (
                     f"needs {', '.join(needs)}" if needs else build._cached(row, result.values[row.key][j]))
     return out
 
@@ -408,7 +408,7 @@ def test_a_protected_exhibit_sheet(built, tmp_path, capsys):
 
 def test_a_formula_overwritten(built, tmp_path, capsys, layout):
     r, c = layout.layouts["fig49"].cell("h100_total", 2)
-    ref = cell_ref(r, c, absolute=False)
+    ref = xl_rowcol_to_cell(r, c)
     path = fx.set_cell(built, tmp_path / "book.xlsx", "fig49", ref, "number", 123)
     refused(capsys, path, [f"fig49!{ref}", "row h100_total (2025E)", "holds the number 123", "moved or overwritten"])
 
@@ -539,8 +539,8 @@ class _Range:
 
     def _refs(self):
         first, _, last = self.address.partition(":")
-        (r1, c1), (r2, c2) = refresh._split(first), refresh._split(last or first)
-        return [[refresh._ref(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        (r1, c1), (r2, c2) = xl_cell_to_rowcol(first), xl_cell_to_rowcol(last or first)
+        return [[xl_rowcol_to_cell(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
     def __iter__(self):
         return iter([_Cell(self.sheet, ref) for row in self._refs() for ref in row])

@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, errata, exhibits, printed, scenarios
 from engine.exhibit import NumericResolver, Result, needs_text
 
 from .files import write_atomic
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
-                     cell_ref, quote_sheet)
+                     quote_sheet)
 
 __all__ = ["Group", "GROUPS", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
@@ -537,7 +538,7 @@ def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
                 if got is None:
                     continue
                 computed = _cached(row, result.values[key][j]) if not result.needed(key, j) else None
-                cells[cell_ref(r, k0 + j, absolute=False)] = (check_text(computed, *got), key, layout.columns[j])
+                cells[xl_rowcol_to_cell(r, k0 + j)] = (check_text(computed, *got), key, layout.columns[j])
     return out
 
 
@@ -553,8 +554,8 @@ def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: 
             continue
         shown, tolerance = got
         ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
-        computed = cell_ref(r, FIRST_VALUE_COL + j, absolute=False)
-        printed_ref = cell_ref(r, p0 + j, absolute=False)
+        computed = xl_rowcol_to_cell(r, FIRST_VALUE_COL + j)
+        printed_ref = xl_rowcol_to_cell(r, p0 + j)
         tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
         formula = (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
                    f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
@@ -573,9 +574,9 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
         r = layout.row_index(key) - 1
         first = FIRST_VALUE_COL
         chart.add_series({
-            "name": f"={sheet}!{cell_ref(r, 1)}",
-            "categories": f"={sheet}!{cell_ref(HEADER_ROW, first)}:{cell_ref(HEADER_ROW, first + n - 1)}",
-            "values": f"={sheet}!{cell_ref(r, first)}:{cell_ref(r, first + n - 1)}",
+            "name": f"={sheet}!{xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)}",
+            "categories": f"={sheet}!{xl_range_abs(HEADER_ROW, first, HEADER_ROW, first + n - 1)}",
+            "values": f"={sheet}!{xl_range_abs(r, first, r, first + n - 1)}",
         })
     chart.set_title({"name": title})
     chart.set_size({"width": 720, "height": 320})

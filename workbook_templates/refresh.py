@@ -49,7 +49,7 @@ from engine.errors import EXCEL_ERRORS
 
 from . import build, safety
 from .files import write_atomic
-from .render import cell_ref
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 from .safety import WorkbookError
 
 __all__ = ["refresh", "RefreshReport", "check_inputs", "check_name", "ErrorValue", "FormulaWithoutValue",
@@ -253,21 +253,19 @@ class RefreshReport:
 
 
 # ------------------------------------------------------------------ the workbook's parts
-_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_REF = re.compile(r"^[A-Z]{1,3}[1-9]\d{0,6}$")
 
 
 def _split(ref: str) -> tuple[int, int]:
-    m = _REF.match(ref)
-    if not m:
+    """1-based (row, column) of an A1 reference; ValueError for anything else (a file may hold anything)."""
+    if not _REF.match(ref):
         raise ValueError(ref)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
+    row, col = xl_cell_to_rowcol(ref)
+    return row + 1, col + 1
 
 
 def _ref(row: int, col: int) -> str:
-    return cell_ref(row - 1, col - 1, absolute=False)
+    return xl_rowcol_to_cell(row - 1, col - 1)
 
 
 def _range_cells(text: str) -> tuple[int, int, int, int] | None:
@@ -621,7 +619,7 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
         input_cells: dict[str, str] = {}
         for key in keys:
             row, col, width = layout.places[key]
-            refs = [cell_ref(row, col + j, absolute=False) for j in range(width)]
+            refs = [xl_rowcol_to_cell(row, col + j) for j in range(width)]
             cells[key] = [(f"{build.INPUTS_SHEET}!{r}", inputs_sheet.value(r, book.shared)) for r in refs]
             input_cells.update({r: key for r in refs})
         _refuse_merged(inputs_sheet, input_cells)
@@ -714,7 +712,7 @@ def _expected_results(p: build.Plan, sc: scenarios.Scenario) -> dict[str, dict[s
     out: dict[str, dict[str, tuple]] = {}
     for ex_id in build._dependency_order(p):
         columns = p.layouts[ex_id].columns
-        out[ex_id] = {cell_ref(r, c, absolute=False): (cached, row.key, columns[j])
+        out[ex_id] = {xl_rowcol_to_cell(r, c): (cached, row.key, columns[j])
                       for row, j, r, c, _, cached in build.formula_cells(p, ex_id, formulas)}
     for ex_id, checks in build.printed_checks(p).items():   # the printed-value checks follow the new values
         out[ex_id].update(checks)

@@ -15,32 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
+
 from engine import scenarios
 from engine.exhibit import Blank, Context, Exhibit, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
-__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "col_letter", "cell_ref", "quote_sheet",
+__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "quote_sheet",
            "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL"]
 
 FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
 HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
 FIRST_VALUE_COL = 3     # A: 报告行, B: English label, C: unit, D...: one column per year or case
-
-
-def col_letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(row: int, col: int, absolute: bool = True) -> str:
-    """A1 reference of a 0-based (row, col)."""
-    d = "$" if absolute else ""
-    return f"{d}{col_letter(col)}{d}{row + 1}"
 
 
 def quote_sheet(name: str) -> str:
@@ -58,9 +44,7 @@ class InputLayout:
     def name_target(self, key: str) -> str:
         """What the defined name ``key`` refers to: one cell, or a row of cells."""
         row, col, width = self.places[key]
-        first = cell_ref(row, col)
-        target = first if width == 1 else f"{first}:{cell_ref(row, col + width - 1)}"
-        return f"={quote_sheet(self.sheet)}!{target}"
+        return f"={quote_sheet(self.sheet)}!{xl_range_abs(row, col, row, col + width - 1)}"
 
 
 @dataclass
@@ -112,7 +96,7 @@ class FormulaResolver(Resolver):
         if result.values[key][col] is None and not result.needed(key, col):
             raise Blank(key)
         r, c = layout.cell(key, col)
-        text = cell_ref(r, c)
+        text = xl_rowcol_to_cell(r, c, row_abs=True, col_abs=True)
         if qualify:
             text = f"{quote_sheet(layout.sheet)}!{text}"
         cell = ref(text)
