@@ -15,8 +15,9 @@ from xlsxwriter.utility import xl_col_to_name
 from engine import exhibits, scenarios
 
 from . import libreoffice
-from workbook_templates.build import GROUPS, build_workbook
+from workbook_templates.build import build_workbook
 from workbook_templates.files import write_atomic
+from workbook_templates.groups import GROUPS
 from workbook_templates.render import FIRST_DATA_ROW, FIRST_VALUE_COL
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from engine import scenarios
-from workbook_templates import batch, build
+from workbook_templates import batch, build, groups
 from suanli.cli import main
 
 CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
@@ -54,7 +54,7 @@ def test_batch_writes_workbooks_summary_and_manifest(csv_file, tmp_path, capsys)
     sc = scenarios.load("csc-2023").with_values({"train_utilization": 0.45, "chain_h100_share": 0.5,
                                                  "fig50_util_applied_twice": False})
     expected = tmp_path / "expected.xlsx"
-    build.build_workbook(next(g for g in build.GROUPS if g.name == "chain"), expected,
+    build.build_workbook(groups.group("chain"), expected,
                          scenarios.Scenario("high util", sc.values, "high util"))
     assert _cached(out / "high_util.xlsx") == _cached(expected)
 

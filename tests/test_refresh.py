@@ -21,11 +21,11 @@ from openpyxl.comments import Comment
 from engine import scenarios
 from hostile import fixtures as fx
 from addin import refresh_button as excel
-from workbook_templates import build, refresh, safety
+from workbook_templates import build, groups, refresh, safety
 from suanli.cli import main
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-GROUP = build.GROUPS[0]
+GROUP = groups.GROUPS[0]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 #: parts a refresh rewrites; every other member is copied byte for byte
 REWRITTEN = {"xl/workbook.xml"}
@@ -262,7 +262,7 @@ def test_refreshing_twice_keeps_two_backups(book):
 
 def test_user_supplied_inputs_may_stay_blank(tmp_path):
     """The chain workbook has inputs the reports give no value for: blank is accepted there."""
-    group = next(g for g in build.GROUPS if g.name == "chain")
+    group = groups.group("chain")
     path = build.build_workbook(group, tmp_path / "chain.xlsx")
     report = refresh.refresh(path)
     assert report.cells > 0
@@ -678,7 +678,7 @@ def test_printed_value_checks_follow_the_refreshed_values(tmp_path):
     from workbook_templates import build as b
     from workbook_templates.refresh import refresh as do_refresh
 
-    book = b.build_workbook(b.GROUPS[0], tmp_path / "demand.xlsx")
+    book = b.build_workbook(groups.GROUPS[0], tmp_path / "demand.xlsx")
     wb = openpyxl.load_workbook(book)
     target = wb.defined_names["train_utilization"].attr_text.split("!")[1].replace("$", "")
     for row in wb["Inputs"][target]:

@@ -13,7 +13,7 @@ import pytest
 
 from engine import exhibits, printed, scenarios
 from suanli import libreoffice
-from workbook_templates import build
+from workbook_templates import build, groups
 from suanli.cli import main
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
@@ -72,9 +72,9 @@ def test_sheets_are_laid_out_like_the_report(built):
 
 def test_every_group_and_exhibit_has_a_workbook(built):
     out, paths = built
-    assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in build.GROUPS} | {"index.xlsx"}
+    assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in groups.GROUPS} | {"index.xlsx"}
     covered = set()
-    for g in build.GROUPS:
+    for g in groups.GROUPS:
         covered |= set(g.exhibits)
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         assert wb.sheetnames[:3] == ["Index", "Inputs", "Errata"]
@@ -86,7 +86,7 @@ def test_every_group_and_exhibit_has_a_workbook(built):
 def test_inputs_are_defined_names_with_validation(built):
     out, _ = built
     schema = scenarios.schema()
-    for g in build.GROUPS:
+    for g in groups.GROUPS:
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         names = set(wb.defined_names.keys())
         meta = {r[0]: r[1] for r in wb[build.META_SHEET].iter_rows(values_only=True)}
@@ -162,7 +162,7 @@ def test_printed_values_check_out_in_the_workbook(built, recalculated):
 def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
     """Inputs edited through their defined names: LibreOffice and the engine agree on every cell."""
     out, _ = built
-    group = next(g for g in build.GROUPS if g.name == "servers")
+    group = groups.group("servers")
     edits = {"train_utilization": 0.45, "market_usd_per_a100": 14000, "market_china_share": [0.30, 0.31, 0.32],
              "fig7_efficiency_unused": False, "mm_dau": [3e7, 6e7, 1.2e8, 2.4e8, 4.8e8], "h100_fp16_tflops": 989.5}
     edited = tmp_path / "servers_edited.xlsx"

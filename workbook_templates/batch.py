@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from engine import SuanliError, exhibits, scenarios
-from engine.errors import InvalidValueError, UnknownNameError
+from engine.errors import InvalidValueError
 from engine.exhibit import NumericResolver
 
-from .build import GROUPS, Group, inputs_hash, plan, write_plan
+from .build import inputs_hash, plan, write_plan
+from . import groups
+from .groups import Group
 from .files import write_atomic, write_text_atomic
 
 __all__ = ["ScenarioRow", "read_scenarios", "safe_filename", "run_batch", "BatchReport", "HEADLINES"]
@@ -180,7 +182,7 @@ class BatchReport:
 def _build_one(task: tuple) -> dict:
     """Build one workbook (in a worker process); returns its manifest entry with headline values."""
     group_name, name, values, file, digest = task
-    group = next(g for g in GROUPS if g.name == group_name)
+    group = groups.group(group_name)
     sc = scenarios.Scenario(name, values, name)
     planned = plan(group, sc)
     write_plan(planned, file)
@@ -206,7 +208,7 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
               base: str = "csc-2023", jobs: int | None = None, resume: bool = False,
               progress: Callable[[int, int, dict], None] | None = None) -> BatchReport:
     """Build one workbook per scenario row, then the summary and the manifest."""
-    group = _group(template)
+    group = groups.group(template)
     rows = read_scenarios(scenario_file)
     base_sc = scenarios.load(base)
     out = Path(out_dir)
@@ -274,13 +276,6 @@ def _safe(fn, task) -> dict:
     except Exception as exc:  # a workbook that could not be built: reported, the others go on
         return {"scenario": task[1], "file": Path(task[3]).name, "status": "error",
                 "error": f"{type(exc).__name__}: {exc}"}
-
-
-def _group(name: str) -> Group:
-    for g in GROUPS:
-        if g.name == name:
-            return g
-    raise UnknownNameError("template", name, [g.name for g in GROUPS])
 
 
 def _keys_used(group: Group, base: scenarios.Scenario) -> list[str]:

@@ -35,41 +35,15 @@ from engine import __version__, errata, exhibits, printed, scenarios
 from engine.exhibit import NumericResolver, Result, needs_text
 
 from .files import write_atomic
+from .groups import GROUPS, Group
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
                      quote_sheet)
 
-__all__ = ["Group", "GROUPS", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+__all__ = ["plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
 META_SHEET = "_suanli"
 INPUTS_SHEET = "Inputs"
 
-
-@dataclass(frozen=True)
-class Group:
-    """One workbook: a file name, a title, its exhibits, and the scenario it opens with."""
-
-    name: str
-    title: str
-    exhibits: tuple[str, ...]
-    scenario: str = "csc-2023"
-
-
-def _ids(prefix: str = "", group: str | None = None) -> tuple[str, ...]:
-    return tuple(e.id for e in exhibits.all_exhibits() if (group is None or e.group == group)
-                 and e.id.startswith(prefix))
-
-
-GROUPS: tuple[Group, ...] = (
-    Group("demand", "AI compute demand: training, inference, memory", _ids(group="demand")),
-    Group("servers", "AI servers and their market", _ids(group="market")),
-    Group("network", "NICs, optical modules and switches", _ids(group="network")),
-    Group("power", "Power, racks and cooling", _ids(group="power")),
-    Group("export_control", "Export control of AI chips", _ids(group="export")),
-    Group("passages", "HBM, packaging, CPO, IDC and the report's other figures", _ids(group="passages")),
-    Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids(group="seed001"),
-          scenario="ai-server-2023"),
-    Group("chain", "The chain from demand to data-centre energy", _ids(group="chain")),
-)
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
 CHARTS = {

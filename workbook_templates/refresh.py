@@ -44,12 +44,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
 from engine import SuanliError, __version__, scenarios
 from engine.errors import EXCEL_ERRORS
 
 from . import build, safety
 from .files import write_atomic
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+from .groups import GROUPS, Group
 from .safety import WorkbookError
 
 __all__ = ["refresh", "RefreshReport", "check_inputs", "check_name", "ErrorValue", "FormulaWithoutValue",
@@ -678,11 +680,11 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
     return report
 
 
-def _group(meta: Mapping[str, str], where: str) -> build.Group:
-    for g in build.GROUPS:
+def _group(meta: Mapping[str, str], where: str) -> Group:
+    for g in GROUPS:
         if g.name == meta["group"]:
             return g
-    names = ", ".join(g.name for g in build.GROUPS)
+    names = ", ".join(g.name for g in GROUPS)
     raise WorkbookError(f"not a suanli workbook: {where} names group {meta['group']!r}; suanli {__version__} "
                         f"builds {names}")
 
