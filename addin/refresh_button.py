@@ -32,6 +32,7 @@ from engine import SuanliError, scenarios
 
 from workbook_templates import build
 from workbook_templates.refresh import (ERROR_VALUES, ErrorValue, as_excel_text, check_inputs, check_name, stamp_text, _group)
+from workbook_templates.render import input_layout
 from workbook_templates.safety import WorkbookError
 
 __all__ = ["refresh_caller", "refresh_book", "cell_value"]
@@ -66,7 +67,7 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
                 raise WorkbookError(f"not a suanli workbook: its {build.META_SHEET} sheet has no {needed} row")
         _group(meta, book.name)
         keys = [k for k in meta["inputs"].split(",") if k]
-        layout = build._input_layout(keys)
+        layout = input_layout(keys)
         names = {n.name: n for n in book.names}
         cells = {}
         for key in keys:

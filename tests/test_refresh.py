@@ -111,7 +111,7 @@ def expected_cells(path: Path, sc: scenarios.Scenario) -> dict[tuple[str, str], 
                     continue
                 needs = result.needed(row.key, j)
                 out[(ex_id, xl_rowcol_to_cell(r, c))] = (
-                    f"needs {', '.join(needs)}" if needs else build._cached(row, result.values[row.key][j]))
+                    f"needs {', '.join(needs)}" if needs else build.sheet_value(row, result.values[row.key][j]))
     return out
 
 

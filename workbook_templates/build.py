@@ -36,13 +36,13 @@ from engine.exhibit import NumericResolver, Result, needs_text
 
 from .files import write_atomic
 from .groups import GROUPS, Group
-from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
-                     quote_sheet)
+from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INPUTS_SHEET, FormulaResolver, InputLayout,
+                     SheetLayout, input_layout, quote_sheet)
 
-__all__ = ["plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+__all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
+           "sheet_value", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
 
 META_SHEET = "_suanli"
-INPUTS_SHEET = "Inputs"
 
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
@@ -99,24 +99,7 @@ def plan(group: Group, scenario: scenarios.Scenario) -> Plan:
     schema = scenarios.schema()
     used = [k for k in schema if k in tracing.seen]
     layouts = {i: SheetLayout(exhibits.get(i), numeric[i].columns, i) for i in order}
-    return Plan(group, scenario, order, numeric, used, _input_layout(used), layouts)
-
-
-def _input_layout(keys: list[str]) -> InputLayout:
-    """Inputs grouped by axis: a header row with the axis labels, then one row per input."""
-    layout = InputLayout(INPUTS_SHEET)
-    schema, axes = scenarios.schema(), scenarios.axes()
-    row = 4
-    for axis in [None] + [a for a in axes if any(schema[k].axis == a for k in keys)]:
-        members = [k for k in keys if schema[k].axis == axis]
-        if not members:
-            continue
-        row += 1                                   # the axis header row
-        for k in members:
-            layout.places[k] = (row, 5, 1 if axis is None else len(axes[axis]))
-            row += 1
-        row += 1
-    return layout
+    return Plan(group, scenario, order, numeric, used, input_layout(used), layouts)
 
 
 # ------------------------------------------------------------------ writing
@@ -180,8 +163,9 @@ def _num_format(row) -> str:
     return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
 
 
-def _cached(row, value):
-    """The cell's cached value: display units (a percent row keeps its fraction)."""
+def sheet_value(row, value):
+    """What a cell of ``row`` holds for the engine's base-unit ``value``: display units (a percent row
+    keeps its fraction, shown with a % format); text and None as they are."""
     if value is None or isinstance(value, str):
         return value
     factor = row.display.factor
@@ -272,7 +256,7 @@ def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
             if formula is None:
                 continue
             needs = result.needed(row.key, j)
-            cached = needs_text(needs) if needs else _cached(row, result.values[row.key][j])
+            cached = needs_text(needs) if needs else sheet_value(row, result.values[row.key][j])
             yield row, j, r, FIRST_VALUE_COL + j, formula, cached
 
 
@@ -511,9 +495,28 @@ def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
                 got = _printed_cell(row, cell)
                 if got is None:
                     continue
-                computed = _cached(row, result.values[key][j]) if not result.needed(key, j) else None
+                computed = sheet_value(row, result.values[key][j]) if not result.needed(key, j) else None
                 cells[xl_rowcol_to_cell(r, k0 + j)] = (check_text(computed, *got), key, layout.columns[j])
     return out
+
+
+def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
+    """Every cell of the exhibit sheets whose result the build caches, with that result:
+    ``{exhibit: {A1: (cached value, row key, column label)}}``.
+
+    The formula cells hold the engine's values (:func:`formula_cells`), the printed-value checks
+    what they show for them (:func:`printed_checks`); refresh writes these into a workbook whose
+    inputs were edited.
+    """
+    resolver = formulas(p)
+    out: dict[str, dict[str, tuple]] = {}
+    for ex_id in _dependency_order(p):
+        columns = p.layouts[ex_id].columns
+        out[ex_id] = {xl_rowcol_to_cell(r, c): (cached, row.key, columns[j])
+                      for row, j, r, c, _, cached in formula_cells(p, ex_id, resolver)}
+    for ex_id, checks in printed_checks(p).items():
+        out[ex_id].update(checks)
+    return {ex_id: out[ex_id] for ex_id in p.order}
 
 
 def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,

@@ -52,6 +52,7 @@ from engine.errors import EXCEL_ERRORS
 from . import build, safety
 from .files import write_atomic
 from .groups import GROUPS, Group
+from .render import input_layout
 from .safety import WorkbookError
 
 __all__ = ["refresh", "RefreshReport", "check_inputs", "check_name", "ErrorValue", "FormulaWithoutValue",
@@ -610,19 +611,19 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
         group = _group(meta, where)
         base = scenarios.load(scenario if scenario is not None else meta["scenario"])
         keys = [k for k in meta["inputs"].split(",") if k]
-        layout = build._input_layout(keys)
+        layout = input_layout(keys)
 
         # the names, then the Inputs sheet and its cells
         for key in keys:
             check_name(key, book.names.get(key), layout.name_target(key))
-        inputs_sheet = book.sheet(build.INPUTS_SHEET)
+        inputs_sheet = book.sheet(layout.sheet)
         _refuse_protected(inputs_sheet)
         cells: dict[str, list[tuple[str, object]]] = {}
         input_cells: dict[str, str] = {}
         for key in keys:
             row, col, width = layout.places[key]
             refs = [xl_rowcol_to_cell(row, col + j) for j in range(width)]
-            cells[key] = [(f"{build.INPUTS_SHEET}!{r}", inputs_sheet.value(r, book.shared)) for r in refs]
+            cells[key] = [(f"{layout.sheet}!{r}", inputs_sheet.value(r, book.shared)) for r in refs]
             input_cells.update({r: key for r in refs})
         _refuse_merged(inputs_sheet, input_cells)
         values = check_inputs(cells)
@@ -635,7 +636,7 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
             raise WorkbookError(f"{where} was laid out by suanli {meta.get('suanli_version', '?')}, and suanli "
                                 f"{__version__} lays the {group.name} workbook out differently; rebuild it with "
                                 "`suanli templates build` and copy your inputs over")
-        expected = _expected_results(p, edited)
+        expected = build.cached_results(p)   # the formula cells, and the printed-value checks that follow them
         replaced: dict[str, bytes] = {}
         count = 0
         for ex_id, results in expected.items():
@@ -706,19 +707,6 @@ def _refuse_merged(sheet: _Sheet, input_cells: Mapping[str, str]) -> None:
             if r1 <= r <= r2 and c1 <= c <= c2:
                 raise WorkbookError(f"{sheet.where}: cells {sheet.name}!{ref} are merged over input {key} "
                                     f"({sheet.name}!{cell}); unmerge them (Home > Merge & Center) and refresh again")
-
-
-def _expected_results(p: build.Plan, sc: scenarios.Scenario) -> dict[str, dict[str, tuple]]:
-    """Each exhibit's formula cells and printed-value checks, with the value the build caches in them."""
-    formulas = build.formulas(p)
-    out: dict[str, dict[str, tuple]] = {}
-    for ex_id in build._dependency_order(p):
-        columns = p.layouts[ex_id].columns
-        out[ex_id] = {xl_rowcol_to_cell(r, c): (cached, row.key, columns[j])
-                      for row, j, r, c, _, cached in build.formula_cells(p, ex_id, formulas)}
-    for ex_id, checks in build.printed_checks(p).items():   # the printed-value checks follow the new values
-        out[ex_id].update(checks)
-    return {ex_id: out[ex_id] for ex_id in p.order}
 
 
 def _errata_switches(sheet: _Sheet, sc: scenarios.Scenario, keys: Sequence[str]) -> bool:

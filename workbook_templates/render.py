@@ -14,6 +14,7 @@ Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
@@ -21,8 +22,10 @@ from engine import scenarios
 from engine.exhibit import Blank, Context, Exhibit, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
-__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "quote_sheet",
-           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL"]
+__all__ = ["SheetLayout", "InputLayout", "input_layout", "FormulaResolver", "quote_sheet",
+           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET"]
+
+INPUTS_SHEET = "Inputs"
 
 FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
 HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
@@ -38,13 +41,35 @@ def quote_sheet(name: str) -> str:
 class InputLayout:
     """Where each input sits on the Inputs sheet: key -> (0-based row, first value column, width)."""
 
-    sheet: str = "Inputs"
+    sheet: str = INPUTS_SHEET
     places: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def name_target(self, key: str) -> str:
         """What the defined name ``key`` refers to: one cell, or a row of cells."""
         row, col, width = self.places[key]
         return f"={quote_sheet(self.sheet)}!{xl_range_abs(row, col, row, col + width - 1)}"
+
+
+def input_layout(keys: Sequence[str]) -> InputLayout:
+    """Where a workbook with these inputs puts them: grouped by axis, each group under a header row
+    with the axis labels, one row per input, its values from column F (0-based column 5).
+
+    The builder lays the Inputs sheet out with it, and refresh and the Refresh button find the
+    cells each defined name must refer to with it.
+    """
+    layout = InputLayout()
+    schema, axes = scenarios.schema(), scenarios.axes()
+    row = 4
+    for axis in [None] + [a for a in axes if any(schema[k].axis == a for k in keys)]:
+        members = [k for k in keys if schema[k].axis == axis]
+        if not members:
+            continue
+        row += 1                                   # the axis header row
+        for k in members:
+            layout.places[k] = (row, 5, 1 if axis is None else len(axes[axis]))
+            row += 1
+        row += 1
+    return layout
 
 
 @dataclass
