@@ -29,11 +29,13 @@ from __future__ import annotations
 import datetime as dt
 
 from engine import SuanliError, scenarios
+from engine.errors import EXCEL_ERRORS
 
 from workbook_templates import build
-from workbook_templates.refresh import (ERROR_VALUES, ErrorValue, as_excel_text, check_inputs, check_name, stamp_text, _group)
+from workbook_templates.refresh import as_excel_text, check_inputs, check_name, stamp_text, _group
 from workbook_templates.render import input_layout
 from workbook_templates.safety import WorkbookError
+from workbook_templates.sheetxml import ErrorValue
 
 __all__ = ["refresh_caller", "refresh_book", "cell_value"]
 
@@ -47,7 +49,7 @@ def refresh_caller() -> str:
 
 def cell_value(raw):
     """A value xlwings read (with ``err_to_str=True``) as :func:`.refresh.check_inputs` takes it."""
-    if isinstance(raw, str) and raw in ERROR_VALUES:
+    if isinstance(raw, str) and raw in EXCEL_ERRORS:
         return ErrorValue(raw)
     return raw
 

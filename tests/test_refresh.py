@@ -21,7 +21,7 @@ from openpyxl.comments import Comment
 from engine import scenarios
 from hostile import fixtures as fx
 from addin import refresh_button as excel
-from workbook_templates import build, groups, refresh, safety
+from workbook_templates import build, groups, refresh, safety, sheetxml
 from suanli.cli import main
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
@@ -461,7 +461,7 @@ def test_cells_added_by_a_stamp_go_where_they_belong():
     xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="B2:D4"/>'
            b'<sheetData><row r="2"><c r="B2"><v>1</v></c><c r="D2"><v>2</v></c></row>'
            b'<row r="4" spans="2:4"><c r="D4"><v>3</v></c></row></sheetData></worksheet>')
-    sheet = refresh._Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
+    sheet = sheetxml.Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
     for ref, text in (("C2", "=1+1"), ("A4", "a"), ("B3", "b"), ("E1", " e ")):
         sheet.set_text(ref, text)
     root = ET.fromstring(sheet.to_bytes())
@@ -492,8 +492,8 @@ def test_check_inputs_messages():
     assert ok == {"h100_fp16_tflops": 990.0, "fig50_util_applied_twice": 0.0}
     bad = {
         ("h100_fp16_tflops", "990"): "holds the text '990', not a number",
-        ("h100_fp16_tflops", refresh.ErrorValue("#DIV/0!")): "holds the error value #DIV/0!",
-        ("h100_fp16_tflops", refresh.FORMULA_WITHOUT_VALUE): "holds a formula with no saved result",
+        ("h100_fp16_tflops", sheetxml.ErrorValue("#DIV/0!")): "holds the error value #DIV/0!",
+        ("h100_fp16_tflops", sheetxml.FORMULA_WITHOUT_VALUE): "holds a formula with no saved result",
         ("fig50_util_applied_twice", "yes"): "holds the text 'yes', not a TRUE/FALSE",
         ("h100_fp16_tflops", -1.0): f"{scenarios.schema()['h100_fp16_tflops'].domain.describe()}, got -1",
     }
@@ -636,8 +636,8 @@ def test_excel_refresh_reports_a_bad_input_in_the_index(built, layout, tmp_path,
 def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
     fake = _Book(fx.set_name(built, tmp_path / "book.xlsx", "mm_params_base", "Inputs!$F$99"))
     assert excel.refresh_book(fake).startswith("Not refreshed: input mm_params_base: its name refers to Inputs!$F$99")
-    assert excel.cell_value("#N/A") == "#N/A" and isinstance(excel.cell_value("#N/A"), refresh.ErrorValue)
-    assert not isinstance(excel.cell_value("N/A"), refresh.ErrorValue)
+    assert excel.cell_value("#N/A") == "#N/A" and isinstance(excel.cell_value("#N/A"), sheetxml.ErrorValue)
+    assert not isinstance(excel.cell_value("N/A"), sheetxml.ErrorValue)
 
 
 # ------------------------------------------------------------------ a real spreadsheet agrees
