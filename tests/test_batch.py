@@ -11,6 +11,7 @@ import pytest
 
 from engine import scenarios
 from workbook_templates import batch, build, groups
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
 
 CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
@@ -26,7 +27,7 @@ text cell,abc,,,
 def _cached(path):
     wb = openpyxl.load_workbook(path, data_only=True)
     return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for r in ws.iter_rows() for c in r
-            if c.value is not None and ws.title != build.META_SHEET}
+            if c.value is not None and ws.title != META_SHEET}
 
 
 @pytest.fixture()

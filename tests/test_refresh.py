@@ -21,7 +21,8 @@ from openpyxl.comments import Comment
 from engine import scenarios
 from hostile import fixtures as fx
 from addin import refresh_button as excel
-from workbook_templates import build, groups, refresh, safety, sheetxml
+from workbook_templates import build, groups, meta, refresh, safety, sheetxml
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
@@ -92,7 +93,7 @@ def sheet_xml(path: Path, sheet: str) -> ET.Element:
 
 
 def meta_rows(path: Path) -> dict[str, str]:
-    ws = openpyxl.load_workbook(path, data_only=True)[build.META_SHEET]
+    ws = openpyxl.load_workbook(path, data_only=True)[META_SHEET]
     return {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
 
 
@@ -192,7 +193,7 @@ def test_xml_edit_refreshed_into_out_copies_every_other_part_byte_for_byte(built
     assert not list(tmp_path.glob("*.bak.xlsx"))          # ...and needs no backup
     after = members(tmp_path / "new.xlsx")
     assert list(after) == list(before)                    # same members, same order
-    rewritten = {fx.sheet_member(edited, s) for s in layout.order + ["Index", "Errata", build.META_SHEET]}
+    rewritten = {fx.sheet_member(edited, s) for s in layout.order + ["Index", "Errata", META_SHEET]}
     assert any(name.startswith("xl/charts/") for name in after)
     for name, data in before.items():
         if name not in rewritten | REWRITTEN:
@@ -212,7 +213,7 @@ def test_an_unedited_workbook_refreshes_to_the_builds_own_values(book):
     assert report.cells > 300 and report.inputs == len(before["inputs"].split(","))
     again = openpyxl.load_workbook(book, data_only=True)
     for ws in cached.worksheets:
-        if ws.title in ("Index", build.META_SHEET):
+        if ws.title in ("Index", META_SHEET):
             continue
         for row in ws.iter_rows():
             for c in row:
@@ -228,7 +229,7 @@ def test_a_valid_scenario_name_is_stamped_as_text(book, capsys):
     assert rc == 0, err
     assert "scenario csc-2023-corrected" in out
     assert meta_rows(book)["scenario"] == "csc-2023-corrected"
-    for sheet, ref in ((build.META_SHEET, "B3"), ("Index", "A2")):
+    for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
         cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert "scenario csc-2023-corrected" in openpyxl.load_workbook(book)["Index"]["A2"].value
@@ -241,7 +242,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book, monkeypatch):
     monkeypatch.setattr(refresh.scenarios, "load", lambda name: scenarios.Scenario(hostile, real("csc-2023").values))
     report = refresh.refresh(book)
     assert report.scenario == hostile
-    for sheet, ref in ((build.META_SHEET, "B3"), ("Index", "A2")):
+    for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
         cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert meta_rows(book)["scenario"] == hostile
@@ -333,7 +334,7 @@ def test_a_zip_that_is_not_a_workbook(built, tmp_path, capsys):
 
 
 def test_no_suanli_sheet(built, tmp_path, capsys):
-    path = fx.drop_sheet(built, tmp_path / "book.xlsx", build.META_SHEET)
+    path = fx.drop_sheet(built, tmp_path / "book.xlsx", META_SHEET)
     refused(capsys, path, "not a suanli workbook: no _suanli sheet")
 
 
@@ -610,8 +611,8 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
     digest = build.inputs_hash(scenarios.load("csc-2023").with_values({"mm_params_base": 2e12}), layout.inputs)
     assert text.startswith("Refreshed ") and text.endswith(f"· scenario csc-2023 · inputs {digest}")
     assert fake.sheets["Index"].values["A2"] == "'" + text       # typed as text, whatever it holds
-    assert fake.sheets[build.META_SHEET].values["B4"] == "'" + digest
-    assert fake.sheets[build.META_SHEET].values["A8"] == "'refreshed_at" and fake.calculated == 1
+    assert fake.sheets[META_SHEET].values["B4"] == "'" + digest
+    assert fake.sheets[META_SHEET].values["A8"] == "'refreshed_at" and fake.calculated == 1
     # the same inputs refreshed from the file give the same hash
     assert refresh.refresh(path, out=tmp_path / "out.xlsx", now=dt.datetime(2025, 1, 1,
                                                                              tzinfo=dt.timezone.utc)).inputs_hash == digest
@@ -638,6 +639,56 @@ def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
     assert excel.refresh_book(fake).startswith("Not refreshed: input mm_params_base: its name refers to Inputs!$F$99")
     assert excel.cell_value("#N/A") == "#N/A" and isinstance(excel.cell_value("#N/A"), sheetxml.ErrorValue)
     assert not isinstance(excel.cell_value("N/A"), sheetxml.ErrorValue)
+
+
+# ------------------------------------------------------------------ the _suanli sheet, read alike by both
+def test_the_meta_sheet_holds_the_required_rows_build_writes(built):
+    written = meta_rows(built)
+    assert list(written) == [k for k, _ in meta.rows("demand", "csc-2023", "h", ["fig49"], ["k"])]
+    assert set(meta.REQUIRED) <= set(written) and "scenario" in meta.STAMPED
+    with safety.open_checked(built) as zf:
+        info = refresh.read_meta(sheetxml.Book(zf, "book.xlsx"), "book.xlsx")
+    assert (info.group, info.scenario) == (GROUP, "csc-2023")
+    assert info.exhibits == tuple(written["exhibits"].split(",")) and info.inputs == tuple(written["inputs"].split(","))
+    assert excel.read_meta(_Book(built)) == (info, len(written) - 1)
+
+
+#: A broken _suanli sheet (rows A1-A7: suanli_version, group, scenario, inputs_hash, built_at, exhibits, inputs)
+#: and what refresh and the Refresh button both say about it.
+BROKEN_META = [
+    (("A2", "blank", None), "its _suanli sheet has no group row (book.xlsx)"),
+    (("A3", "blank", None), "its _suanli sheet has no scenario row (book.xlsx)"),
+    (("A6", "blank", None), "its _suanli sheet has no exhibits row (book.xlsx)"),
+    (("A7", "blank", None), "its _suanli sheet has no inputs row (book.xlsx)"),
+    (("B2", "text", "servers2"), "book.xlsx names group 'servers2'; suanli "),
+    (("A5", "text", "scenario"), "its _suanli sheet has two scenario rows (A3 and A5) (book.xlsx)"),
+    (None, "no _suanli sheet in book.xlsx"),
+]
+
+
+@pytest.mark.parametrize("edit, message", BROKEN_META)
+def test_refresh_and_the_excel_button_refuse_the_same_broken_meta_sheet(built, tmp_path, capsys, edit, message):
+    path = tmp_path / "book.xlsx"
+    if edit is None:
+        fx.drop_sheet(built, path, META_SHEET)
+    else:
+        fx.set_cell(built, path, META_SHEET, *edit)
+    with safety.open_checked(path) as zf, pytest.raises(safety.WorkbookError) as from_file:
+        refresh.read_meta(sheetxml.Book(zf, "book.xlsx"), "book.xlsx")
+    fake = _Book(path)
+    with pytest.raises(safety.WorkbookError) as from_excel:
+        excel.read_meta(fake)
+    assert from_file.value.message == from_excel.value.message
+    assert from_file.value.message.startswith("not a suanli workbook: ") and message in from_file.value.message
+    assert excel.refresh_book(fake) == "Not refreshed: " + from_excel.value.message
+    refused(capsys, path, message.replace("book.xlsx", str(path)))
+
+
+def test_rows_the_meta_sheet_can_do_without(built, tmp_path):
+    """built_at (and the version, the old hash) are for people; both paths refresh without them."""
+    path = fx.set_cell(built, tmp_path / "book.xlsx", META_SHEET, "A5", "blank")
+    assert excel.refresh_book(_Book(path)).startswith("Refreshed ")
+    assert refresh.refresh(path).inputs == len(meta_rows(built)["inputs"].split(","))
 
 
 # ------------------------------------------------------------------ a real spreadsheet agrees

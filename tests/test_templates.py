@@ -14,6 +14,7 @@ import pytest
 from engine import exhibits, printed, scenarios
 from suanli import libreoffice
 from workbook_templates import build, groups
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
@@ -40,7 +41,7 @@ def _formula_cells(path: Path):
     wb = openpyxl.load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        if ws.title in ("Index", "Inputs", "Errata", build.META_SHEET):
+        if ws.title in ("Index", "Inputs", "Errata", META_SHEET):
             continue
         for row in ws.iter_rows():
             for cell in row:
@@ -79,7 +80,7 @@ def test_every_group_and_exhibit_has_a_workbook(built):
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         assert wb.sheetnames[:3] == ["Index", "Inputs", "Errata"]
         assert set(g.exhibits) <= set(wb.sheetnames)
-        assert wb[build.META_SHEET].sheet_state == "hidden"
+        assert wb[META_SHEET].sheet_state == "hidden"
     assert covered == {e.id for e in exhibits.all_exhibits()}
 
 
@@ -89,7 +90,7 @@ def test_inputs_are_defined_names_with_validation(built):
     for g in groups.GROUPS:
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         names = set(wb.defined_names.keys())
-        meta = {r[0]: r[1] for r in wb[build.META_SHEET].iter_rows(values_only=True)}
+        meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
         keys = meta["inputs"].split(",")
         assert set(keys) <= names and set(keys) <= set(schema)
         validated = {str(dv.sqref) for dv in wb["Inputs"].data_validations.dataValidation}
@@ -203,7 +204,7 @@ def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
 def test_cli_build(tmp_path, capsys):
     assert main(["templates", "build", "--out", str(tmp_path), "--scenario", "csc-2023-corrected"]) == 0
     assert "wrote 9 workbooks" in capsys.readouterr().out
-    meta = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "demand.xlsx")[build.META_SHEET]
+    meta = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "demand.xlsx")[META_SHEET]
             .iter_rows(values_only=True)}
     assert meta["scenario"] == "csc-2023-corrected"
     assert main(["templates", "build", "--out", str(tmp_path / "x"), "--scenario", "nope"]) == 2

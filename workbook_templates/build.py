@@ -19,7 +19,6 @@ recalculates anywhere without an add-in.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
@@ -34,15 +33,14 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from engine import __version__, errata, exhibits, printed, scenarios
 from engine.exhibit import NumericResolver, Result, needs_text
 
+from . import meta
 from .files import write_atomic
 from .groups import GROUPS, Group
 from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INPUTS_SHEET, FormulaResolver, InputLayout,
                      SheetLayout, input_layout, quote_sheet)
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
-           "sheet_value", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
-
-META_SHEET = "_suanli"
+           "sheet_value", "build_workbook", "build_all", "inputs_hash"]
 
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
@@ -275,15 +273,15 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
         errata_ws = wb.add_worksheet("Errata")
         plain = _plain_formula_worksheet()
         sheets = {i: wb.add_worksheet(i, worksheet_class=plain) for i in p.order}
-        meta = wb.add_worksheet(META_SHEET)
+        meta_ws = wb.add_worksheet(meta.META_SHEET)
         _write_inputs(wb, inputs, p, fmt)
         resolver = formulas(p)
         for ex_id in _dependency_order(p):
             _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
         _write_errata(errata_ws, p, fmt)
         _write_index(index, p, fmt)
-        _write_meta(meta, p)
-        meta.hide()
+        _write_meta(meta_ws, p)
+        meta_ws.hide()
         index.activate()
         if excel_button:
             _excel_button(wb, index)
@@ -609,15 +607,7 @@ def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
 
 
 def _write_meta(ws, p: Plan) -> None:
-    rows = [
-        ("suanli_version", __version__),
-        ("group", p.group.name),
-        ("scenario", p.scenario.name),
-        ("inputs_hash", inputs_hash(p.scenario, p.inputs)),
-        ("built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()),
-        ("exhibits", ",".join(p.order)),
-        ("inputs", ",".join(p.inputs)),
-    ]
+    rows = meta.rows(p.group.name, p.scenario.name, inputs_hash(p.scenario, p.inputs), p.order, p.inputs)
     for i, (k, v) in enumerate(rows):
         ws.write_string(i, 0, k)
         ws.write_string(i, 1, v)

@@ -7,9 +7,9 @@ models accept, and programs that read a workbook without calculating it (pandas,
 
 1. opens the file through :mod:`.safety` (no zip bombs, no XML entities, nothing inflated
    before the headers are checked);
-2. reads the hidden ``_suanli`` sheet (group, scenario, input keys), checks that every input's
-   workbook-level defined name still refers to exactly the cells the layout puts it in, and
-   reads those cells straight from the sheet XML (:mod:`.sheetxml`);
+2. reads the hidden ``_suanli`` sheet (group, scenario, input keys; :mod:`.meta`), checks that
+   every input's workbook-level defined name still refers to exactly the cells the layout puts
+   it in, and reads those cells straight from the sheet XML (:mod:`.sheetxml`);
 3. checks every value with the engine's rules (:func:`engine.scenarios.check_value`): text, an
    error value, a blank (unless the input is yours to supply), a number out of bounds is
    refused with one message naming the cell, the key and what is accepted; merged input
@@ -28,7 +28,8 @@ models accept, and programs that read a workbook without calculating it (pandas,
 Any refusal raises :class:`~.safety.WorkbookError` (one line; exit status 2 from the command
 line) before anything is written: the original is untouched and no temporary file is left.
 
-:func:`check_inputs` is the validation shared with the in-Excel refresh (:mod:`.excel`).
+:func:`check_inputs` and :func:`check_name` are the validation shared with the Refresh button in
+Excel (:mod:`addin.refresh_button`), as :func:`.meta.read` is for the ``_suanli`` sheet.
 """
 
 from __future__ import annotations
@@ -47,19 +48,20 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from engine import SuanliError, __version__, scenarios
 
-from . import build, safety
+from . import build, meta, safety
 from .files import write_atomic
-from .groups import GROUPS, Group
 from .render import input_layout
 from .safety import WorkbookError
 from .sheetxml import (FORMULA_WITHOUT_VALUE, Book, DateText, ErrorValue, Sheet, full_calc_on_load, parse_cell,
                        parse_range, shorten, show_value, write_package)
 
-__all__ = ["refresh", "RefreshReport", "check_inputs", "check_name", "as_excel_text", "stamp_text", "backup_path"]
+__all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text", "stamp_text",
+           "backup_path"]
 
 INDEX_SHEET = "Index"
 ERRATA_SHEET = "Errata"
 STAMP_CELL = "A2"
+
 
 # ------------------------------------------------------------------ the shared validation
 def check_inputs(cells: Mapping[str, Sequence[tuple[str, object]]]) -> dict[str, object]:
@@ -224,10 +226,10 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
     where = str(src)
     with safety.open_checked(src) as zf:
         book = Book(zf, where)
-        meta = _read_meta(book, where)
-        group = _group(meta, where)
-        base = scenarios.load(scenario if scenario is not None else meta["scenario"])
-        keys = [k for k in meta["inputs"].split(",") if k]
+        info = read_meta(book, where)
+        group = info.group
+        base = scenarios.load(scenario if scenario is not None else info.scenario)
+        keys = list(info.inputs)
         layout = input_layout(keys)
 
         # the names, then the Inputs sheet and its cells
@@ -248,9 +250,8 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
         # recompute, and check the workbook is laid out as suanli lays this group out now
         edited = base.with_values(values)
         p = build.plan(group, edited)
-        exhibits_meta = [e for e in meta["exhibits"].split(",") if e]
-        if p.order != exhibits_meta or p.inputs != keys:
-            raise WorkbookError(f"{where} was laid out by suanli {meta.get('suanli_version', '?')}, and suanli "
+        if p.order != list(info.exhibits) or p.inputs != keys:
+            raise WorkbookError(f"{where} was laid out by suanli {info.get('suanli_version', '?')}, and suanli "
                                 f"{__version__} lays the {group.name} workbook out differently; rebuild it with "
                                 "`suanli templates build` and copy your inputs over")
         expected = build.cached_results(p)   # the formula cells, and the printed-value checks that follow them
@@ -277,10 +278,12 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
 
         new_hash = build.inputs_hash(edited, keys)
         stamp_time = when.strftime("%Y-%m-%d %H:%M:%S UTC")
-        meta_sheet = book.sheet(build.META_SHEET)
+        meta_sheet = book.sheet(meta.META_SHEET)
         _refuse_protected(meta_sheet)
-        _stamp_meta(meta_sheet, meta, {"refreshed_at": when.isoformat(), "scenario": base.name,
-                                       "inputs_hash": new_hash})
+        for r, key, value in info.stamp(when, base.name, new_hash, meta_sheet.last_row):
+            if key is not None:
+                meta_sheet.set_text(xl_rowcol_to_cell(r, 0), key)
+            meta_sheet.set_text(xl_rowcol_to_cell(r, 1), value)
         replaced[meta_sheet.member] = meta_sheet.to_bytes()
         if INDEX_SHEET in book.sheets:
             index = book.sheet(INDEX_SHEET)
@@ -293,34 +296,17 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
 
         changed = tuple(k for k in keys if _differs(edited.values[k], base.values[k]))
         report = RefreshReport(src, target, None, group.name, base.name, when.isoformat(), new_hash,
-                               meta.get("inputs_hash"), count, len(keys), changed, notes)
+                               info.get("inputs_hash"), count, len(keys), changed, notes)
         report.backup = _write(zf, replaced, src, target, in_place, when, where)
     return report
 
 
-def _group(meta: Mapping[str, str], where: str) -> Group:
-    for g in GROUPS:
-        if g.name == meta["group"]:
-            return g
-    names = ", ".join(g.name for g in GROUPS)
-    raise WorkbookError(f"not a suanli workbook: {where} names group {meta['group']!r}; suanli {__version__} "
-                        f"builds {names}")
-
-
-def _read_meta(book: Book, where: str) -> dict[str, str]:
-    if build.META_SHEET not in book.sheets:
-        raise WorkbookError(f"not a suanli workbook: no {build.META_SHEET} sheet in {where}")
-    sheet = book.sheet(build.META_SHEET)
-    out: dict[str, str] = {}
-    for r, (key, value) in sheet.rows(2, book.shared):
-        if isinstance(key, str) and key:
-            out[str(key)] = "" if value is None else (str(value) if not isinstance(value, float) else show_value(value))
-            out.setdefault(f"_row:{key}", str(r))
-    for needed in ("group", "scenario", "inputs", "exhibits"):
-        if needed not in out:
-            raise WorkbookError(f"not a suanli workbook: its {build.META_SHEET} sheet has no {needed} row "
-                                f"({where})")
-    return out
+def read_meta(book: Book, where: str) -> meta.Meta:
+    """The workbook's ``_suanli`` sheet, checked by :func:`.meta.read`."""
+    if meta.META_SHEET not in book.sheets:
+        return meta.read(None, where)
+    sheet = book.sheet(meta.META_SHEET)
+    return meta.read(((r, a, b) for r, (a, b) in sheet.rows(2, book.shared)), where)
 
 
 def _refuse_protected(sheet: Sheet) -> None:
@@ -355,18 +341,6 @@ def _errata_switches(sheet: Sheet, sc: scenarios.Scenario, keys: Sequence[str]) 
             sheet.set_cached(ref, bool(sc.values[name]))
             done = True
     return done
-
-
-def _stamp_meta(sheet: Sheet, meta: Mapping[str, str], stamp: Mapping[str, str]) -> None:
-    rows = [int(v) for k, v in meta.items() if k.startswith("_row:")]
-    last = max(rows + [sheet.last_row])
-    for key, value in stamp.items():
-        r = meta.get(f"_row:{key}")
-        if r is None:
-            last += 1
-            r = last
-            sheet.set_text(xl_rowcol_to_cell(int(r), 0), key)
-        sheet.set_text(xl_rowcol_to_cell(int(r), 1), value)
 
 
 def _differs(a, b) -> bool:
