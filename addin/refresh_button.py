@@ -34,7 +34,7 @@ from engine.errors import EXCEL_ERRORS
 
 from workbook_templates import build, meta
 from workbook_templates.refresh import as_excel_text, check_inputs, check_name, stamp_text
-from workbook_templates.render import input_layout
+from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout
 from workbook_templates.sheetxml import ErrorValue
 
 __all__ = ["refresh_caller", "refresh_book", "read_meta", "cell_value"]
@@ -82,8 +82,8 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
             meta_sheet.range(f"B{r + 1}").value = as_excel_text(value)
     except SuanliError as exc:
         text = f"Not refreshed: {exc.message}"
-    if "Index" in [s.name for s in book.sheets]:
-        book.sheets["Index"].range("A2").value = as_excel_text(text)
+    if INDEX_SHEET in [s.name for s in book.sheets]:
+        book.sheets[INDEX_SHEET].range(STAMP_CELL).value = as_excel_text(text)
     return text
 
 

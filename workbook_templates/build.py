@@ -36,8 +36,8 @@ from engine.exhibit import NumericResolver, Result, needs_text
 from . import meta
 from .files import write_atomic
 from .groups import GROUPS, Group
-from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INPUTS_SHEET, FormulaResolver, InputLayout,
-                     SheetLayout, input_layout, quote_sheet)
+from .render import (ERRATA_SHEET, FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INDEX_SHEET, INPUTS_SHEET,
+                     STAMP_CELL, FormulaResolver, InputLayout, SheetLayout, input_layout, quote_sheet)
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
            "sheet_value", "build_workbook", "build_all", "inputs_hash"]
@@ -268,9 +268,9 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
                                             "strings_to_numbers": False, "nan_inf_to_errors": False,
                                             "in_memory": True})
         fmt = HouseFormats(wb)
-        index = wb.add_worksheet("Index")
+        index = wb.add_worksheet(INDEX_SHEET)
         inputs = wb.add_worksheet(INPUTS_SHEET)
-        errata_ws = wb.add_worksheet("Errata")
+        errata_ws = wb.add_worksheet(ERRATA_SHEET)
         plain = _plain_formula_worksheet()
         sheets = {i: wb.add_worksheet(i, worksheet_class=plain) for i in p.order}
         meta_ws = wb.add_worksheet(meta.META_SHEET)
@@ -589,10 +589,10 @@ def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
 
 def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
-    ws.write(1, 0, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
-                   "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
+    ws.write(STAMP_CELL, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
+             "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
     ws.write_url(2, 0, f"internal:{INPUTS_SHEET}!A1", fmt.link, string="→ Inputs")
-    ws.write_url(2, 1, "internal:Errata!A1", fmt.link, string="→ Errata")
+    ws.write_url(2, 1, f"internal:{ERRATA_SHEET}!A1", fmt.link, string="→ Errata")
     for c, h in enumerate(["sheet", "报告", "exhibit", "source"]):
         ws.write(4, c, h, fmt.header)
     for i, ex_id in enumerate(p.order, start=5):
@@ -630,7 +630,7 @@ def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") ->
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         fmt = HouseFormats(wb)
-        ws = wb.add_worksheet("Index")
+        ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
         ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
                  fmt.subtle)

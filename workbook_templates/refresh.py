@@ -50,17 +50,13 @@ from engine import SuanliError, __version__, scenarios
 
 from . import build, meta, safety
 from .files import write_atomic
-from .render import input_layout
+from .render import ERRATA_SHEET, INDEX_SHEET, STAMP_CELL, input_layout
 from .safety import WorkbookError
 from .sheetxml import (FORMULA_WITHOUT_VALUE, Book, DateText, ErrorValue, Sheet, full_calc_on_load, parse_cell,
                        parse_range, shorten, show_value, write_package)
 
 __all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text", "stamp_text",
            "backup_path"]
-
-INDEX_SHEET = "Index"
-ERRATA_SHEET = "Errata"
-STAMP_CELL = "A2"
 
 
 # ------------------------------------------------------------------ the shared validation

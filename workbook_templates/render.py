@@ -23,9 +23,13 @@ from engine.exhibit import Blank, Context, Exhibit, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
 __all__ = ["SheetLayout", "InputLayout", "input_layout", "FormulaResolver", "quote_sheet",
-           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET"]
+           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET", "INDEX_SHEET", "ERRATA_SHEET",
+           "STAMP_CELL"]
 
 INPUTS_SHEET = "Inputs"
+INDEX_SHEET = "Index"
+ERRATA_SHEET = "Errata"
+STAMP_CELL = "A2"       # the Index sheet's line under its title: how the workbook was built, then its last refresh
 
 FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
 HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
