@@ -33,7 +33,7 @@ from engine import SuanliError, scenarios
 from engine.errors import EXCEL_ERRORS
 
 from workbook_templates import build, meta
-from workbook_templates.refresh import as_excel_text, check_inputs, check_name, stamp_text
+from workbook_templates.refresh import as_excel_text, check_inputs, check_name, refresh_time, stamp_text
 from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout
 from workbook_templates.sheetxml import ErrorValue
 
@@ -59,7 +59,7 @@ def cell_value(raw):
 
 def refresh_book(book, now: dt.datetime | None = None) -> str:
     """Check the inputs of an open xlwings ``book`` and stamp its Index sheet; returns the stamp."""
-    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    when = refresh_time(now)
     try:
         info, last_row = read_meta(book)
         keys = list(info.inputs)
@@ -74,7 +74,7 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
         edited = scenarios.load(info.scenario).with_values(check_inputs(cells))
         book.app.calculate()
         digest = build.inputs_hash(edited, keys)
-        text = stamp_text(when.strftime("%Y-%m-%d %H:%M:%S UTC"), edited.name, digest)
+        text = stamp_text(when, edited.name, digest)
         meta_sheet = book.sheets[meta.META_SHEET]
         for r, key, value in info.stamp(when, edited.name, digest, last_row):
             if key is not None:

@@ -55,8 +55,8 @@ from .safety import WorkbookError
 from .sheetxml import (FORMULA_WITHOUT_VALUE, Book, DateText, ErrorValue, Sheet, full_calc_on_load, parse_cell,
                        parse_range, shorten, show_value, write_package)
 
-__all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text", "stamp_text",
-           "backup_path"]
+__all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text",
+           "refresh_time", "stamp_text", "backup_path"]
 
 
 # ------------------------------------------------------------------ the shared validation
@@ -160,9 +160,14 @@ def as_excel_text(text: str) -> str:
     return "'" + text
 
 
-def stamp_text(when: str, scenario: str, inputs_hash: str) -> str:
-    """The Index sheet's line after a refresh."""
-    return f"Refreshed {when} · scenario {scenario} · inputs {inputs_hash}"
+def refresh_time(now: dt.datetime | None = None) -> dt.datetime:
+    """The time a refresh records: ``now`` (the clock when None) in UTC, to the second."""
+    return (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+
+
+def stamp_text(when: dt.datetime, scenario: str, inputs_hash: str) -> str:
+    """The Index sheet's line after a refresh at ``when`` (a :func:`refresh_time`)."""
+    return f"Refreshed {when.strftime('%Y-%m-%d %H:%M:%S UTC')} · scenario {scenario} · inputs {inputs_hash}"
 
 
 def backup_path(path: str | os.PathLike, when: dt.datetime) -> Path:
@@ -218,7 +223,7 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
     src = Path(path)
     target = Path(out) if out is not None else src
     in_place = out is None or (target.exists() and src.exists() and os.path.samefile(target, src))
-    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    when = refresh_time(now)
     where = str(src)
     with safety.open_checked(src) as zf:
         book = Book(zf, where)
@@ -273,7 +278,6 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
                 replaced[errata_sheet.member] = errata_sheet.to_bytes()
 
         new_hash = build.inputs_hash(edited, keys)
-        stamp_time = when.strftime("%Y-%m-%d %H:%M:%S UTC")
         meta_sheet = book.sheet(meta.META_SHEET)
         _refuse_protected(meta_sheet)
         for r, key, value in info.stamp(when, base.name, new_hash, meta_sheet.last_row):
@@ -284,7 +288,7 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
         if INDEX_SHEET in book.sheets:
             index = book.sheet(INDEX_SHEET)
             _refuse_protected(index)
-            index.set_text(STAMP_CELL, stamp_text(stamp_time, base.name, new_hash))
+            index.set_text(STAMP_CELL, stamp_text(when, base.name, new_hash))
             replaced[index.member] = index.to_bytes()
         else:
             notes.append("no Index sheet to stamp")
