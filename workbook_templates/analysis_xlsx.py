@@ -15,16 +15,15 @@ import os
 from pathlib import Path
 
 import numpy as np
-import xlsxwriter
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, scenarios
 from engine.exhibit import Row, needs_text
 
 from .analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
-from .build import HouseFormats
 from .files import write_atomic
 from .render import quote_sheet
+from .writer import HouseFormats, new_workbook
 
 __all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "CHART_MAX_POINTS", "CHART_MAX_SERIES",
            "TORNADO_MAX_BARS"]
@@ -56,8 +55,7 @@ class _Formats(HouseFormats):
 
 def _new_workbook(tmp: Path, big: bool):
     # constant_memory streams rows to disk: a million-point sweep stays small in memory
-    return xlsxwriter.Workbook(str(tmp), {"constant_memory": big, "strings_to_numbers": False,
-                                          "strings_to_formulas": False, "strings_to_urls": False})
+    return new_workbook(tmp, constant_memory=big)
 
 
 def _write(path, write) -> Path:

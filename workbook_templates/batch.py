@@ -34,6 +34,7 @@ from .build import inputs_hash, plan, write_plan
 from . import groups
 from .groups import Group
 from .files import write_atomic, write_text_atomic
+from .writer import HouseFormats, new_workbook
 
 __all__ = ["ScenarioRow", "read_scenarios", "safe_filename", "run_batch", "BatchReport", "HEADLINES"]
 
@@ -292,11 +293,8 @@ def _previous_manifest(path: Path) -> dict[str, dict]:
 
 def _write_summary(path: Path, entries: list[dict], group: Group) -> None:
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        wb = new_workbook(tmp)
+        bold = HouseFormats(wb).header
         num = wb.add_format({"num_format": "#,##0.00"})
         ws = wb.add_worksheet("Summary")
         ws.write_row(0, 0, ["scenario", "workbook"] + [h[3] for h in HEADLINES], bold)

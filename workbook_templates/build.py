@@ -36,6 +36,7 @@ from engine.exhibit import NumericResolver, Result, needs_text
 from . import meta
 from .files import write_atomic
 from .groups import GROUPS, Group
+from .writer import HouseFormats, new_workbook
 from .render import (ERRATA_SHEET, FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INDEX_SHEET, INPUTS_SHEET,
                      STAMP_CELL, FormulaResolver, InputLayout, SheetLayout, input_layout, quote_sheet)
 
@@ -115,36 +116,6 @@ def _plain_formula_worksheet():
             return formula[1:] if formula.startswith("=") else formula
 
     return PlainFormulaWorksheet
-
-
-class HouseFormats:
-    """The formats every suanli workbook uses: titles, headers, input and printed cells, checks."""
-
-    def __init__(self, wb):
-        self.wb = wb
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.subtle = wb.add_format({"italic": True, "font_color": "#555555"})
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
-        self.label = wb.add_format({"text_wrap": False})
-        self.input_fill = {"bg_color": "#FFF2CC", "font_color": "#0000FF", "border": 1, "border_color": "#BFBFBF"}
-        self.printed_fill = {"bg_color": "#F2F2F2", "font_color": "#595959"}
-        self.ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-        self.bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self._cache: dict[tuple, object] = {}
-
-    def number(self, num_format: str, kind: str = "value"):
-        key = (num_format, kind)
-        if key not in self._cache:
-            props = {"num_format": num_format}
-            if kind == "input":
-                props.update(self.input_fill)
-            elif kind == "printed":
-                props.update(self.printed_fill)
-            self._cache[key] = self.wb.add_format(props)
-        return self._cache[key]
 
 
 def _num_format(row) -> str:
@@ -262,11 +233,7 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
     """Write a planned workbook to ``path`` (atomically); returns the path."""
 
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "nan_inf_to_errors": False,
-                                            "in_memory": True})
+        wb = new_workbook(tmp, in_memory=True)
         fmt = HouseFormats(wb)
         index = wb.add_worksheet(INDEX_SHEET)
         inputs = wb.add_worksheet(INPUTS_SHEET)
@@ -626,9 +593,7 @@ def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, exce
 
 def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") -> Path:
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = new_workbook(tmp)
         fmt = HouseFormats(wb)
         ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
