@@ -1,6 +1,8 @@
 """Rendering exhibits as live Excel formulas: the third rendering of the one model.
 
-:class:`SheetLayout` decides where every row and input goes; :class:`FormulaResolver` is the
+The layout of a template workbook is decided here: its sheets' names, :func:`input_layout`
+(where each input goes on the Inputs sheet) and :class:`SheetLayout` (where an exhibit's rows
+and columns go on its sheet).  :class:`FormulaResolver` is the
 symbolic counterpart of the engine's numeric resolver: it hands the very same row functions
 :class:`~engine.ops.Formula` cell references instead of numbers, so each cell receives the
 formula that computes it.  A later row refers to the earlier row's cell; an input is its
