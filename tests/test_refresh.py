@@ -475,6 +475,23 @@ def test_cells_added_by_a_stamp_go_where_they_belong():
     assert e1.text == " e " and e1.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
 
 
+def test_references_read_from_a_file_are_parsed_strictly():
+    assert sheetxml.parse_cell("B3") == sheetxml.parse_cell("$B$3") == (2, 1)
+    assert sheetxml.parse_cell("XFD1048576") == (1048575, 16383)
+    for text in ("", "A0", "a1", "B", "3", "B3C", "AAAA1", "B-3", "B3 "):
+        with pytest.raises(ValueError):
+            sheetxml.parse_cell(text)
+    assert sheetxml.parse_range("$C$4:A1") == (0, 0, 3, 2) and sheetxml.parse_range("B2") == (1, 1, 1, 1)
+    assert sheetxml.parse_range("A1:nope") is None
+
+
+def test_a_cell_with_a_bad_name_is_a_corrupted_file():
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<sheetData><row r="1"><c r="A0"><v>1</v></c></row></sheetData></worksheet>')
+    with pytest.raises(safety.WorkbookError, match=r"^corrupted xlsx: book.xlsx: sheet S has a cell named 'A0'$"):
+        sheetxml.Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
+
+
 # ------------------------------------------------------------------ the validation shared with Excel
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_check_inputs_accepts_exactly_the_domain(x):
