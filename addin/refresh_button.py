@@ -2,8 +2,9 @@
 
 In Excel the template's formulas recalculate by themselves; what Excel cannot say is whether
 an edited input is one the models accept.  :func:`refresh_caller` checks every input of the
-workbook that calls it with the same rules as ``suanli refresh`` (:func:`.refresh.check_inputs`,
-:func:`.refresh.check_name`), recalculates, and writes the outcome into the Index sheet's cell
+workbook that calls it with the same rules as ``suanli refresh`` (the ``_suanli`` sheet by
+:func:`workbook_templates.meta.read`, the inputs by :func:`workbook_templates.refresh.check_inputs`
+and :func:`workbook_templates.refresh.check_name`), recalculates, and writes the outcome into the Index sheet's cell
 A2: the stamp ``Refreshed <UTC time> · scenario X · inputs <hash>`` (also recorded on the hidden
 ``_suanli`` sheet), or ``Not refreshed: <the one-line reason>``.  Every text it writes is
 entered as text (a leading apostrophe), never as a formula.
@@ -29,12 +30,17 @@ from __future__ import annotations
 import datetime as dt
 
 from engine import SuanliError, scenarios
+from engine.errors import EXCEL_ERRORS
 
-from workbook_templates import build
-from workbook_templates.refresh import (ERROR_VALUES, ErrorValue, as_excel_text, check_inputs, check_name, stamp_text, _group)
-from workbook_templates.safety import WorkbookError
+from workbook_templates import build, meta
+from workbook_templates.refresh import as_excel_text, check_inputs, check_name, refresh_time, stamp_text
+from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout
+from workbook_templates.sheetxml import ErrorValue
 
-__all__ = ["refresh_caller", "refresh_book", "cell_value"]
+__all__ = ["refresh_caller", "refresh_book", "read_meta", "cell_value"]
+
+#: The part of the ``_suanli`` sheet read: its rows are the few that :func:`workbook_templates.meta.rows` writes.
+META_RANGE = "A1:B100"
 
 
 def refresh_caller() -> str:
@@ -46,27 +52,18 @@ def refresh_caller() -> str:
 
 def cell_value(raw):
     """A value xlwings read (with ``err_to_str=True``) as :func:`.refresh.check_inputs` takes it."""
-    if isinstance(raw, str) and raw in ERROR_VALUES:
+    if isinstance(raw, str) and raw in EXCEL_ERRORS:
         return ErrorValue(raw)
     return raw
 
 
 def refresh_book(book, now: dt.datetime | None = None) -> str:
     """Check the inputs of an open xlwings ``book`` and stamp its Index sheet; returns the stamp."""
-    when = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).replace(microsecond=0)
+    when = refresh_time(now)
     try:
-        if build.META_SHEET not in [s.name for s in book.sheets]:
-            raise WorkbookError(f"not a suanli workbook: no {build.META_SHEET} sheet")
-        meta_sheet = book.sheets[build.META_SHEET]
-        rows = meta_sheet.range("A1:B100").value
-        meta = {str(k): ("" if v is None else str(v)) for k, v in rows if k}
-        place = {str(k): i + 1 for i, (k, _) in enumerate(rows) if k}
-        for needed in ("group", "scenario", "inputs"):
-            if needed not in meta:
-                raise WorkbookError(f"not a suanli workbook: its {build.META_SHEET} sheet has no {needed} row")
-        _group(meta, book.name)
-        keys = [k for k in meta["inputs"].split(",") if k]
-        layout = build._input_layout(keys)
+        info, last_row = read_meta(book)
+        keys = list(info.inputs)
+        layout = input_layout(keys)
         names = {n.name: n for n in book.names}
         cells = {}
         for key in keys:
@@ -74,19 +71,27 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
             check_name(key, None if name is None else name.refers_to, layout.name_target(key))
             cells[key] = [(c.get_address(False, False, include_sheetname=True),
                            cell_value(c.options(err_to_str=True).value)) for c in name.refers_to_range]
-        edited = scenarios.load(meta["scenario"]).with_values(check_inputs(cells))
+        edited = scenarios.load(info.scenario).with_values(check_inputs(cells))
         book.app.calculate()
         digest = build.inputs_hash(edited, keys)
-        text = stamp_text(when.strftime("%Y-%m-%d %H:%M:%S UTC"), edited.name, digest)
-        last = max(place.values(), default=0)
-        for key, value in (("refreshed_at", when.isoformat()), ("scenario", edited.name), ("inputs_hash", digest)):
-            if key not in place:
-                last += 1
-                place[key] = last
-                meta_sheet.range(f"A{last}").value = as_excel_text(key)
-            meta_sheet.range(f"B{place[key]}").value = as_excel_text(value)
+        text = stamp_text(when, edited.name, digest)
+        meta_sheet = book.sheets[meta.META_SHEET]
+        for r, key, value in info.stamp(when, edited.name, digest, last_row):
+            if key is not None:
+                meta_sheet.range(f"A{r + 1}").value = as_excel_text(key)
+            meta_sheet.range(f"B{r + 1}").value = as_excel_text(value)
     except SuanliError as exc:
         text = f"Not refreshed: {exc.message}"
-    if "Index" in [s.name for s in book.sheets]:
-        book.sheets["Index"].range("A2").value = as_excel_text(text)
+    if INDEX_SHEET in [s.name for s in book.sheets]:
+        book.sheets[INDEX_SHEET].range(STAMP_CELL).value = as_excel_text(text)
     return text
+
+
+def read_meta(book) -> tuple[meta.Meta, int]:
+    """The open ``book``'s ``_suanli`` sheet checked by :func:`workbook_templates.meta.read`, and the
+    0-based index of its last row holding anything (a refresh stamps below it)."""
+    if meta.META_SHEET not in [s.name for s in book.sheets]:
+        return meta.read(None, book.name), -1
+    rows = book.sheets[meta.META_SHEET].range(META_RANGE).value
+    last_row = max((i for i, (a, b) in enumerate(rows) if a is not None or b is not None), default=-1)
+    return meta.read(((i, a, b) for i, (a, b) in enumerate(rows)), book.name), last_row

@@ -18,7 +18,7 @@ from engine import __version__
 
 from workbook_templates.files import write_atomic
 
-from .reference import _value
+from .reference import excel_literal
 
 UDF_MODULE = "addin.udfs"
 
@@ -29,7 +29,7 @@ def quickstart_path() -> Path:
 
 
 def _formula(name: str, args) -> str:
-    return f"={name}(" + ", ".join(_value(a) for a in args) + ")"
+    return f"={name}(" + ", ".join(excel_literal(a) for a in args) + ")"
 
 
 def build(path: str | os.PathLike, interpreter: str = "python") -> Path:
@@ -69,7 +69,7 @@ def build(path: str | os.PathLike, interpreter: str = "python") -> Path:
             text_cell = ws.cell(row=row, column=3, value=formula)
             text_cell.data_type = "s"          # shown as text
             ws.cell(row=row, column=4, value=formula)   # the live formula
-            ws.cell(row=row, column=5, value=_value(expected))
+            ws.cell(row=row, column=5, value=excel_literal(expected))
             ws.cell(row=row, column=5).data_type = "s"
             row += 1
     for col, width in zip("ABCDE", (26, 70, 58, 18, 24)):

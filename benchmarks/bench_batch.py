@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbook_templates import batch, build
+from workbook_templates import batch, build, groups
 
 
 def scenario_file(path: Path, n: int, seed: int = 3) -> Path:
@@ -77,7 +77,7 @@ def main() -> None:
         report = batch.run_batch(csv_path, tmp / "batch")
         t_batch = time.perf_counter() - start
         assert not report.failed and len(report.entries) == args.n
-        template = build.build_workbook(next(g for g in build.GROUPS if g.name == "chain"), tmp / "template.xlsx")
+        template = build.build_workbook(groups.group("chain"), tmp / "template.xlsx")
         rows = batch.read_scenarios(csv_path)
         start = time.perf_counter()
         openpyxl_way(template, rows, tmp / "openpyxl")

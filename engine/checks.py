@@ -12,11 +12,10 @@ from __future__ import annotations
 from .domains import NONNEGATIVE, POSITIVE
 from .model import model
 from .ops import Value, where
+from .units import MONTHS_PER_YEAR
 
 __all__ = ["prior_from_growth", "base_from_cagr", "total_from_share", "cagr_low", "cagr_high",
            "annualised", "within"]
-
-MONTHS_PER_YEAR = 12
 
 
 @model(value=NONNEGATIVE)

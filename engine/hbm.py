@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from .model import model
 from .ops import Value
+from .units import BITS_PER_BYTE
 
 __all__ = ["stack_bandwidth_gbs", "usd_per_gb", "value_per_server", "gb_per_die"]
-
-BITS_PER_BYTE = 8
 
 
 @model

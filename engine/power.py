@@ -9,11 +9,11 @@ from __future__ import annotations
 from .domains import POSITIVE
 from .model import model
 from .ops import Value, ceil, floor
+from .units import HOURS_PER_YEAR, LITRES_PER_M3
 
 __all__ = ["servers", "it_kw", "racks", "servers_per_rack", "facility_kw", "annual_energy_kwh", "water_m3",
            "cooling_capex", "datacenter_capex", "HOURS_PER_YEAR"]
 
-HOURS_PER_YEAR = 8760.0
 
 
 @model(gpus_per_server=POSITIVE)
@@ -55,7 +55,7 @@ def annual_energy_kwh(power_kw: Value, load_factor: Value = 1, hours: Value = HO
 @model
 def water_m3(it_energy_kwh: Value, wue_l_per_kwh: Value) -> Value:
     """Water used in m³: IT energy (kWh) × WUE (litres per kWh) ÷ 1,000."""
-    return it_energy_kwh * wue_l_per_kwh / 1000
+    return it_energy_kwh * wue_l_per_kwh / LITRES_PER_M3
 
 
 @model

@@ -10,19 +10,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["YI", "WAN", "SECONDS_PER_DAY", "TERA", "PETA", "EXA", "GIGA", "PF_DAY_FLOP",
-           "DisplayUnit", "DISPLAY", "display_unit"]
+__all__ = ["YI", "WAN", "KILO", "MEGA", "GIGA", "TERA", "PETA", "EXA", "ZETTA",
+           "SECONDS_PER_DAY", "HOURS_PER_DAY", "DAYS_PER_YEAR", "MONTHS_PER_YEAR", "HOURS_PER_YEAR",
+           "PF_DAY_FLOP", "GB_PER_TB", "KW_PER_MW", "KW_PER_GW", "LITRES_PER_M3", "METRES_PER_FOOT",
+           "BITS_PER_BYTE", "DIRECTIONS", "DisplayUnit", "DISPLAY", "display_unit"]
 
 YI = 1e8                 # 亿
 WAN = 1e4                # 万
+KILO = 1e3
+MEGA = 1e6
 GIGA = 1e9
 TERA = 1e12
 PETA = 1e15
 EXA = 1e18
+ZETTA = 1e21
 SECONDS_PER_DAY = 86400.0
+HOURS_PER_DAY = 24.0
 DAYS_PER_YEAR = 365.0
 MONTHS_PER_YEAR = 12.0
+HOURS_PER_YEAR = HOURS_PER_DAY * DAYS_PER_YEAR   # 8,760
 PF_DAY_FLOP = PETA * SECONDS_PER_DAY   # one PFLOP/s sustained for a day, in FLOP
+GB_PER_TB = KILO
+KW_PER_MW = KILO
+KW_PER_GW = MEGA
+LITRES_PER_M3 = KILO
+METRES_PER_FOOT = 0.3048
+BITS_PER_BYTE = 8
+DIRECTIONS = 2           # a bidirectional bandwidth figure counts a full-duplex link's rate once each way
 
 
 @dataclass(frozen=True)
@@ -67,20 +81,20 @@ _UNITS = [
     DisplayUnit("year", "year", 1.0, label_en="year"),
     DisplayUnit("x", "ratio", 1.0, label_en="multiple"),
     DisplayUnit("%", "fraction", 0.01, percent=True, label_en="%"),
-    DisplayUnit("百万美元", "USD", 1e6, label_en="USD m"),
+    DisplayUnit("百万美元", "USD", MEGA, label_en="USD m"),
     DisplayUnit("亿元", "CNY", YI, label_en="CNY 100m"),
     DisplayUnit("万元", "CNY", WAN, label_en="CNY 10k"),
     DisplayUnit("CNY", "CNY", 1.0, label_en="CNY"),
     DisplayUnit("CNY/kW", "CNY/kW", 1.0, label_en="CNY per kW"),
     DisplayUnit("USD/GB", "USD/GB", 1.0, label_en="USD per GB"),
-    DisplayUnit("W", "kW", 1e-3, label_en="W"),
+    DisplayUnit("W", "kW", 1 / KILO, label_en="W"),
     DisplayUnit("kW", "kW", 1.0, label_en="kW"),
     DisplayUnit("万kW", "kW", WAN, label_en="10k kW"),
-    DisplayUnit("MW", "kW", 1e3, label_en="MW"),
-    DisplayUnit("GW", "kW", 1e6, label_en="GW"),
+    DisplayUnit("MW", "kW", KW_PER_MW, label_en="MW"),
+    DisplayUnit("GW", "kW", KW_PER_GW, label_en="GW"),
     DisplayUnit("kWh", "kWh", 1.0, label_en="kWh"),
-    DisplayUnit("MWh", "kWh", 1e3, label_en="MWh"),
-    DisplayUnit("GWh", "kWh", 1e6, label_en="GWh"),
+    DisplayUnit("MWh", "kWh", KW_PER_MW, label_en="MWh"),
+    DisplayUnit("GWh", "kWh", KW_PER_GW, label_en="GWh"),
     DisplayUnit("亿kWh", "kWh", YI, label_en="100m kWh"),
     DisplayUnit("台", "units", 1.0, label_en="units"),
     DisplayUnit("万台", "units", WAN, label_en="10k units"),
@@ -90,16 +104,16 @@ _UNITS = [
     DisplayUnit("m³", "m³", 1.0, label_en="cubic metres"),
     DisplayUnit("万m³", "m³", WAN, label_en="10k cubic metres"),
     DisplayUnit("L", "L", 1.0, label_en="litres"),
-    DisplayUnit("PB", "GB", 1e6, label_en="PB"),
+    DisplayUnit("PB", "GB", GB_PER_TB * KILO, label_en="PB"),
     DisplayUnit("GB/s", "GB/s", 1.0, label_en="GB/s"),
-    DisplayUnit("TB/s", "GB/s", 1e3, label_en="TB/s"),
+    DisplayUnit("TB/s", "GB/s", GB_PER_TB, label_en="TB/s"),
     DisplayUnit("Gbps", "Gbps", 1.0, label_en="Gb/s"),
-    DisplayUnit("Tbps", "Gbps", 1e3, label_en="Tb/s"),
+    DisplayUnit("Tbps", "Gbps", KILO, label_en="Tb/s"),
     DisplayUnit("TOPS", "TOPS", 1.0, label_en="TOPS"),
     DisplayUnit("TPP", "TPP", 1.0, label_en="TPP"),
     DisplayUnit("mm²", "mm²", 1.0, label_en="square millimetres"),
     DisplayUnit("TPP/mm²", "TPP/mm²", 1.0, label_en="TPP per square millimetre"),
-    DisplayUnit("ZFLOPS", "FLOP/s", 1e21, label_en="ZFLOPS"),
+    DisplayUnit("ZFLOPS", "FLOP/s", ZETTA, label_en="ZFLOPS"),
     DisplayUnit("GHz", "GHz", 1.0, label_en="GHz"),
     DisplayUnit("modules", "modules", 1.0, label_en="modules"),
     DisplayUnit("万个", "count", WAN, label_en="10k"),

@@ -10,12 +10,15 @@ import os
 import tempfile
 from pathlib import Path
 
+from xlsxwriter.utility import xl_col_to_name
+
 from engine import exhibits, scenarios
 
 from . import libreoffice
-from workbook_templates.build import GROUPS, build_workbook
+from workbook_templates.build import build_workbook
 from workbook_templates.files import write_atomic
-from workbook_templates.render import FIRST_DATA_ROW, FIRST_VALUE_COL, col_letter
+from workbook_templates.groups import GROUPS
+from workbook_templates.render import FIRST_DATA_ROW, FIRST_VALUE_COL
 
 
 def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig49", dpi: int = 100) -> Path:
@@ -31,7 +34,7 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
         wb.active = wb.sheetnames.index(exhibit)
         sheet = wb[exhibit]
         spec = exhibits.get(exhibit)
-        last_col = col_letter(FIRST_VALUE_COL + len(scenarios.axes()[spec.axis]) - 1)
+        last_col = xl_col_to_name(FIRST_VALUE_COL + len(scenarios.axes()[spec.axis]) - 1)
         sheet.print_area = f"A1:{last_col}{FIRST_DATA_ROW + len(spec.rows) + 18}"   # the table and its chart
         wb.save(book)                 # LibreOffice recalculates on load: no cached values needed
         pdf = libreoffice.to_pdf(book, Path(tmp) / "pdf")

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from engine import scenarios
-from workbook_templates import batch, build
+from workbook_templates import batch, build, groups
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
 
 CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
@@ -26,7 +27,7 @@ text cell,abc,,,
 def _cached(path):
     wb = openpyxl.load_workbook(path, data_only=True)
     return {(ws.title, c.coordinate): c.value for ws in wb.worksheets for r in ws.iter_rows() for c in r
-            if c.value is not None and ws.title != build.META_SHEET}
+            if c.value is not None and ws.title != META_SHEET}
 
 
 @pytest.fixture()
@@ -54,7 +55,7 @@ def test_batch_writes_workbooks_summary_and_manifest(csv_file, tmp_path, capsys)
     sc = scenarios.load("csc-2023").with_values({"train_utilization": 0.45, "chain_h100_share": 0.5,
                                                  "fig50_util_applied_twice": False})
     expected = tmp_path / "expected.xlsx"
-    build.build_workbook(next(g for g in build.GROUPS if g.name == "chain"), expected,
+    build.build_workbook(groups.group("chain"), expected,
                          scenarios.Scenario("high util", sc.values, "high util"))
     assert _cached(out / "high_util.xlsx") == _cached(expected)
 

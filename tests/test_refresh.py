@@ -21,11 +21,12 @@ from openpyxl.comments import Comment
 from engine import scenarios
 from hostile import fixtures as fx
 from addin import refresh_button as excel
-from workbook_templates import build, refresh, safety
+from workbook_templates import build, groups, meta, refresh, safety, sheetxml
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
-from workbook_templates.render import cell_ref
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-GROUP = build.GROUPS[0]
+GROUP = groups.GROUPS[0]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 #: parts a refresh rewrites; every other member is copied byte for byte
 REWRITTEN = {"xl/workbook.xml"}
@@ -52,7 +53,7 @@ def book(built, tmp_path) -> Path:
 def at(layout, key: str, j: int = 0) -> str:
     """The Inputs cell (A1) of column j of an input."""
     row, col, _ = layout.input_layout.places[key]
-    return cell_ref(row, col + j, absolute=False)
+    return xl_rowcol_to_cell(row, col + j)
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -92,7 +93,7 @@ def sheet_xml(path: Path, sheet: str) -> ET.Element:
 
 
 def meta_rows(path: Path) -> dict[str, str]:
-    ws = openpyxl.load_workbook(path, data_only=True)[build.META_SHEET]
+    ws = openpyxl.load_workbook(path, data_only=True)[META_SHEET]
     return {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
 
 
@@ -110,8 +111,8 @@ def expected_cells(path: Path, sc: scenarios.Scenario) -> dict[tuple[str, str], 
                 if not (isinstance(formula, str) and formula.startswith("=")):
                     continue
                 needs = result.needed(row.key, j)
-                out[(ex_id, cell_ref(r, c, absolute=False))] = (
-                    f"needs {', '.join(needs)}" if needs else build._cached(row, result.values[row.key][j]))
+                out[(ex_id, xl_rowcol_to_cell(r, c))] = (
+                    f"needs {', '.join(needs)}" if needs else build.sheet_value(row, result.values[row.key][j]))
     return out
 
 
@@ -192,7 +193,7 @@ def test_xml_edit_refreshed_into_out_copies_every_other_part_byte_for_byte(built
     assert not list(tmp_path.glob("*.bak.xlsx"))          # ...and needs no backup
     after = members(tmp_path / "new.xlsx")
     assert list(after) == list(before)                    # same members, same order
-    rewritten = {fx.sheet_member(edited, s) for s in layout.order + ["Index", "Errata", build.META_SHEET]}
+    rewritten = {fx.sheet_member(edited, s) for s in layout.order + ["Index", "Errata", META_SHEET]}
     assert any(name.startswith("xl/charts/") for name in after)
     for name, data in before.items():
         if name not in rewritten | REWRITTEN:
@@ -212,7 +213,7 @@ def test_an_unedited_workbook_refreshes_to_the_builds_own_values(book):
     assert report.cells > 300 and report.inputs == len(before["inputs"].split(","))
     again = openpyxl.load_workbook(book, data_only=True)
     for ws in cached.worksheets:
-        if ws.title in ("Index", build.META_SHEET):
+        if ws.title in ("Index", META_SHEET):
             continue
         for row in ws.iter_rows():
             for c in row:
@@ -228,7 +229,7 @@ def test_a_valid_scenario_name_is_stamped_as_text(book, capsys):
     assert rc == 0, err
     assert "scenario csc-2023-corrected" in out
     assert meta_rows(book)["scenario"] == "csc-2023-corrected"
-    for sheet, ref in ((build.META_SHEET, "B3"), ("Index", "A2")):
+    for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
         cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert "scenario csc-2023-corrected" in openpyxl.load_workbook(book)["Index"]["A2"].value
@@ -241,7 +242,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book, monkeypatch):
     monkeypatch.setattr(refresh.scenarios, "load", lambda name: scenarios.Scenario(hostile, real("csc-2023").values))
     report = refresh.refresh(book)
     assert report.scenario == hostile
-    for sheet, ref in ((build.META_SHEET, "B3"), ("Index", "A2")):
+    for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
         cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert meta_rows(book)["scenario"] == hostile
@@ -262,7 +263,7 @@ def test_refreshing_twice_keeps_two_backups(book):
 
 def test_user_supplied_inputs_may_stay_blank(tmp_path):
     """The chain workbook has inputs the reports give no value for: blank is accepted there."""
-    group = next(g for g in build.GROUPS if g.name == "chain")
+    group = groups.group("chain")
     path = build.build_workbook(group, tmp_path / "chain.xlsx")
     report = refresh.refresh(path)
     assert report.cells > 0
@@ -333,7 +334,7 @@ def test_a_zip_that_is_not_a_workbook(built, tmp_path, capsys):
 
 
 def test_no_suanli_sheet(built, tmp_path, capsys):
-    path = fx.drop_sheet(built, tmp_path / "book.xlsx", build.META_SHEET)
+    path = fx.drop_sheet(built, tmp_path / "book.xlsx", META_SHEET)
     refused(capsys, path, "not a suanli workbook: no _suanli sheet")
 
 
@@ -408,7 +409,7 @@ def test_a_protected_exhibit_sheet(built, tmp_path, capsys):
 
 def test_a_formula_overwritten(built, tmp_path, capsys, layout):
     r, c = layout.layouts["fig49"].cell("h100_total", 2)
-    ref = cell_ref(r, c, absolute=False)
+    ref = xl_rowcol_to_cell(r, c)
     path = fx.set_cell(built, tmp_path / "book.xlsx", "fig49", ref, "number", 123)
     refused(capsys, path, [f"fig49!{ref}", "row h100_total (2025E)", "holds the number 123", "moved or overwritten"])
 
@@ -461,7 +462,7 @@ def test_cells_added_by_a_stamp_go_where_they_belong():
     xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="B2:D4"/>'
            b'<sheetData><row r="2"><c r="B2"><v>1</v></c><c r="D2"><v>2</v></c></row>'
            b'<row r="4" spans="2:4"><c r="D4"><v>3</v></c></row></sheetData></worksheet>')
-    sheet = refresh._Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
+    sheet = sheetxml.Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
     for ref, text in (("C2", "=1+1"), ("A4", "a"), ("B3", "b"), ("E1", " e ")):
         sheet.set_text(ref, text)
     root = ET.fromstring(sheet.to_bytes())
@@ -472,6 +473,23 @@ def test_cells_added_by_a_stamp_go_where_they_belong():
     assert c2.get("t") == "inlineStr" and c2.find("m:is/m:t", NS).text == "=1+1" and c2.find("m:f", NS) is None
     e1 = next(c for c in root.iter("{%s}c" % NS["m"]) if c.get("r") == "E1").find("m:is/m:t", NS)
     assert e1.text == " e " and e1.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
+
+
+def test_references_read_from_a_file_are_parsed_strictly():
+    assert sheetxml.parse_cell("B3") == sheetxml.parse_cell("$B$3") == (2, 1)
+    assert sheetxml.parse_cell("XFD1048576") == (1048575, 16383)
+    for text in ("", "A0", "a1", "B", "3", "B3C", "AAAA1", "B-3", "B3 "):
+        with pytest.raises(ValueError):
+            sheetxml.parse_cell(text)
+    assert sheetxml.parse_range("$C$4:A1") == (0, 0, 3, 2) and sheetxml.parse_range("B2") == (1, 1, 1, 1)
+    assert sheetxml.parse_range("A1:nope") is None
+
+
+def test_a_cell_with_a_bad_name_is_a_corrupted_file():
+    xml = (b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           b'<sheetData><row r="1"><c r="A0"><v>1</v></c></row></sheetData></worksheet>')
+    with pytest.raises(safety.WorkbookError, match=r"^corrupted xlsx: book.xlsx: sheet S has a cell named 'A0'$"):
+        sheetxml.Sheet("S", "xl/worksheets/sheet1.xml", xml, "book.xlsx")
 
 
 # ------------------------------------------------------------------ the validation shared with Excel
@@ -492,8 +510,8 @@ def test_check_inputs_messages():
     assert ok == {"h100_fp16_tflops": 990.0, "fig50_util_applied_twice": 0.0}
     bad = {
         ("h100_fp16_tflops", "990"): "holds the text '990', not a number",
-        ("h100_fp16_tflops", refresh.ErrorValue("#DIV/0!")): "holds the error value #DIV/0!",
-        ("h100_fp16_tflops", refresh.FORMULA_WITHOUT_VALUE): "holds a formula with no saved result",
+        ("h100_fp16_tflops", sheetxml.ErrorValue("#DIV/0!")): "holds the error value #DIV/0!",
+        ("h100_fp16_tflops", sheetxml.FORMULA_WITHOUT_VALUE): "holds a formula with no saved result",
         ("fig50_util_applied_twice", "yes"): "holds the text 'yes', not a TRUE/FALSE",
         ("h100_fp16_tflops", -1.0): f"{scenarios.schema()['h100_fp16_tflops'].domain.describe()}, got -1",
     }
@@ -539,8 +557,8 @@ class _Range:
 
     def _refs(self):
         first, _, last = self.address.partition(":")
-        (r1, c1), (r2, c2) = refresh._split(first), refresh._split(last or first)
-        return [[refresh._ref(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        (r1, c1), (r2, c2) = xl_cell_to_rowcol(first), xl_cell_to_rowcol(last or first)
+        return [[xl_rowcol_to_cell(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
     def __iter__(self):
         return iter([_Cell(self.sheet, ref) for row in self._refs() for ref in row])
@@ -610,8 +628,8 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
     digest = build.inputs_hash(scenarios.load("csc-2023").with_values({"mm_params_base": 2e12}), layout.inputs)
     assert text.startswith("Refreshed ") and text.endswith(f"· scenario csc-2023 · inputs {digest}")
     assert fake.sheets["Index"].values["A2"] == "'" + text       # typed as text, whatever it holds
-    assert fake.sheets[build.META_SHEET].values["B4"] == "'" + digest
-    assert fake.sheets[build.META_SHEET].values["A8"] == "'refreshed_at" and fake.calculated == 1
+    assert fake.sheets[META_SHEET].values["B4"] == "'" + digest
+    assert fake.sheets[META_SHEET].values["A8"] == "'refreshed_at" and fake.calculated == 1
     # the same inputs refreshed from the file give the same hash
     assert refresh.refresh(path, out=tmp_path / "out.xlsx", now=dt.datetime(2025, 1, 1,
                                                                              tzinfo=dt.timezone.utc)).inputs_hash == digest
@@ -636,8 +654,58 @@ def test_excel_refresh_reports_a_bad_input_in_the_index(built, layout, tmp_path,
 def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
     fake = _Book(fx.set_name(built, tmp_path / "book.xlsx", "mm_params_base", "Inputs!$F$99"))
     assert excel.refresh_book(fake).startswith("Not refreshed: input mm_params_base: its name refers to Inputs!$F$99")
-    assert excel.cell_value("#N/A") == "#N/A" and isinstance(excel.cell_value("#N/A"), refresh.ErrorValue)
-    assert not isinstance(excel.cell_value("N/A"), refresh.ErrorValue)
+    assert excel.cell_value("#N/A") == "#N/A" and isinstance(excel.cell_value("#N/A"), sheetxml.ErrorValue)
+    assert not isinstance(excel.cell_value("N/A"), sheetxml.ErrorValue)
+
+
+# ------------------------------------------------------------------ the _suanli sheet, read alike by both
+def test_the_meta_sheet_holds_the_required_rows_build_writes(built):
+    written = meta_rows(built)
+    assert list(written) == [k for k, _ in meta.rows("demand", "csc-2023", "h", ["fig49"], ["k"])]
+    assert set(meta.REQUIRED) <= set(written) and "scenario" in meta.STAMPED
+    with safety.open_checked(built) as zf:
+        info = refresh.read_meta(sheetxml.Book(zf, "book.xlsx"), "book.xlsx")
+    assert (info.group, info.scenario) == (GROUP, "csc-2023")
+    assert info.exhibits == tuple(written["exhibits"].split(",")) and info.inputs == tuple(written["inputs"].split(","))
+    assert excel.read_meta(_Book(built)) == (info, len(written) - 1)
+
+
+#: A broken _suanli sheet (rows A1-A7: suanli_version, group, scenario, inputs_hash, built_at, exhibits, inputs)
+#: and what refresh and the Refresh button both say about it.
+BROKEN_META = [
+    (("A2", "blank", None), "its _suanli sheet has no group row (book.xlsx)"),
+    (("A3", "blank", None), "its _suanli sheet has no scenario row (book.xlsx)"),
+    (("A6", "blank", None), "its _suanli sheet has no exhibits row (book.xlsx)"),
+    (("A7", "blank", None), "its _suanli sheet has no inputs row (book.xlsx)"),
+    (("B2", "text", "servers2"), "book.xlsx names group 'servers2'; suanli "),
+    (("A5", "text", "scenario"), "its _suanli sheet has two scenario rows (A3 and A5) (book.xlsx)"),
+    (None, "no _suanli sheet in book.xlsx"),
+]
+
+
+@pytest.mark.parametrize("edit, message", BROKEN_META)
+def test_refresh_and_the_excel_button_refuse_the_same_broken_meta_sheet(built, tmp_path, capsys, edit, message):
+    path = tmp_path / "book.xlsx"
+    if edit is None:
+        fx.drop_sheet(built, path, META_SHEET)
+    else:
+        fx.set_cell(built, path, META_SHEET, *edit)
+    with safety.open_checked(path) as zf, pytest.raises(safety.WorkbookError) as from_file:
+        refresh.read_meta(sheetxml.Book(zf, "book.xlsx"), "book.xlsx")
+    fake = _Book(path)
+    with pytest.raises(safety.WorkbookError) as from_excel:
+        excel.read_meta(fake)
+    assert from_file.value.message == from_excel.value.message
+    assert from_file.value.message.startswith("not a suanli workbook: ") and message in from_file.value.message
+    assert excel.refresh_book(fake) == "Not refreshed: " + from_excel.value.message
+    refused(capsys, path, message.replace("book.xlsx", str(path)))
+
+
+def test_rows_the_meta_sheet_can_do_without(built, tmp_path):
+    """built_at (and the version, the old hash) are for people; both paths refresh without them."""
+    path = fx.set_cell(built, tmp_path / "book.xlsx", META_SHEET, "A5", "blank")
+    assert excel.refresh_book(_Book(path)).startswith("Refreshed ")
+    assert refresh.refresh(path).inputs == len(meta_rows(built)["inputs"].split(","))
 
 
 # ------------------------------------------------------------------ a real spreadsheet agrees
@@ -679,7 +747,7 @@ def test_printed_value_checks_follow_the_refreshed_values(tmp_path):
     from workbook_templates import build as b
     from workbook_templates.refresh import refresh as do_refresh
 
-    book = b.build_workbook(b.GROUPS[0], tmp_path / "demand.xlsx")
+    book = b.build_workbook(groups.GROUPS[0], tmp_path / "demand.xlsx")
     wb = openpyxl.load_workbook(book)
     target = wb.defined_names["train_utilization"].attr_text.split("!")[1].replace("$", "")
     for row in wb["Inputs"][target]:

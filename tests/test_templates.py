@@ -13,7 +13,8 @@ import pytest
 
 from engine import exhibits, printed, scenarios
 from suanli import libreoffice
-from workbook_templates import build
+from workbook_templates import build, groups
+from workbook_templates.meta import META_SHEET
 from suanli.cli import main
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
@@ -40,7 +41,7 @@ def _formula_cells(path: Path):
     wb = openpyxl.load_workbook(path)
     out = {}
     for ws in wb.worksheets:
-        if ws.title in ("Index", "Inputs", "Errata", build.META_SHEET):
+        if ws.title in ("Index", "Inputs", "Errata", META_SHEET):
             continue
         for row in ws.iter_rows():
             for cell in row:
@@ -72,24 +73,24 @@ def test_sheets_are_laid_out_like_the_report(built):
 
 def test_every_group_and_exhibit_has_a_workbook(built):
     out, paths = built
-    assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in build.GROUPS} | {"index.xlsx"}
+    assert {p.name for p in paths} == {f"{g.name}.xlsx" for g in groups.GROUPS} | {"index.xlsx"}
     covered = set()
-    for g in build.GROUPS:
+    for g in groups.GROUPS:
         covered |= set(g.exhibits)
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         assert wb.sheetnames[:3] == ["Index", "Inputs", "Errata"]
         assert set(g.exhibits) <= set(wb.sheetnames)
-        assert wb[build.META_SHEET].sheet_state == "hidden"
+        assert wb[META_SHEET].sheet_state == "hidden"
     assert covered == {e.id for e in exhibits.all_exhibits()}
 
 
 def test_inputs_are_defined_names_with_validation(built):
     out, _ = built
     schema = scenarios.schema()
-    for g in build.GROUPS:
+    for g in groups.GROUPS:
         wb = openpyxl.load_workbook(out / f"{g.name}.xlsx")
         names = set(wb.defined_names.keys())
-        meta = {r[0]: r[1] for r in wb[build.META_SHEET].iter_rows(values_only=True)}
+        meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True)}
         keys = meta["inputs"].split(",")
         assert set(keys) <= names and set(keys) <= set(schema)
         validated = {str(dv.sqref) for dv in wb["Inputs"].data_validations.dataValidation}
@@ -165,7 +166,7 @@ def test_printed_values_check_out_in_the_workbook(built, recalculated):
 def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
     """Inputs edited through their defined names: LibreOffice and the engine agree on every cell."""
     out, _ = built
-    group = next(g for g in build.GROUPS if g.name == "servers")
+    group = groups.group("servers")
     edits = {"train_utilization": 0.45, "market_usd_per_a100": 14000, "market_china_share": [0.30, 0.31, 0.32],
              "fig7_efficiency_unused": False, "mm_dau": [3e7, 6e7, 1.2e8, 2.4e8, 4.8e8], "h100_fp16_tflops": 989.5}
     edited = tmp_path / "servers_edited.xlsx"
@@ -207,7 +208,7 @@ def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
 def test_cli_build(tmp_path, capsys):
     assert main(["templates", "build", "--out", str(tmp_path), "--scenario", "csc-2023-corrected"]) == 0
     assert "wrote 9 workbooks" in capsys.readouterr().out
-    meta = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "demand.xlsx")[build.META_SHEET]
+    meta = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "demand.xlsx")[META_SHEET]
             .iter_rows(values_only=True)}
     assert meta["scenario"] == "csc-2023-corrected"
     assert main(["templates", "build", "--out", str(tmp_path / "x"), "--scenario", "nope"]) == 2

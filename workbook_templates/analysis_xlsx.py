@@ -15,15 +15,15 @@ import os
 from pathlib import Path
 
 import numpy as np
-import xlsxwriter
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, scenarios
 from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from engine.exhibit import Row, needs_text
 
-from .build import HouseFormats
 from .files import write_atomic
-from .render import cell_ref, quote_sheet
+from .render import quote_sheet
+from .writer import HouseFormats, new_workbook
 
 __all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "CHART_MAX_POINTS", "CHART_MAX_SERIES",
            "TORNADO_MAX_BARS"]
@@ -55,8 +55,7 @@ class _Formats(HouseFormats):
 
 def _new_workbook(tmp: Path, big: bool):
     # constant_memory streams rows to disk: a million-point sweep stays small in memory
-    return xlsxwriter.Workbook(str(tmp), {"constant_memory": big, "strings_to_numbers": False,
-                                          "strings_to_formulas": False, "strings_to_urls": False})
+    return new_workbook(tmp, constant_memory=big)
 
 
 def _write(path, write) -> Path:
@@ -199,9 +198,9 @@ def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
             continue
         c = 1 + j
         chart.add_series({
-            "name": f"={sheet}!{cell_ref(FIRST - 1, c)}",
-            "categories": f"={sheet}!{cell_ref(FIRST, 0)}:{cell_ref(last, 0)}",
-            "values": f"={sheet}!{cell_ref(FIRST, c)}:{cell_ref(last, c)}",
+            "name": f"={sheet}!{xl_rowcol_to_cell(FIRST - 1, c, row_abs=True, col_abs=True)}",
+            "categories": f"={sheet}!{xl_range_abs(FIRST, 0, last, 0)}",
+            "values": f"={sheet}!{xl_range_abs(FIRST, c, last, c)}",
             "marker": {"type": "circle", "size": 4} if n <= 60 else {"type": "none"},
         })
     return chart
@@ -242,8 +241,8 @@ def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
     for b in chosen:
         chart.add_series({
             "name": f"{r2.key} = {format(float(r2.values[b]), 'g')}",
-            "categories": f"={sheet}!{cell_ref(FIRST, 0)}:{cell_ref(last, 0)}",
-            "values": f"={sheet}!{cell_ref(FIRST, 1 + b)}:{cell_ref(last, 1 + b)}",
+            "categories": f"={sheet}!{xl_range_abs(FIRST, 0, last, 0)}",
+            "values": f"={sheet}!{xl_range_abs(FIRST, 1 + b, last, 1 + b)}",
             "marker": {"type": "circle", "size": 4} if n1 <= 60 else {"type": "none"},
         })
     return chart
@@ -330,11 +329,11 @@ def _tornado(wb, result: SensitivityResult, bars: int):
     chart = wb.add_chart({"type": "bar"})
     sheet = quote_sheet("Sensitivity")
     last = FIRST + bars - 1
-    cats = f"={sheet}!{cell_ref(FIRST, 1)}:{cell_ref(last, 1)}"
+    cats = f"={sheet}!{xl_range_abs(FIRST, 1, last, 1)}"
     for c, name, colour in ((11, f"input −{result.delta:.0%}", "#5B9BD5"),
                             (12, f"input +{result.delta:.0%}", "#ED7D31")):
         chart.add_series({"name": name, "categories": cats,
-                          "values": f"={sheet}!{cell_ref(FIRST, c)}:{cell_ref(last, c)}",
+                          "values": f"={sheet}!{xl_range_abs(FIRST, c, last, c)}",
                           "fill": {"color": colour}, "overlap": 100, "gap": 40})
     chart.set_title({"name": f"{out.name} at {result.column}: change from {format(result.base_output, ',.6g')} "
                              f"{out.unit}"})
@@ -441,8 +440,8 @@ def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> None:
     sheet = quote_sheet("Histogram")
     chart = wb.add_chart({"type": "column"})
     chart.add_series({"name": "draws",
-                      "categories": f"={sheet}!{cell_ref(FIRST, 2)}:{cell_ref(last, 2)}",
-                      "values": f"={sheet}!{cell_ref(FIRST, 3)}:{cell_ref(last, 3)}",
+                      "categories": f"={sheet}!{xl_range_abs(FIRST, 2, last, 2)}",
+                      "values": f"={sheet}!{xl_range_abs(FIRST, 3, last, 3)}",
                       "gap": 0, "border": {"color": "#FFFFFF"}, "fill": {"color": "#5B9BD5"}})
     chart.set_title({"name": f"{out.name} at {column}, {result.n:,} draws"})
     chart.set_x_axis({"name": f"{out.label}{_unit(out.unit)}", "num_format": "#,##0.0"})

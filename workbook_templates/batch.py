@@ -27,11 +27,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from engine import SuanliError, exhibits, scenarios
-from engine.errors import InvalidValueError, UnknownNameError
+from engine.errors import InvalidValueError
 from engine.exhibit import NumericResolver
 
-from .build import GROUPS, Group, inputs_hash, plan, write_plan
+from .build import inputs_hash, plan, write_plan
+from . import groups
+from .groups import Group
 from .files import write_atomic, write_text_atomic
+from .writer import HouseFormats, new_workbook
 
 __all__ = ["ScenarioRow", "read_scenarios", "safe_filename", "run_batch", "BatchReport", "HEADLINES"]
 
@@ -180,7 +183,7 @@ class BatchReport:
 def _build_one(task: tuple) -> dict:
     """Build one workbook (in a worker process); returns its manifest entry with headline values."""
     group_name, name, values, file, digest = task
-    group = next(g for g in GROUPS if g.name == group_name)
+    group = groups.group(group_name)
     sc = scenarios.Scenario(name, values, name)
     planned = plan(group, sc)
     write_plan(planned, file)
@@ -206,7 +209,7 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
               base: str = "csc-2023", jobs: int | None = None, resume: bool = False,
               progress: Callable[[int, int, dict], None] | None = None) -> BatchReport:
     """Build one workbook per scenario row, then the summary and the manifest."""
-    group = _group(template)
+    group = groups.group(template)
     rows = read_scenarios(scenario_file)
     base_sc = scenarios.load(base)
     out = Path(out_dir)
@@ -276,13 +279,6 @@ def _safe(fn, task) -> dict:
                 "error": f"{type(exc).__name__}: {exc}"}
 
 
-def _group(name: str) -> Group:
-    for g in GROUPS:
-        if g.name == name:
-            return g
-    raise UnknownNameError("template", name, [g.name for g in GROUPS])
-
-
 def _keys_used(group: Group, base: scenarios.Scenario) -> list[str]:
     return plan(group, base).inputs
 
@@ -297,11 +293,8 @@ def _previous_manifest(path: Path) -> dict[str, dict]:
 
 def _write_summary(path: Path, entries: list[dict], group: Group) -> None:
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-        bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        wb = new_workbook(tmp)
+        bold = HouseFormats(wb).header
         num = wb.add_format({"num_format": "#,##0.00"})
         ws = wb.add_worksheet("Summary")
         ws.write_row(0, 0, ["scenario", "workbook"] + [h[3] for h in HEADLINES], bold)

@@ -19,7 +19,6 @@ recalculates anywhere without an add-in.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
@@ -29,46 +28,21 @@ from pathlib import Path
 from typing import Iterable
 
 import numpy as np
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, errata, exhibits, printed, scenarios
 from engine.exhibit import NumericResolver, Result, needs_text
 
+from . import meta
 from .files import write_atomic
-from .render import (FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, FormulaResolver, InputLayout, SheetLayout,
-                     cell_ref, quote_sheet)
+from .groups import GROUPS, Group
+from .writer import HouseFormats, new_workbook
+from .render import (ERRATA_SHEET, FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INDEX_SHEET, INPUTS_SHEET,
+                     STAMP_CELL, FormulaResolver, InputLayout, SheetLayout, input_layout, quote_sheet)
 
-__all__ = ["Group", "GROUPS", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "build_workbook", "build_all", "inputs_hash", "META_SHEET"]
+__all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
+           "sheet_value", "build_workbook", "build_all", "inputs_hash"]
 
-META_SHEET = "_suanli"
-INPUTS_SHEET = "Inputs"
-
-
-@dataclass(frozen=True)
-class Group:
-    """One workbook: a file name, a title, its exhibits, and the scenario it opens with."""
-
-    name: str
-    title: str
-    exhibits: tuple[str, ...]
-    scenario: str = "csc-2023"
-
-
-def _ids(prefix: str = "", group: str | None = None) -> tuple[str, ...]:
-    return tuple(e.id for e in exhibits.all_exhibits() if (group is None or e.group == group)
-                 and e.id.startswith(prefix))
-
-
-GROUPS: tuple[Group, ...] = (
-    Group("demand", "AI compute demand: training, inference, memory", _ids(group="demand")),
-    Group("servers", "AI servers and their market", _ids(group="market")),
-    Group("network", "NICs, optical modules and switches", _ids(group="network")),
-    Group("power", "Power, racks and cooling", _ids(group="power")),
-    Group("export_control", "Export control of AI chips", _ids(group="export")),
-    Group("passages", "HBM, packaging, CPO, IDC and the report's other figures", _ids(group="passages")),
-    Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids(group="seed001"),
-          scenario="ai-server-2023"),
-    Group("chain", "The chain from demand to data-centre energy", _ids(group="chain")),
-)
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
 CHARTS = {
@@ -124,24 +98,7 @@ def plan(group: Group, scenario: scenarios.Scenario) -> Plan:
     schema = scenarios.schema()
     used = [k for k in schema if k in tracing.seen]
     layouts = {i: SheetLayout(exhibits.get(i), numeric[i].columns, i) for i in order}
-    return Plan(group, scenario, order, numeric, used, _input_layout(used), layouts)
-
-
-def _input_layout(keys: list[str]) -> InputLayout:
-    """Inputs grouped by axis: a header row with the axis labels, then one row per input."""
-    layout = InputLayout(INPUTS_SHEET)
-    schema, axes = scenarios.schema(), scenarios.axes()
-    row = 4
-    for axis in [None] + [a for a in axes if any(schema[k].axis == a for k in keys)]:
-        members = [k for k in keys if schema[k].axis == axis]
-        if not members:
-            continue
-        row += 1                                   # the axis header row
-        for k in members:
-            layout.places[k] = (row, 5, 1 if axis is None else len(axes[axis]))
-            row += 1
-        row += 1
-    return layout
+    return Plan(group, scenario, order, numeric, used, input_layout(used), layouts)
 
 
 # ------------------------------------------------------------------ writing
@@ -161,36 +118,6 @@ def _plain_formula_worksheet():
     return PlainFormulaWorksheet
 
 
-class HouseFormats:
-    """The formats every suanli workbook uses: titles, headers, input and printed cells, checks."""
-
-    def __init__(self, wb):
-        self.wb = wb
-        self.title = wb.add_format({"bold": True, "font_size": 14})
-        self.subtle = wb.add_format({"italic": True, "font_color": "#555555"})
-        self.header = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True,
-                                     "valign": "top"})
-        self.label = wb.add_format({"text_wrap": False})
-        self.input_fill = {"bg_color": "#FFF2CC", "font_color": "#0000FF", "border": 1, "border_color": "#BFBFBF"}
-        self.printed_fill = {"bg_color": "#F2F2F2", "font_color": "#595959"}
-        self.ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
-        self.bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
-        self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
-        self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
-        self._cache: dict[tuple, object] = {}
-
-    def number(self, num_format: str, kind: str = "value"):
-        key = (num_format, kind)
-        if key not in self._cache:
-            props = {"num_format": num_format}
-            if kind == "input":
-                props.update(self.input_fill)
-            elif kind == "printed":
-                props.update(self.printed_fill)
-            self._cache[key] = self.wb.add_format(props)
-        return self._cache[key]
-
-
 def _num_format(row) -> str:
     if row.unit == "text":
         return "@"
@@ -205,8 +132,9 @@ def _num_format(row) -> str:
     return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
 
 
-def _cached(row, value):
-    """The cell's cached value: display units (a percent row keeps its fraction)."""
+def sheet_value(row, value):
+    """What a cell of ``row`` holds for the engine's base-unit ``value``: display units (a percent row
+    keeps its fraction, shown with a % format); text and None as they are."""
     if value is None or isinstance(value, str):
         return value
     factor = row.display.factor
@@ -297,7 +225,7 @@ def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
             if formula is None:
                 continue
             needs = result.needed(row.key, j)
-            cached = needs_text(needs) if needs else _cached(row, result.values[row.key][j])
+            cached = needs_text(needs) if needs else sheet_value(row, result.values[row.key][j])
             yield row, j, r, FIRST_VALUE_COL + j, formula, cached
 
 
@@ -305,26 +233,22 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
     """Write a planned workbook to ``path`` (atomically); returns the path."""
 
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False, "nan_inf_to_errors": False,
-                                            "in_memory": True})
+        wb = new_workbook(tmp, in_memory=True)
         fmt = HouseFormats(wb)
-        index = wb.add_worksheet("Index")
+        index = wb.add_worksheet(INDEX_SHEET)
         inputs = wb.add_worksheet(INPUTS_SHEET)
-        errata_ws = wb.add_worksheet("Errata")
+        errata_ws = wb.add_worksheet(ERRATA_SHEET)
         plain = _plain_formula_worksheet()
         sheets = {i: wb.add_worksheet(i, worksheet_class=plain) for i in p.order}
-        meta = wb.add_worksheet(META_SHEET)
+        meta_ws = wb.add_worksheet(meta.META_SHEET)
         _write_inputs(wb, inputs, p, fmt)
         resolver = formulas(p)
         for ex_id in _dependency_order(p):
             _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
         _write_errata(errata_ws, p, fmt)
         _write_index(index, p, fmt)
-        _write_meta(meta, p)
-        meta.hide()
+        _write_meta(meta_ws, p)
+        meta_ws.hide()
         index.activate()
         if excel_button:
             _excel_button(wb, index)
@@ -536,9 +460,28 @@ def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
                 got = _printed_cell(row, cell)
                 if got is None:
                     continue
-                computed = _cached(row, result.values[key][j]) if not result.needed(key, j) else None
-                cells[cell_ref(r, k0 + j, absolute=False)] = (check_text(computed, *got), key, layout.columns[j])
+                computed = sheet_value(row, result.values[key][j]) if not result.needed(key, j) else None
+                cells[xl_rowcol_to_cell(r, k0 + j)] = (check_text(computed, *got), key, layout.columns[j])
     return out
+
+
+def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
+    """Every cell of the exhibit sheets whose result the build caches, with that result:
+    ``{exhibit: {A1: (cached value, row key, column label)}}``.
+
+    The formula cells hold the engine's values (:func:`formula_cells`), the printed-value checks
+    what they show for them (:func:`printed_checks`); refresh writes these into a workbook whose
+    inputs were edited.
+    """
+    resolver = formulas(p)
+    out: dict[str, dict[str, tuple]] = {}
+    for ex_id in _dependency_order(p):
+        columns = p.layouts[ex_id].columns
+        out[ex_id] = {xl_rowcol_to_cell(r, c): (cached, row.key, columns[j])
+                      for row, j, r, c, _, cached in formula_cells(p, ex_id, resolver)}
+    for ex_id, checks in printed_checks(p).items():
+        out[ex_id].update(checks)
+    return {ex_id: out[ex_id] for ex_id in p.order}
 
 
 def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
@@ -553,8 +496,8 @@ def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: 
             continue
         shown, tolerance = got
         ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
-        computed = cell_ref(r, FIRST_VALUE_COL + j, absolute=False)
-        printed_ref = cell_ref(r, p0 + j, absolute=False)
+        computed = xl_rowcol_to_cell(r, FIRST_VALUE_COL + j)
+        printed_ref = xl_rowcol_to_cell(r, p0 + j)
         tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
         formula = (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
                    f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
@@ -573,9 +516,9 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
         r = layout.row_index(key) - 1
         first = FIRST_VALUE_COL
         chart.add_series({
-            "name": f"={sheet}!{cell_ref(r, 1)}",
-            "categories": f"={sheet}!{cell_ref(HEADER_ROW, first)}:{cell_ref(HEADER_ROW, first + n - 1)}",
-            "values": f"={sheet}!{cell_ref(r, first)}:{cell_ref(r, first + n - 1)}",
+            "name": f"={sheet}!{xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)}",
+            "categories": f"={sheet}!{xl_range_abs(HEADER_ROW, first, HEADER_ROW, first + n - 1)}",
+            "values": f"={sheet}!{xl_range_abs(r, first, r, first + n - 1)}",
         })
     chart.set_title({"name": title})
     chart.set_size({"width": 720, "height": 320})
@@ -613,10 +556,10 @@ def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
 
 def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
-    ws.write(1, 0, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
-                   "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
+    ws.write(STAMP_CELL, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
+             "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
     ws.write_url(2, 0, f"internal:{INPUTS_SHEET}!A1", fmt.link, string="→ Inputs")
-    ws.write_url(2, 1, "internal:Errata!A1", fmt.link, string="→ Errata")
+    ws.write_url(2, 1, f"internal:{ERRATA_SHEET}!A1", fmt.link, string="→ Errata")
     for c, h in enumerate(["sheet", "报告", "exhibit", "source"]):
         ws.write(4, c, h, fmt.header)
     for i, ex_id in enumerate(p.order, start=5):
@@ -631,15 +574,7 @@ def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
 
 
 def _write_meta(ws, p: Plan) -> None:
-    rows = [
-        ("suanli_version", __version__),
-        ("group", p.group.name),
-        ("scenario", p.scenario.name),
-        ("inputs_hash", inputs_hash(p.scenario, p.inputs)),
-        ("built_at", dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()),
-        ("exhibits", ",".join(p.order)),
-        ("inputs", ",".join(p.inputs)),
-    ]
+    rows = meta.rows(p.group.name, p.scenario.name, inputs_hash(p.scenario, p.inputs), p.order, p.inputs)
     for i, (k, v) in enumerate(rows):
         ws.write_string(i, 0, k)
         ws.write_string(i, 1, v)
@@ -658,11 +593,9 @@ def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, exce
 
 def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") -> Path:
     def write(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+        wb = new_workbook(tmp)
         fmt = HouseFormats(wb)
-        ws = wb.add_worksheet("Index")
+        ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
         ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
                  fmt.subtle)

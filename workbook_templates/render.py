@@ -1,6 +1,8 @@
 """Rendering exhibits as live Excel formulas: the third rendering of the one model.
 
-:class:`SheetLayout` decides where every row and input goes; :class:`FormulaResolver` is the
+The layout of a template workbook is decided here: its sheets' names, :func:`input_layout`
+(where each input goes on the Inputs sheet) and :class:`SheetLayout` (where an exhibit's rows
+and columns go on its sheet).  :class:`FormulaResolver` is the
 symbolic counterpart of the engine's numeric resolver: it hands the very same row functions
 :class:`~engine.ops.Formula` cell references instead of numbers, so each cell receives the
 formula that computes it.  A later row refers to the earlier row's cell; an input is its
@@ -14,33 +16,26 @@ Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
+
+from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import scenarios
 from engine.exhibit import Blank, Context, Exhibit, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
-__all__ = ["SheetLayout", "InputLayout", "FormulaResolver", "col_letter", "cell_ref", "quote_sheet",
-           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL"]
+__all__ = ["SheetLayout", "InputLayout", "input_layout", "FormulaResolver", "quote_sheet",
+           "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET", "INDEX_SHEET", "ERRATA_SHEET",
+           "STAMP_CELL"]
+
+INPUTS_SHEET = "Inputs"
+INDEX_SHEET = "Index"
+ERRATA_SHEET = "Errata"
+STAMP_CELL = "A2"       # the Index sheet's line under its title: how the workbook was built, then its last refresh
 
 FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
 HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
 FIRST_VALUE_COL = 3     # A: 报告行, B: English label, C: unit, D...: one column per year or case
-
-
-def col_letter(index: int) -> str:
-    """Excel column letters for a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def cell_ref(row: int, col: int, absolute: bool = True) -> str:
-    """A1 reference of a 0-based (row, col)."""
-    d = "$" if absolute else ""
-    return f"{d}{col_letter(col)}{d}{row + 1}"
 
 
 def quote_sheet(name: str) -> str:
@@ -52,15 +47,35 @@ def quote_sheet(name: str) -> str:
 class InputLayout:
     """Where each input sits on the Inputs sheet: key -> (0-based row, first value column, width)."""
 
-    sheet: str = "Inputs"
+    sheet: str = INPUTS_SHEET
     places: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def name_target(self, key: str) -> str:
         """What the defined name ``key`` refers to: one cell, or a row of cells."""
         row, col, width = self.places[key]
-        first = cell_ref(row, col)
-        target = first if width == 1 else f"{first}:{cell_ref(row, col + width - 1)}"
-        return f"={quote_sheet(self.sheet)}!{target}"
+        return f"={quote_sheet(self.sheet)}!{xl_range_abs(row, col, row, col + width - 1)}"
+
+
+def input_layout(keys: Sequence[str]) -> InputLayout:
+    """Where a workbook with these inputs puts them: grouped by axis, each group under a header row
+    with the axis labels, one row per input, its values from column F (0-based column 5).
+
+    The builder lays the Inputs sheet out with it, and refresh and the Refresh button find the
+    cells each defined name must refer to with it.
+    """
+    layout = InputLayout()
+    schema, axes = scenarios.schema(), scenarios.axes()
+    row = 4
+    for axis in [None] + [a for a in axes if any(schema[k].axis == a for k in keys)]:
+        members = [k for k in keys if schema[k].axis == axis]
+        if not members:
+            continue
+        row += 1                                   # the axis header row
+        for k in members:
+            layout.places[k] = (row, 5, 1 if axis is None else len(axes[axis]))
+            row += 1
+        row += 1
+    return layout
 
 
 @dataclass
@@ -112,7 +127,7 @@ class FormulaResolver(Resolver):
         if result.values[key][col] is None and not result.needed(key, col):
             raise Blank(key)
         r, c = layout.cell(key, col)
-        text = cell_ref(r, c)
+        text = xl_rowcol_to_cell(r, c, row_abs=True, col_abs=True)
         if qualify:
             text = f"{quote_sheet(layout.sheet)}!{text}"
         cell = ref(text)

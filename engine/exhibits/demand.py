@@ -13,7 +13,7 @@ ORDER = 10
 from .. import compute, growth, inference, memory, training
 from ..exhibit import Exhibit, Row
 from ..ops import where
-from ..units import DAYS_PER_YEAR, GIGA, SECONDS_PER_DAY, TERA
+from ..units import DAYS_PER_YEAR, GIGA
 
 _BLOCKS = {"mm": "多模态", "std": "普通"}
 _BLOCK_EN = {"mm": "multimodal", "std": "ordinary"}
@@ -138,7 +138,8 @@ def _inference_block(p: str) -> list[Row]:
                                                     c.inp("infer_flops_per_param_token"))),
         Row(f"{p}_flop_per_day", "FLOP per day (per query × queries × users)",
             "全天计算次数合计（EFLOPs-s，每人每次查询所需计算次数×查询次数×日活人数）", "EFLOP",
-            formula=lambda c: c[f"{p}_flop_per_query"] * c[f"{p}_queries"] * c[f"{p}_dau"]),
+            formula=lambda c: inference.daily_flop(c[f"{p}_params"], c[f"{p}_dau"], c[f"{p}_queries"],
+                                                   c[f"{p}_tokens_per_query"], c.inp("infer_flops_per_param_token"))),
         Row(f"{p}_average", "Average compute per second (labelled 'peak')", "平均每 s 所需峰值算力（EFLOPs）", "EFLOPS",
             formula=lambda c: inference.average_flops(c[f"{p}_flop_per_day"]), decimals=2,
             note="the daily average, labelled 峰值 (erratum E08)"),
@@ -328,6 +329,13 @@ def _v100_months_large(c):
     return gpu_years / c.inp("gpt3_v100_large_cluster") * DAYS_PER_YEAR
 
 
+def _v100_implied_utilization(c):
+    # the V100s the compute needs at full utilisation, over the V100s the 36 years used
+    at_full = compute.accelerators(compute.flops_rate(c["train_flop"], c["small_cluster_time"]),
+                                   c.inp("v100_fp16_tflops"), 1)
+    return at_full / c["small_cluster"]
+
+
 GPT3 = Exhibit(
     id="gpt3",
     title_zh="GPT-3 训练算力 3640 PF-days 与训练时间（8 张 / 512 张 V100）",
@@ -353,8 +361,7 @@ GPT3 = Exhibit(
         Row("large_cluster_time", "Training time on the large cluster (linear scaling)", None, "months",
             formula=_v100_months_large, decimals=0),
         Row("implied_utilization", "V100 utilisation the 36 years imply", None, "%",
-            formula=lambda c: c["train_flop"] / (c["small_cluster"] * c["small_cluster_time"] * SECONDS_PER_DAY
-                                                 * c.inp("v100_fp16_tflops") * TERA), decimals=1),
+            formula=_v100_implied_utilization, decimals=1),
     ),
 )
 

@@ -34,10 +34,11 @@ def _gpu_space(c):
 
 
 def _global_market(c):
+    """The AI-server market for the GPUs the demand needs, fewer by the efficiency factor while E02 is off."""
     if not _forecast(c):
         return c.inp("market_global_actual_usd")
     efficiency = where(c.inp("fig7_efficiency_unused"), 1, c["efficiency"])
-    return market.server_market(c["gpu_space"], c["gpu_share"], efficiency)
+    return market.ai_server_market(_gpus(c) / efficiency, c.inp("market_usd_per_a100"), c["gpu_share"])
 
 
 def _growth(row_key: str, actual_input: str):

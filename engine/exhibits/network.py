@@ -16,6 +16,7 @@ ORDER = 40
 from .. import growth, network
 from ..exhibit import Exhibit, Row
 from ..ops import is_symbolic, where
+from ..units import BITS_PER_BYTE, DIRECTIONS
 
 _FABRIC_TEXT = (
     "report; storage 1/6 inferred (E41)",
@@ -128,7 +129,7 @@ OPTICS = Exhibit(
         Row("nvl_first_hop_copper", "GPU-to-NVLink-switch links on copper (1 = yes)", None, "count",
             input="net_nvl_first_hop_copper", decimals=0),
         Row("nvl_gbytes", "NVLink-network bandwidth per GPU, both directions", None, "GB/s",
-            formula=lambda c: c["nvl_ports_per_gpu"] * c["nvl_port_gbps"] * 2 / 8, decimals=0),
+            formula=lambda c: c["nvl_ports_per_gpu"] * c["nvl_port_gbps"] * DIRECTIONS / BITS_PER_BYTE, decimals=0),
         Row("nvl_ports", "NVLink-network ports", None, "count",
             formula=lambda c: network.endpoint_ports(c["gpus"], c["nvl_ports_per_gpu"]), decimals=0),
         Row("nvl_l1", "NVLink switches, tier 1", None, "台", formula=_nvl_switches(1), decimals=0,
@@ -263,11 +264,11 @@ SWITCHING = Exhibit(
         Row("nvlink4", "NVLink4 per H100, one direction", None, "GB/s",
             formula=lambda c: c.inp("net_nvlink4_links") * c.inp("net_nvlink_link_gbytes"), decimals=0),
         Row("nvlink4_both", "NVLink4 per H100 / GH200, both directions", None, "GB/s",
-            formula=lambda c: c["nvlink4"] * 2, decimals=0),
+            formula=lambda c: c["nvlink4"] * DIRECTIONS, decimals=0),
         Row("nvlink3_vs_nic", "NVLink3 ÷ A100's NIC", None, "x",
-            formula=lambda c: c["nvlink3"] * 8 / c["pcie4_nic"], decimals=0),
+            formula=lambda c: c["nvlink3"] * BITS_PER_BYTE / c["pcie4_nic"], decimals=0),
         Row("nvlink4_vs_nic", "NVLink4 ÷ H100's NIC", None, "x",
-            formula=lambda c: c["nvlink4"] * 8 / c["pcie5_nic"], decimals=0),
+            formula=lambda c: c["nvlink4"] * BITS_PER_BYTE / c["pcie5_nic"], decimals=0),
     ),
     note="The ten-year multiples and the stated doubling periods disagree (errata E17, E44); 112G is the SerDes "
          "class, 100G the data per lane (E45); PCIe x16 carries 252 and 504 Gb/s, the NICs 200G and 400G (E43).",

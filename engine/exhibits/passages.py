@@ -15,14 +15,9 @@ ORDER = 70
 from .. import checks, growth, hbm, power
 from ..exhibit import Blank, Exhibit, Row
 from ..ops import where
-from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
+from ..units import DAYS_PER_YEAR, DIRECTIONS, GB_PER_TB, KW_PER_GW, KW_PER_MW, METRES_PER_FOOT, MONTHS_PER_YEAR
 
 GROUP = "passages"
-DIRECTIONS = 2           # a bidirectional link carries the same rate each way
-METRES_PER_FOOT = 0.3048
-GB_PER_TB = 1000
-KW_PER_MW = 1000
-KW_PER_GW = 1e6
 
 
 def only(column: str, formula):

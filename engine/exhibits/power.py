@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import power
 from ..exhibit import Blank, Exhibit, Row
+from ..units import KW_PER_MW
 
 ORDER = 50
 
@@ -69,9 +70,9 @@ FIG147 = Exhibit(
         Row("pue", "PUE used in calculations", None, "x", input="fig147_pue", decimals=2),
         Row("rack_kw", "kW per rack used in calculations", None, "kW", input="fig147_rack_kw", decimals=0),
         Row("racks_per_mw", "Racks per MW of IT load", None, "racks",
-            formula=lambda c: power.racks(1000, c["rack_kw"]), decimals=0),
+            formula=lambda c: power.racks(KW_PER_MW, c["rack_kw"]), decimals=0),
         Row("facility_kw_per_mw", "Facility kW per MW of IT load", None, "kW",
-            formula=lambda c: power.facility_kw(1000, c["pue"]), decimals=0),
+            formula=lambda c: power.facility_kw(KW_PER_MW, c["pue"]), decimals=0),
     ),
     note="The report gives bounds and ranges; the numbers used in calculations are inputs: the bound, or "
          "the middle of a range. Text (§6.2): air-cooled racks usually 8-10 kW; liquid 30 kW and more, "

@@ -1,0 +1,114 @@
+"""The hidden ``_suanli`` sheet: what a template workbook records about itself.
+
+:func:`rows` is what ``suanli templates build`` writes there, one ``key, value`` pair per row in
+columns A and B; :func:`read` is how ``suanli refresh`` and the Refresh button in Excel read it
+back, both with the same rules: the sheet must be there, with the :data:`REQUIRED` rows (the
+workbook's group, its scenario, its exhibits and its inputs, without which it cannot be checked
+or recomputed), each once, naming a group this suanli builds.  A refresh stamps
+:data:`STAMPED` rows, replacing the ones there or adding rows below them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+from engine import __version__
+from engine.errors import UnknownNameError
+
+from . import groups
+from .safety import WorkbookError
+from .sheetxml import show_value
+
+__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "Meta", "rows", "read"]
+
+META_SHEET = "_suanli"
+
+#: The rows a workbook cannot be refreshed without.
+REQUIRED = ("group", "scenario", "exhibits", "inputs")
+
+#: The rows a refresh writes: when, with which scenario, the hash of the inputs it read.
+STAMPED = ("refreshed_at", "scenario", "inputs_hash")
+
+
+def rows(group: str, scenario: str, inputs_hash: str, exhibits: Sequence[str], inputs: Sequence[str],
+         built_at: dt.datetime | None = None) -> list[tuple[str, str]]:
+    """The ``(key, value)`` rows a built workbook's ``_suanli`` sheet holds, in order, all text."""
+    when = built_at or dt.datetime.now(dt.timezone.utc)
+    return [
+        ("suanli_version", __version__),
+        ("group", group),
+        ("scenario", scenario),
+        ("inputs_hash", inputs_hash),
+        ("built_at", when.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()),
+        ("exhibits", ",".join(exhibits)),
+        ("inputs", ",".join(inputs)),
+    ]
+
+
+@dataclass(frozen=True)
+class Meta:
+    """A ``_suanli`` sheet as read: every row's text, where each row is, and the parts refresh needs."""
+
+    values: Mapping[str, str]           # key -> the text in column B
+    places: Mapping[str, int]           # key -> its 0-based row
+    group: groups.Group
+    exhibits: tuple[str, ...]
+    inputs: tuple[str, ...]             # input keys, as the workbook's defined names
+
+    @property
+    def scenario(self) -> str:
+        return self.values["scenario"]
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.values.get(key, default)
+
+    def stamp(self, refreshed_at: dt.datetime, scenario: str, inputs_hash: str,
+              last_row: int) -> list[tuple[int, str | None, str]]:
+        """What a refresh writes, and where: ``(0-based row, key, value)`` for each :data:`STAMPED` row,
+        the key None where the row is there already (only its value changes), new rows below ``last_row``."""
+        values = dict(zip(STAMPED, (refreshed_at.isoformat(), scenario, inputs_hash)))
+        out = []
+        for key, value in values.items():
+            if key in self.places:
+                out.append((self.places[key], None, value))
+            else:
+                last_row += 1
+                out.append((last_row, key, value))
+        return out
+
+
+def read(sheet_rows: Iterable[tuple[int, object, object]] | None, where: str) -> Meta:
+    """The ``_suanli`` sheet of the workbook ``where`` from ``(0-based row, column A, column B)`` triples,
+    or None when the workbook has no such sheet.
+
+    Raises one :class:`~.safety.WorkbookError` when the sheet is missing, a :data:`REQUIRED` row
+    is missing or there twice, or the group is not one this suanli builds.
+    """
+    if sheet_rows is None:
+        raise WorkbookError(f"not a suanli workbook: no {META_SHEET} sheet in {where}")
+    values: dict[str, str] = {}
+    places: dict[str, int] = {}
+    for r, key, value in sheet_rows:
+        if not isinstance(key, str) or not key:
+            continue
+        if key in places:
+            raise WorkbookError(f"not a suanli workbook: its {META_SHEET} sheet has two {key} rows (A{places[key] + 1} "
+                                f"and A{r + 1}) ({where})")
+        values[key] = "" if value is None else show_value(value)
+        places[key] = r
+    for needed in REQUIRED:
+        if needed not in values:
+            raise WorkbookError(f"not a suanli workbook: its {META_SHEET} sheet has no {needed} row ({where})")
+    try:
+        group = groups.group(values["group"])
+    except UnknownNameError:
+        names = ", ".join(g.name for g in groups.GROUPS)
+        raise WorkbookError(f"not a suanli workbook: {where} names group {values['group']!r}; suanli {__version__} "
+                            f"builds {names}") from None
+    return Meta(values, places, group, _listed(values["exhibits"]), _listed(values["inputs"]))
+
+
+def _listed(text: str) -> tuple[str, ...]:
+    return tuple(k for k in text.split(",") if k)
