@@ -49,6 +49,7 @@ _ALL = (
     Argument("flop", "Compute in FLOP", "FLOP", D.NONNEGATIVE),
     Argument("flops_per_second", "Sustained compute needed, FLOP/s", "FLOP/s", D.NONNEGATIVE),
     Argument("flop_per_day", "Compute served per day, FLOP", "FLOP", D.NONNEGATIVE),
+    Argument("flop_per_query", "Compute one query needs, FLOP (2N × tokens per query)", "FLOP", D.NONNEGATIVE),
     Argument("average", "Average compute load over a day, FLOP/s", "FLOP/s", D.NONNEGATIVE),
     Argument("gpus", "Number of GPUs (accelerators)", "count", D.COUNT),
     Argument("chips", "Number of chips doing the work", "count", D.POSITIVE),

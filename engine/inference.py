@@ -10,7 +10,7 @@ from .model import model
 from .ops import Value
 from .units import SECONDS_PER_DAY
 
-__all__ = ["infer_flops", "daily_flop", "average_flops", "peak_flops", "infer_gpus"]
+__all__ = ["infer_flops", "daily_flop", "daily_flop_of_queries", "average_flops", "peak_flops", "infer_gpus"]
 
 
 @model
@@ -23,7 +23,18 @@ def infer_flops(params: Value, tokens: Value, flops_per_param_token: Value = 2) 
 def daily_flop(params: Value, daily_users: Value, queries_per_user: Value, tokens_per_query: Value,
                flops_per_param_token: Value = 2) -> Value:
     """FLOP served per day: users × queries per user × tokens per query × 2N."""
-    return daily_users * queries_per_user * infer_flops(params, tokens_per_query, flops_per_param_token)
+    return daily_flop_of_queries(infer_flops(params, tokens_per_query, flops_per_param_token), queries_per_user,
+                                 daily_users)
+
+
+@model
+def daily_flop_of_queries(flop_per_query: Value, queries_per_user: Value, daily_users: Value) -> Value:
+    """FLOP served per day from the FLOP of one query: per query × queries per user × users.
+
+    The second step of :func:`daily_flop`, for a table that shows the FLOP per query as a row of its own
+    (fig50's 每人每次查询所需计算次数 × 查询次数 × 日活人数).
+    """
+    return flop_per_query * queries_per_user * daily_users
 
 
 @model

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 
 import suanli
-from engine import SuanliError, __version__, errata, exhibits, scenarios, tables
+from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError
 

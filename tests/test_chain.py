@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import exhibits, network, scenarios, table
+from engine import exhibits, market, network, scenarios, table
 from engine.ops import round_half_up
 
 
@@ -103,3 +103,15 @@ def test_chain_on_a_scenario_axis():
     cards = t.result.values["cards"][2]
     assert cards.shape == (11,) and np.all(np.diff(cards) < 0)
     assert round_half_up(cards[0] / 1e4, 2) == round_half_up(table("chain").value("cards", 2), 2)
+
+
+def test_server_market_is_the_ai_server_market_model_per_chip(chain):
+    """The chain shows market.ai_server_market's two steps (accelerator value, then the market); composed
+    over each chip at its own price, they are that model."""
+
+
+    sc, values = chain.scenario, chain.result.values
+    for j, column in enumerate(chain.columns):
+        expected = sum(market.ai_server_market(values[f"{chip}_cards"][j], sc.value(f"chain_usd_per_{chip}"),
+                                               sc.value("chain_gpu_cost_share")) for chip in ("a100", "h100"))
+        assert values["server_market"][j] == pytest.approx(expected, rel=1e-12), column

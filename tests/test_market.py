@@ -55,3 +55,19 @@ def test_market_models_render():
     assert market.ai_server_market(2766330.9, 10000, 0.7) / 1e8 == pytest.approx(395.19, abs=5e-3)
     with pytest.raises(ValueError, match="gpu_cost_share must be in \\(0, 1\\], got 70 \\(did you mean 0.70\\?\\)"):
         market.ai_server_market(1, 1, 70)
+
+
+@pytest.mark.parametrize("overrides", [{}, {"fig7_efficiency_unused": False}, {"market_usd_per_a100": 14000}])
+def test_fig7_market_is_the_ai_server_market_model(overrides):
+    """fig7 shows the two steps of market.ai_server_market as rows (GPU space, then the market);
+    composed, they are that model, divided by the efficiency factor once E02 is switched off."""
+    t = table("fig7", overrides=overrides)
+    gpus = table("fig49", overrides=overrides).result.values["a100_total"]
+    sc = t.scenario
+    for j, column in enumerate(t.columns):
+        if column in ("2021", "2022"):
+            continue
+        k = table("fig49").columns.index(column)
+        efficiency = 1 if sc.value("fig7_efficiency_unused") else t.result.values["efficiency"][j]
+        expected = market.ai_server_market(gpus[k], sc.value("market_usd_per_a100"), t.result.values["gpu_share"][j])
+        assert t.result.values["market"][j] == pytest.approx(expected / efficiency, rel=1e-12), column

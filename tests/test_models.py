@@ -111,3 +111,17 @@ def test_compute_rate_matches_fig49_definition():
     flop = training.train_flops(1.5e12, 1e12)
     rate = compute.flops_rate(flop, 7, runs=15)
     assert rate / 1e15 == pytest.approx(223214.2857, rel=1e-9)
+
+
+@pytest.mark.parametrize("block", ["mm", "std"])
+def test_fig50_daily_flop_is_the_daily_flop_model(block):
+    """fig50 shows inference.daily_flop's two steps as rows (FLOP per query, then per day); composed, they are
+    that model."""
+    from engine import table
+
+    t = table("fig50")
+    v, k = t.result.values, t.scenario.value("infer_flops_per_param_token")
+    for j, column in enumerate(t.columns):
+        expected = inference.daily_flop(v[f"{block}_params"][j], v[f"{block}_dau"][j], v[f"{block}_queries"][j],
+                                        v[f"{block}_tokens_per_query"][j], k)
+        assert v[f"{block}_flop_per_day"][j] == pytest.approx(expected, rel=1e-12), column

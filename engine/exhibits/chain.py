@@ -27,13 +27,6 @@ def _h100_cards(c):
     return c["a100_eq"] * c["h100_share"] * c.inp("a100_fp16_tflops") / c.inp("h100_fp16_tflops")
 
 
-def _server_market(c):
-    # each chip's servers at its own price, one GPU cost share
-    share = c.inp("chain_gpu_cost_share")
-    return (market.ai_server_market(c["a100_cards"], c.inp("chain_usd_per_a100"), share)
-            + market.ai_server_market(c["h100_cards"], c.inp("chain_usd_per_h100"), share))
-
-
 def _modules(c, chip: str):
     return network.modules_needed(c[f"{chip}_cards"], *[c.inp(f"chain_{chip}_{k}") for k in network.CHAIN_ARGS])
 
@@ -63,7 +56,9 @@ ROWS = (
     Row("gpu_value", "Accelerator value", None, "亿美元",
         formula=lambda c: market.gpu_value(c["a100_cards"], c.inp("chain_usd_per_a100"))
         + market.gpu_value(c["h100_cards"], c.inp("chain_usd_per_h100")), decimals=1),
-    Row("server_market", "AI-server market", None, "亿美元", formula=_server_market, decimals=1),
+    # the second step of market.ai_server_market, over the accelerator value row
+    Row("server_market", "AI-server market", None, "亿美元",
+        formula=lambda c: market.server_market(c["gpu_value"], c.inp("chain_gpu_cost_share")), decimals=1),
     # memory
     Row("hbm_gb", "HBM capacity", None, "PB",
         formula=lambda c: c["a100_cards"] * c.inp("chain_hbm_gb_per_a100")

@@ -34,11 +34,14 @@ def _gpu_space(c):
 
 
 def _global_market(c):
-    """The AI-server market for the GPUs the demand needs, fewer by the efficiency factor while E02 is off."""
+    """The AI-server market: the GPU space row ÷ the GPU cost share, ÷ the efficiency factor while E02 is off.
+
+    The two steps of :func:`engine.market.ai_server_market`, each a row of the report's table.
+    """
     if not _forecast(c):
         return c.inp("market_global_actual_usd")
     efficiency = where(c.inp("fig7_efficiency_unused"), 1, c["efficiency"])
-    return market.ai_server_market(_gpus(c) / efficiency, c.inp("market_usd_per_a100"), c["gpu_share"])
+    return market.server_market(c["gpu_space"], c["gpu_share"], efficiency)
 
 
 def _growth(row_key: str, actual_input: str):
