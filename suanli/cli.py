@@ -23,7 +23,7 @@ from engine import SuanliError, __version__, catalogue, errata, exhibits, scenar
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError
 
-from .arguments import (DIST_SYNTAX, check_xlsx_path, cli_message, parse_count, parse_delta, parse_distribution,
+from .parsing import (DIST_SYNTAX, check_xlsx_path, cli_message, parse_count, parse_delta, parse_distribution,
                         parse_range, parse_sets, split_sets)
 from .textgrid import grid
 

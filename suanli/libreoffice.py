@@ -184,8 +184,10 @@ def _chunks(items: Sequence[Path], size: int) -> Iterable[Sequence[Path]]:
 
 def _convert(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, target: str,
              suffix: str, timeout: float) -> list[Path]:
-    """Convert ``paths`` with soffice ``--convert-to target`` into ``out_dir``; outputs in input order."""
-    soffice = ensure_installed()
+    """Convert ``paths`` with soffice ``--convert-to target`` into ``out_dir``; outputs in input order.
+
+    The arguments are checked before soffice is looked for, so a bad call fails the same with or without it.
+    """
     sources = [Path(p).resolve() for p in paths]
     missing_inputs = [str(p) for p in sources if not p.is_file()]
     if missing_inputs:
@@ -202,6 +204,7 @@ def _convert(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, tar
     if clobbered:
         raise ValueError(f"out_dir must not be the folder of the inputs (they would be overwritten): "
                          f"{', '.join(clobbered)}")
+    soffice = ensure_installed()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="suanli-soffice-") as profile, \
             tempfile.TemporaryDirectory(prefix=".soffice-", dir=out) as staging:

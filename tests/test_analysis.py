@@ -434,7 +434,7 @@ def test_analyses_agree_with_the_engine_on_every_column_of_a_random_grid_point()
 
 # ---------------------------------------------------------------------------- the command line over the library
 def test_the_command_line_turns_its_text_into_the_librarys_values():
-    from suanli.arguments import cli_message, parse_count, parse_distribution, parse_range
+    from suanli.parsing import cli_message, parse_count, parse_distribution, parse_range
 
     assert parse_range("train_utilization", "0.2:0.5:0.05") == Range(0.2, 0.5, 0.05)
     assert parse_distribution("mm_dau*=uniform(0.8,1.2)") == ("mm_dau", Uniform(0.8, 1.2, factor=True))

@@ -18,7 +18,7 @@ from engine import analysis, catalogue, errata, exhibits, scenarios
 from suanli import Normal, Range, Triangular, Uniform
 
 ROOT = Path(__file__).resolve().parents[1]
-FLAG = re.compile(r"--(delta|set|dist|output|n|seed|out|column|exhibit|scenario)\b")
+FLAG = re.compile(r"--(delta|set|dist|output|n|seed|out|column|exhibit|scenario|format|kind|jobs|resume|template)\b")
 
 
 def test_the_public_names():

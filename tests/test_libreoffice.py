@@ -303,8 +303,8 @@ def test_missing_output_raises_and_names_the_file(tmp_path):
     assert sorted(p.name for p in out_dir.iterdir()) == ["broken.xlsx"]
 
 
-@pytest.mark.libreoffice          # recalculate() looks for soffice before it checks its arguments
-def test_bad_arguments_fail_before_starting_libreoffice(tmp_path):
+def test_bad_arguments_fail_before_starting_libreoffice(tmp_path, monkeypatch):
+    monkeypatch.setattr(lo, "find_soffice", lambda: None)       # the checks come before soffice is looked for
     a = _write_small(tmp_path / "a.xlsx", 1)
     (tmp_path / "sub").mkdir()
     a2 = _write_small(tmp_path / "sub" / "a.xlsx", 2)
@@ -318,14 +318,14 @@ def test_bad_arguments_fail_before_starting_libreoffice(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_libreoffice_says_how_to_install(monkeypatch):
+def test_missing_libreoffice_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setattr(lo, "find_soffice", lambda: None)
     with pytest.raises(lo.LibreOfficeMissingError) as caught:
         lo.ensure_installed()
     assert str(caught.value) == ("LibreOffice is needed: run ./dev test (it installs libreoffice-calc-nogui) "
                                  "or apt-get install libreoffice-calc-nogui")
     with pytest.raises(lo.LibreOfficeMissingError, match="LibreOffice is needed"):
-        lo.recalculate([Path("anything.xlsx")], Path("out"))
+        lo.recalculate([_write_small(tmp_path / "a.xlsx", 1)], tmp_path / "out")
 
 
 @pytest.mark.libreoffice

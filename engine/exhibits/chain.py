@@ -5,7 +5,7 @@ servers → AI-server market (GPU value ÷ GPU cost share) → HBM → NICs, opt
 switches (the fat-tree model) → IT power → racks by cooling method → cooling capex →
 facility power (PUE), energy and water.  The report gives most links; where it gives none
 (module, switch and electricity prices), the input is the user's and the rows that need it
-say so.  ``suanli table chain --format json`` lists, for every row, what it reads.
+say so.  Every row records what it reads (:attr:`engine.exhibit.Result.reads`).
 """
 
 from __future__ import annotations
