@@ -17,9 +17,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from array import array
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from numbers import Real
-from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -171,7 +171,7 @@ def _clean_switch(name: str, value, domain: Domain) -> _Arg:
         elif type(v) in _NUMBER_TYPES and v in (0, 1):
             values[i] = float(v)
         else:
-            errors[i] = (_type_error(name, v, domain) if not (type(v) in _NUMBER_TYPES)
+            errors[i] = (_type_error(name, v, domain) if type(v) not in _NUMBER_TYPES
                          else f"#VALUE! {name} must be TRUE or FALSE, got {format(float(v), '.12g')}")
     width = shape[1]
     return _Arg(values.reshape(shape), {(i // width, i % width): t for i, t in errors.items()}, shape, scalar)
@@ -208,7 +208,8 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
         return scalar_or_rows(out, all_scalar)
     with unchecked():
         try:
-            result = model(**{n: (a.values if a.shape != (1, 1) else float(a.values[0, 0])) for n, a in cleaned.items()})
+            result = model(**{n: (a.values if a.shape != (1, 1) else float(a.values[0, 0]))
+                              for n, a in cleaned.items()})
         except SuanliError as exc:  # a check the model makes across arguments
             return excel_error(exc)
         except (ZeroDivisionError, FloatingPointError, OverflowError) as exc:
@@ -218,9 +219,10 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
         finite = np.isfinite(result)
         out = result.astype(object) if (bad or not finite.all()) else result
         if not finite.all():
-            for pos in zip(*np.nonzero(~finite)):
+            for pos in zip(*np.nonzero(~finite), strict=True):
                 pos = tuple(int(p) for p in pos)
-                bad.setdefault(pos, "#NUM! the result is not a finite number (too large, or undefined for these inputs)")
+                bad.setdefault(pos, "#NUM! the result is not a finite number "
+                                    "(too large, or undefined for these inputs)")
     else:
         out = result.astype(object)
     if bad:

@@ -31,7 +31,6 @@ import datetime as dt
 
 from engine import SuanliError, scenarios
 from engine.errors import EXCEL_ERRORS
-
 from workbook_templates import build, meta
 from workbook_templates.refresh import as_excel_text, check_inputs, check_name, refresh_time, stamp_text
 from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout

@@ -17,10 +17,22 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Callable
+from collections.abc import Callable
 
-from engine import __version__, catalogue, export_control, growth, inference, market, memory
-from engine import network, power, scenarios, tables, training
+from engine import (
+    __version__,
+    catalogue,
+    export_control,
+    growth,
+    inference,
+    market,
+    memory,
+    network,
+    power,
+    scenarios,
+    tables,
+    training,
+)
 from engine.arguments import ARGUMENTS
 from engine.errors import SuanliError
 from engine.exhibit import needs_text
@@ -435,7 +447,10 @@ def AI_INPUT(key, scenario=None):
     return _cell(value)
 
 
-@udf(examples=[(("fig43",), [["fig43 不同规模大模型所需的显存容量估计", "GPU memory needed by LLMs of different sizes, and cards per model instance", "unit", "GPT-3 (1750亿)", "10000亿"], ["参数量（亿）", "Parameters", "亿", 1750, 10000], "…"])], ranges=False)
+@udf(examples=[(("fig43",), [["fig43 不同规模大模型所需的显存容量估计",
+                               "GPU memory needed by LLMs of different sizes, and cards per model instance",
+                               "unit", "GPT-3 (1750亿)", "10000亿"],
+                              ["参数量（亿）", "Parameters", "亿", 1750, 10000], "…"])], ranges=False)
 def AI_TABLE(exhibit, scenario=None):
     """A whole exhibit as a dynamic array in the report's layout: labels, unit, then one column per year or case."""
     try:

@@ -15,7 +15,6 @@ import xlwings
 
 from addin import udfs
 from engine import __version__
-
 from workbook_templates.files import write_atomic
 
 from .reference import excel_literal
@@ -72,7 +71,7 @@ def build(path: str | os.PathLike, interpreter: str = "python") -> Path:
             ws.cell(row=row, column=5, value=excel_literal(expected))
             ws.cell(row=row, column=5).data_type = "s"
             row += 1
-    for col, width in zip("ABCDE", (26, 70, 58, 18, 24)):
+    for col, width in zip("ABCDE", (26, 70, 58, 18, 24), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = "A5"
 

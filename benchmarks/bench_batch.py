@@ -50,7 +50,7 @@ def openpyxl_way(template: Path, rows: list[batch.ScenarioRow], out: Path) -> No
             cells = wb["Inputs"][target]
             cells = [c for r in cells for c in r] if isinstance(cells, tuple) else [cells]
             value = sc.values[key]
-            for cell, v in zip(cells, value if isinstance(value, tuple) else [value]):
+            for cell, v in zip(cells, value if isinstance(value, tuple) else [value], strict=True):
                 cell.value = v
         wb.save(out / f"{row.name}.xlsx")
 

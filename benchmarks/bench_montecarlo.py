@@ -4,9 +4,9 @@ Distributions on the chain's uncertain links (utilisations, the DAU paths, the H
 liquid-cooled share, kW per server, ...) are drawn with a seeded generator, and the whole
 ``chain`` exhibit (with fig49 and fig50 beneath it) is evaluated on every draw at once, then
 P5/P50/P95/mean of every row and column and the histogram are taken: exactly what
-``suanli.montecarlo`` (and the ``suanli montecarlo`` command) computes.  The baseline, in the same run, evaluates the very same draws one
-scenario at a time on a sample, and its time is scaled to the full count.  Prints both times, the
-ratio, and whether "100,000 draws of the full chain in under 2 seconds on 2 cores" holds.
+``suanli.montecarlo`` (and the ``suanli montecarlo`` command) computes.  The baseline, in the same run,
+evaluates the very same draws one scenario at a time on a sample, and its time is scaled to the full
+count.  Prints both times, the ratio, and whether "100,000 draws of the full chain in under 2 seconds on 2 cores" holds.
 
     ./dev bench
     .venv/bin/python benchmarks/bench_montecarlo.py --n 100000 --sample 300 [--profile]

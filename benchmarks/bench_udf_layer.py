@@ -65,7 +65,7 @@ def main() -> None:
             data = inputs[pick - 3]
             got, want = udf(data), bare()
             assert np.allclose(np.asarray(got, dtype=float).ravel(), want, rtol=1e-12), label
-            t_udf, t_bare = best(lambda: udf(data), args.repeat), best(bare, args.repeat)
+            t_udf, t_bare = best(lambda udf=udf, data=data: udf(data), args.repeat), best(bare, args.repeat)
             overhead = (t_udf - t_bare) / t_bare
             overheads.append(overhead)
             print(f"  {label:45s} UDF {t_udf * 1e3:8.2f} ms   engine {t_bare * 1e3:7.2f} ms   "

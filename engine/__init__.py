@@ -9,8 +9,7 @@ than the package's own data.
 [9.0, 50.0]
 """
 
-from .errors import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError,
-                     UnknownNameError)
+from .errors import InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, UnknownNameError
 from .tables import Table, table
 
 __version__ = "0.1.0"

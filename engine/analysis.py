@@ -36,9 +36,9 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -627,7 +627,7 @@ def sensitivity(output: str | Output, *, column: str | int | None = None, delta:
         elif same:
             found.add(f"not moved: ±{d:.0%} rounds back to the same whole number")
         arrays = []
-        for v, a, b in zip(per_col, lo, hi):
+        for v, a, b in zip(per_col, lo, hi, strict=True):
             arr = np.full(n, float(v))
             arr[2 * i + 1], arr[2 * i + 2] = a, b
             arrays.append(arr)

@@ -14,9 +14,9 @@ functions (a chip name, a scenario) are here as well, with no domain.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 from . import domains as D
 from .catalogue import KINDS

@@ -25,9 +25,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Union
 
 from . import packagedata
 from .errors import InvalidTypeError, InvalidValueError, MissingValueError, UnknownNameError
@@ -51,8 +51,8 @@ _IDENTITY = ("name", "name_zh", "aliases", "vendor", "kind", "tables", "note")
 _ENTRY_KEYS = {"value", "source", "printed", "note", "also"}
 _FIELD_TYPES = {"number", "text"}
 
-Number = Union[int, float]
-Value = Union[int, float, str]
+Number = int | float
+Value = int | float | str
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ class Domain:
     switch: bool = False
     fraction_hint: bool = False
 
-    def with_bounds(self, low=None, high=None) -> "Domain":
+    def with_bounds(self, low=None, high=None) -> Domain:
         """A copy with other bounds (closed), for inputs that narrow a general domain."""
         return Domain(
             self.low if low is None else float(low), self.high if high is None else float(high),
@@ -45,7 +45,7 @@ class Domain:
             self.whole, self.switch, self.fraction_hint,
         )
 
-    def within(self, other: "Domain") -> bool:
+    def within(self, other: Domain) -> bool:
         """True when ``other`` accepts every value this domain accepts (this one narrows it).
 
         A model may narrow an argument's general domain (a divisor must be > 0), never widen it.

@@ -6,7 +6,8 @@ the switch (an input) or alternative scenario that toggles it.  They live in
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
+
 from . import packagedata
 from .errors import UnknownNameError
 
@@ -48,7 +49,7 @@ class Erratum:
         return d
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_errata() -> tuple[Erratum, ...]:
     """Every erratum, in id order."""
     data: dict[str, dict] = {}

@@ -12,8 +12,8 @@ the report prints it (万张, PFLOPS, %), and conversion happens only when a tab
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -21,7 +21,8 @@ from .errors import UnknownNameError
 from .model import unchecked
 from .units import DisplayUnit, display_unit
 
-__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate", "Result"]
+__all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate",
+           "Result"]
 
 
 class Blank(Exception):
@@ -54,7 +55,7 @@ class Row:
     label_en: str
     label_zh: str | None
     unit: str
-    formula: Callable[["Context"], object] | None = None
+    formula: Callable[[Context], object] | None = None
     input: str | None = None
     text: Sequence[str | None] | None = None
     decimals: int | None = None
@@ -105,7 +106,7 @@ class Context:
     column); ``c.other(exhibit, row)`` a row of another exhibit for the same column label.
     """
 
-    def __init__(self, resolver: "Resolver", exhibit: Exhibit, col: int):
+    def __init__(self, resolver: Resolver, exhibit: Exhibit, col: int):
         self._r = resolver
         self.exhibit = exhibit
         self.col = col

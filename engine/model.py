@@ -12,8 +12,9 @@ from __future__ import annotations
 import contextvars
 import functools
 import inspect
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Any, Callable, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from .arguments import ARGUMENTS
 from .domains import Domain

@@ -49,8 +49,7 @@ numpy arrays and Excel formula cells alike.
 from __future__ import annotations
 
 # The fabric's domains are importable from here too (network.RADIX).
-from .domains import OVERSUBSCRIPTION, RADIX, TIER_SELECT, TIERS  # noqa: F401
-from .domains import POSITIVE_WHOLE, WHOLE
+from .domains import OVERSUBSCRIPTION, POSITIVE_WHOLE, RADIX, TIER_SELECT, TIERS, WHOLE  # noqa: F401
 from .model import model
 from .ops import Value, ceil, where
 
@@ -174,7 +173,8 @@ def optical_links(gpus: Value, tiers: Value = 3, switch_radix: Value = 64, overs
 def optical_modules(gpus: Value, nic_gbps: Value, module_gbps: Value, tiers: Value = 3,
                     switch_radix: Value = 64, oversubscription: Value = 1, first_hop_copper: Value = 0,
                     extra_fabric_share: Value = 0, nics_per_gpu: Value = 1) -> Value:
-    """Optical modules (count, whole) for one cluster of ``gpus``: 2 ends × optical links × NIC ÷ module Gb/s × (1 + extra).
+    """Optical modules (count, whole) for one cluster of ``gpus``:
+    2 ends × optical links × NIC ÷ module Gb/s × (1 + extra).
 
     Each optical link has a module at both ends; an end of a ``nic_gbps`` port takes
     ``nic_gbps / module_gbps`` modules (0.5 for a 400G port on an 800G twin-port module).
@@ -309,7 +309,10 @@ def doubling_years_combined(first_years: Value, second_years: Value) -> Value:
 
 @model
 def serdes_power_multiple(per_lane_multiple: Value, lanes_before: Value, lanes_after: Value) -> Value:
-    """Total SerDes power multiple (ratio): power per lane multiple × lanes after ÷ lanes before (2.84 × 512/64 = 22.72)."""
+    """Total SerDes power multiple (ratio): power per lane multiple × lanes after ÷ lanes before.
+
+    2.84 × 512/64 = 22.72.
+    """
     return per_lane_multiple * lanes_after / lanes_before
 
 

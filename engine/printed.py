@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from . import packagedata
 
@@ -50,7 +50,7 @@ def _number(text: str) -> tuple[Decimal, int] | None:
     return Decimal(text.rstrip("%").replace(",", "")), 0
 
 
-@lru_cache(maxsize=None)
+@cache
 def parse(cell: str) -> tuple[float, int, int] | None:
     """(value, decimals, exponent) of a printed cell; None for a blank one ("-" or "_").
 
@@ -71,7 +71,7 @@ def parse(cell: str) -> tuple[float, int, int] | None:
 
 
 # ------------------------------------------------------------------------------------- loading
-@lru_cache(maxsize=None)
+@cache
 def _files() -> dict[str, dict]:
     """Each source's parsed file, by source name (the file's name without ``.toml``)."""
     out = {}
@@ -115,7 +115,7 @@ def _rows(source, kind, ex_id, rows) -> dict:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _index() -> dict:
     """rows: kind -> exhibit -> row -> entry; source: kind -> exhibit -> file; deviation and
     corrected: key -> (source, entry)."""
@@ -136,9 +136,12 @@ def _index() -> dict:
                 continue
             if name == "corrected":
                 for i, d in enumerate(body):
-                    if set(d) != {"exhibit", "switch", "rows"} or not all(isinstance(v, str) for v in d["rows"].values()):
+                    well_formed = set(d) == {"exhibit", "switch", "rows"} and all(
+                        isinstance(v, str) for v in d["rows"].values())
+                    if not well_formed:
                         _fail(source, f"[[corrected]] #{i + 1}", "needs exhibit, switch and [corrected.rows] of cells")
-                    fixed[(d["exhibit"], d["switch"])] = (source, {k: " ".join(v.split()) for k, v in d["rows"].items()})
+                    cells = {k: " ".join(v.split()) for k, v in d["rows"].items()}
+                    fixed[(d["exhibit"], d["switch"])] = (source, cells)
                 continue
             groups = [(name, ex_id, rows) for ex_id, rows in body.items()] if name in ("derived", "text") \
                 else [("cells", name, body)]
@@ -208,7 +211,8 @@ def value(exhibit_id: str, row_key: str, column: str | int) -> float | str | Non
     A percentage cell gives the percentage number ("20.00%" -> 20.0), "9.0×10^9" gives 9e9,
     a text cell its string.  ``column`` is a label of the exhibit's axis or its index.
     """
-    from . import exhibits as registry, scenarios
+    from . import exhibits as registry
+    from . import scenarios
 
     exhibit = registry.get(exhibit_id)
     labels = scenarios.axes()[exhibit.axis]

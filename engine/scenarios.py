@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Mapping
+from functools import cache
 
 import numpy as np
 
@@ -56,7 +56,7 @@ class InputSpec:
         return self.domain.describe().removeprefix("must be ")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _schema_data():
     merged: dict = {"axes": {}, "inputs": {}}
     for path in packagedata.listdir("data/inputs"):
@@ -75,13 +75,13 @@ def defaults() -> dict[str, object]:
     return {key: d.get("default") for key, d in _schema_data()["inputs"].items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def axes() -> dict[str, tuple[str, ...]]:
     """Column axes by name: ``{"years": ("2023E", ..., "2027E"), ...}``."""
     return {k: tuple(v) for k, v in _schema_data()["axes"].items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema() -> dict[str, InputSpec]:
     """Every input, in the schema file's order, keyed by its snake_case key."""
     out = {}
@@ -104,7 +104,7 @@ def _scenario_files() -> dict[str, dict]:
     return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _scenario_data() -> dict[str, dict]:
     return _scenario_files()
 
@@ -154,7 +154,7 @@ class Scenario:
             raise unknown_key(key)
         return self.values[key]
 
-    def with_values(self, changes: Mapping[str, object], name: str | None = None) -> "Scenario":
+    def with_values(self, changes: Mapping[str, object], name: str | None = None) -> Scenario:
         """A new scenario with ``changes`` applied, each checked; the original is unchanged."""
         values = dict(self.values)
         for key, raw in changes.items():
@@ -205,7 +205,7 @@ def check_value(key: str, raw) -> object:
         if len(raw) != len(cols):
             raise InvalidValueError(key, _Values(len(raw)),
                                     f"takes one value or {len(cols)} values ({', '.join(cols)})")
-        return tuple(_check_one(spec, f"{key}[{c}]", v) for c, v in zip(cols, raw))
+        return tuple(_check_one(spec, f"{key}[{c}]", v) for c, v in zip(cols, raw, strict=True))
     one = _check_one(spec, key, raw)
     return tuple(one for _ in cols)
 
@@ -243,7 +243,7 @@ def parse_value(name: str, text: str):
     return v
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_cached(name: str) -> Scenario:
     data = _scenario_data()
     if name not in data:

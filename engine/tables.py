@@ -8,8 +8,8 @@ errata that concern it and how the scenario treats each.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 

@@ -24,7 +24,7 @@ engine.errors.InvalidValueError: train_utilization must be in (0, 1], got 30 (di
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from engine import __version__
 from engine import catalogue as _catalogue
@@ -32,13 +32,21 @@ from engine import errata as _errata
 from engine import exhibits as _exhibits
 from engine import scenarios as _scenarios
 from engine import tables as _tables
-from engine.analysis import (AnalysisError, Distribution, MonteCarloResult, Normal, Range, SensitivityResult,
-                             SweepResult, Triangular, Uniform)
+from engine.analysis import (
+    AnalysisError,
+    Distribution,
+    MonteCarloResult,
+    Normal,
+    Range,
+    SensitivityResult,
+    SweepResult,
+    Triangular,
+    Uniform,
+)
 from engine.analysis import montecarlo as _montecarlo
 from engine.analysis import sensitivity as _sensitivity
 from engine.analysis import sweep as _sweep
-from engine.errors import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError,
-                           UnknownNameError)
+from engine.errors import InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, UnknownNameError
 from engine.scenarios import Scenario
 from engine.tables import Table
 

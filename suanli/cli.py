@@ -13,8 +13,8 @@ import io
 import json
 import math
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -23,8 +23,17 @@ from engine import SuanliError, __version__, catalogue, errata, exhibits, scenar
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError
 
-from .parsing import (DIST_SYNTAX, check_xlsx_path, cli_message, parse_count, parse_delta, parse_distribution,
-                        parse_range, parse_sets, split_sets)
+from .parsing import (
+    DIST_SYNTAX,
+    check_xlsx_path,
+    cli_message,
+    parse_count,
+    parse_delta,
+    parse_distribution,
+    parse_range,
+    parse_sets,
+    split_sets,
+)
 from .textgrid import grid
 
 EXIT_USAGE = 2
@@ -82,7 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_catalogue)
 
-    s = sub.add_parser("addin", help="the Excel functions: set-up steps, a ready workbook, the Lite bundle, the reference")
+    s = sub.add_parser("addin",
+                       help="the Excel functions: set-up steps, a ready workbook, the Lite bundle, the reference")
     s.set_defaults(handler=cmd_addin_steps)
     addin_sub = s.add_subparsers(title="addin commands", metavar="WHAT")
     a = addin_sub.add_parser("workbook", help="write a macro-enabled workbook configured for the UDF module addin.udfs")
@@ -180,7 +190,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _scenario_args(s):
     s.add_argument("--scenario", default=None,
-                   help="scenario name (default: the exhibit's own, csc-2023 for the CSC report; see `suanli scenarios`)")
+                   help="scenario name (default: the exhibit's own, csc-2023 for the CSC report; "
+                        "see `suanli scenarios`)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
@@ -366,7 +377,8 @@ def cmd_addin_lite(args) -> str:
     from workbook_templates.files import write_text_atomic
 
     path = write_text_atomic(args.path, build())
-    return f"wrote {path} ({path.stat().st_size:,} bytes): paste it into xlwings Lite's main.py; requirements.txt: numpy"
+    return (f"wrote {path} ({path.stat().st_size:,} bytes): paste it into xlwings Lite's main.py; "
+            "requirements.txt: numpy")
 
 
 def cmd_addin_reference(args) -> str:

@@ -49,8 +49,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 __all__ = [
     "BATCH_SIZE",
@@ -200,7 +200,7 @@ def _convert(paths: Iterable[str | os.PathLike], out_dir: str | os.PathLike, tar
     if not sources:
         return []
     out = Path(out_dir).resolve()
-    clobbered = [str(p) for p, name in zip(sources, names) if out / name == p]
+    clobbered = [str(p) for p, name in zip(sources, names, strict=True) if out / name == p]
     if clobbered:
         raise ValueError(f"out_dir must not be the folder of the inputs (they would be overwritten): "
                          f"{', '.join(clobbered)}")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Mapping, Sequence
 
 from engine.analysis import MAX_POINTS, AnalysisError, Distribution, Normal, Range, Remedy, Triangular, Uniform
 from engine.errors import InvalidValueError, SuanliError
@@ -86,7 +86,7 @@ def parse_range(key: str, text: str, max_points: int = MAX_POINTS) -> Range:
     parts = raw.split(":")
     if len(parts) != 3:
         raise AnalysisError(key, f"{key}: a sweep takes START:STOP:STEP (e.g. 0.2:0.5:0.05), got {raw!r}")
-    start, stop, step = (_decimal(key, p, w, raw) for p, w in zip(parts, ("START", "STOP", "STEP")))
+    start, stop, step = (_decimal(key, p, w, raw) for p, w in zip(parts, ("START", "STOP", "STEP"), strict=True))
     if step <= 0:
         raise AnalysisError(key, f"{key}: STEP must be > 0, got {parts[2].strip()} in {raw!r}")
     if stop < start:
@@ -111,7 +111,7 @@ def parse_distribution(text: str) -> tuple[str, Distribution]:
     if len(parts) != len(names) or any(not p for p in parts):
         raise AnalysisError(key, f"{key}: {kind} takes {len(names)} numbers ({','.join(names)}), got {shown}")
     params = []
-    for p, name in zip(parts, names):
+    for p, name in zip(parts, names, strict=True):
         try:
             v = float(p.replace("_", ""))
         except ValueError:

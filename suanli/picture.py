@@ -13,12 +13,12 @@ from pathlib import Path
 from xlsxwriter.utility import xl_col_to_name
 
 from engine import exhibits, scenarios
-
-from . import libreoffice
 from workbook_templates.build import build_workbook
 from workbook_templates.files import write_atomic
 from workbook_templates.groups import GROUPS
 from workbook_templates.render import FIRST_DATA_ROW, FIRST_VALUE_COL
+
+from . import libreoffice
 
 
 def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig49", dpi: int = 100) -> Path:

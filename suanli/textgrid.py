@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 __all__ = ["grid", "width"]
 

@@ -11,13 +11,12 @@ import numpy as np
 import openpyxl
 import pytest
 
-from engine import __version__, scenarios, tables
-from engine.exhibit import evaluate
-from engine import exhibits
+from engine import __version__, exhibits, scenarios, tables
 from engine import analysis as A
 from engine.analysis import Normal, Range, Triangular, Uniform
-from workbook_templates import analysis_xlsx as X
+from engine.exhibit import evaluate
 from suanli.cli import main
+from workbook_templates import analysis_xlsx as X
 
 
 def point(output: str, values: dict, column: int):
@@ -231,7 +230,7 @@ def test_montecarlo_is_reproducible_with_a_seed():
     b = A.montecarlo(None, DISTS, n=20_000, seed=42)
     c = A.montecarlo(None, DISTS, n=20_000, seed=43)
     assert a.seed == 42 and a.output.name == "chain.water_m3"
-    for sa, sb, sc in zip(a.stats, b.stats, c.stats):
+    for sa, sb, _sc in zip(a.stats, b.stats, c.stats, strict=True):
         assert (sa.p5, sa.p50, sa.p95, sa.mean) == (sb.p5, sb.p50, sb.p95, sb.mean)
     assert a.row("cards").p50 != c.row("cards").p50
     assert np.array_equal(a.output_values, b.output_values)

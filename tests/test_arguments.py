@@ -9,7 +9,8 @@ import typing
 
 import pytest
 
-from engine import arguments, domains as D
+from engine import arguments
+from engine import domains as D
 from engine.arguments import ARGUMENTS
 from engine.errors import InvalidValueError, UnknownNameError
 from engine.model import model

@@ -7,8 +7,18 @@ import math
 import numpy as np
 import pytest
 
-from engine import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError,
-                    UnknownNameError, growth, memory, scenarios, table, training)
+from engine import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingValueError,
+    SuanliError,
+    UnknownNameError,
+    growth,
+    memory,
+    scenarios,
+    table,
+    training,
+)
 
 CASES = [
     # (call, error type, message fragment)

@@ -10,9 +10,9 @@ import openpyxl
 import pytest
 
 from engine import scenarios
+from suanli.cli import main
 from workbook_templates import batch, build, groups
 from workbook_templates.meta import META_SHEET
-from suanli.cli import main
 
 CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
 base,,,,
@@ -145,4 +145,4 @@ def test_safe_filenames():
     assert batch.safe_filename("CON", taken) == "_CON.xlsx"
     assert batch.safe_filename("...", taken) == "scenario.xlsx"
     assert len(batch.safe_filename("x" * 300, taken)) <= 85
-    assert not os.sep in batch.safe_filename("../../etc/passwd", taken)
+    assert os.sep not in batch.safe_filename("../../etc/passwd", taken)

@@ -48,7 +48,7 @@ def test_corrected_fig50_is_333_times_lower_and_names_the_erratum(capsys):
     for key in ("h100_cards", "a100_cards"):
         pv = next(r for r in p["rows"] if r["key"] == key)["values"]
         cv = next(r for r in c["rows"] if r["key"] == key)["values"]
-        assert all(a / b == pytest.approx(1 / 0.3) for a, b in zip(pv, cv))
+        assert all(a / b == pytest.approx(1 / 0.3) for a, b in zip(pv, cv, strict=True))
     e01 = next(e for e in c["errata"] if e["id"] == "E01")
     assert e01["status"] == "corrected" and e01["switch"] == "fig50_util_applied_twice"
     code, text, _ = run(capsys, "table", "fig50", "--scenario", "csc-2023-corrected")

@@ -17,8 +17,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import (InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, catalogue, errata,
-                    scenarios, table)
+from engine import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingValueError,
+    SuanliError,
+    catalogue,
+    errata,
+    scenarios,
+    table,
+)
 from engine import export_control as ec
 from engine.exhibits import export_control as ex
 from engine.ops import Formula, ref
@@ -171,7 +179,7 @@ def test_input_defaults_equal_the_catalogue(precision):
     defaults = scenarios.defaults()[key]
     axis = scenarios.axes()["export_chips"]
     assert len(defaults) == len(axis)
-    for chip, value in zip(axis, defaults):
+    for chip, value in zip(axis, defaults, strict=True):
         figure = ex.catalogue_figure(chip, precision)
         expected = 0 if figure is None else figure[0]
         assert value == expected, f"{key}[{chip}]: input {value}, catalogue {expected}"
@@ -273,9 +281,9 @@ def test_arrays_equal_the_scalar_path():
     lb = np.array([0.0, 0, 0, 0, 0, 0, 1])
     area = np.array([0.0, 815, 0, 826, 814, 0, 0])
     got = ec.export_class(t, io, tpp_is_lower_bound=lb)
-    assert list(got) == [ec.export_class(*v) for v in zip(t, io, [4800] * 7, [600] * 7, lb)]
+    assert list(got) == [ec.export_class(*v) for v in zip(t, io, [4800] * 7, [600] * 7, lb, strict=True)]
     got23 = ec.export_class_2023(t, area, tpp_is_lower_bound=lb)
-    assert list(got23) == [ec.export_class_2023(a, b, tpp_is_lower_bound=c) for a, b, c in zip(t, area, lb)]
+    assert list(got23) == [ec.export_class_2023(a, b, tpp_is_lower_bound=c) for a, b, c in zip(t, area, lb, strict=True)]
     assert list(ec.tpp(np.array([312.0, 624]), 16)) == [4992, 9984]
 
 

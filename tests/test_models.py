@@ -90,7 +90,7 @@ def test_zero_stages_match_the_paper():
 
 @given(st.lists(st.tuples(params, tokens, days, peak, util), min_size=1, max_size=20))
 def test_array_path_equals_scalar_path(rows):
-    n, d, t, p, u = (np.array(c) for c in zip(*rows))
+    n, d, t, p, u = (np.array(c) for c in zip(*rows, strict=True))
     arr = training.train_gpus(n, d, t, p, u)
     for i, row in enumerate(rows):
         assert arr[i] == pytest.approx(training.train_gpus(*row), rel=1e-12)

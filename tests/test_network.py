@@ -281,7 +281,7 @@ def _agree(fn, names, values):
     symbolic = fn(*[ref(n) for n in names])
     assert isinstance(symbolic, Formula)
     numeric = fn(*values)
-    got = evaluate(str(symbolic), dict(zip(names, values)))
+    got = evaluate(str(symbolic), dict(zip(names, values, strict=True)))
     assert got == pytest.approx(numeric, rel=1e-9, abs=1e-9), str(symbolic)
 
 

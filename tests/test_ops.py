@@ -21,7 +21,7 @@ def _agree(fn, names, values, rel=1e-9):
     symbolic = fn(*[ref(n) for n in names])
     assert isinstance(symbolic, Formula)
     numeric = fn(*values)
-    got = evaluate(str(symbolic), dict(zip(names, values)))
+    got = evaluate(str(symbolic), dict(zip(names, values, strict=True)))
     assert got == pytest.approx(numeric, rel=rel), str(symbolic)
 
 

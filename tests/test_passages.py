@@ -31,7 +31,7 @@ def test_passages_are_grouped_with_the_reports_scenario():
 def test_figure_titles_are_duplicated():
     t = cached_table("figure_titles")
     firsts, repeats = t.values("first"), t.values("repeat")
-    assert all(a.split("：")[1] == b.split("：")[1] for a, b in zip(firsts, repeats))
+    assert all(a.split("：")[1] == b.split("：")[1] for a, b in zip(firsts, repeats, strict=True))
 
 
 def test_hbm_claim_and_text_value():
@@ -141,7 +141,7 @@ def _agree(fn, names, values, rel=1e-9):
     symbolic = fn(*[ref(n) for n in names])
     assert isinstance(symbolic, Formula)
     numeric = fn(*values)
-    assert excel(str(symbolic), dict(zip(names, values))) == pytest.approx(numeric, rel=rel), str(symbolic)
+    assert excel(str(symbolic), dict(zip(names, values, strict=True))) == pytest.approx(numeric, rel=rel), str(symbolic)
 
 
 @given(pos, st.floats(1, 8192))

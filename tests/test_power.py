@@ -40,7 +40,7 @@ def test_power_formulas_agree(gpus, kw_server, pue, wue):
         (power.servers_per_rack, ["r", "k"], [kw_server, 6.5]),
     ]:
         formula = fn(*[ref(n) for n in names])
-        assert evaluate(str(formula), dict(zip(names, values))) == pytest.approx(fn(*values), rel=1e-9), str(formula)
+        assert evaluate(str(formula), dict(zip(names, values, strict=True))) == pytest.approx(fn(*values), rel=1e-9), str(formula)
 
 
 def test_arrays():

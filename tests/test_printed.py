@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from engine import errata, exhibits, packagedata, printed, scenarios
-from engine.exhibits import export_control as export_exhibits
 from engine import export_control as ec
+from engine.exhibits import export_control as export_exhibits
 
 SOURCES = ["export_control", "network", "passages", "seed000", "seed001"]
 KINDS = ("cells", "derived", "text")
@@ -47,7 +47,7 @@ def test_each_row_exists_and_has_a_cell_per_column(kind, ex_id):
     keys = {r.key for r in exhibit.rows}
     rows = _rows(kind, ex_id)
     assert rows, f"{kind} {ex_id}: no rows"
-    for key, (label, cells) in rows.items():
+    for key, (_label, cells) in rows.items():
         assert key in keys, f"{kind} {ex_id}: no row {key!r} in the exhibit"
         n = len(cells) if kind == "text" else len(cells.split())
         assert n == len(columns), f"{kind} {ex_id} {key}: {n} cells for {len(columns)} columns"
@@ -85,7 +85,7 @@ def test_text_cells_are_strings_and_quotes_align():
         texts = printed.texts(ex_id)
         for key, quoted in printed.quotes(ex_id).items():
             assert len(quoted) == len(texts[key][1])
-            assert all((q == "_") == (c == "_") for q, c in zip(quoted, texts[key][1])), f"{ex_id} {key}"
+            assert all((q == "_") == (c == "_") for q, c in zip(quoted, texts[key][1], strict=True)), f"{ex_id} {key}"
 
 
 @pytest.mark.parametrize("where, expected", list(printed.deviations().items()), ids=str)
@@ -110,8 +110,8 @@ def test_corrected_cells_name_a_switch():
 def test_the_export_verdicts_are_the_reports_five():
     """seed001 L183, L312: A100 and H100 restricted; A800 (both) and V100 not."""
     chips = _columns("export_control")
-    verdicts = dict(zip(chips, printed.texts("export_control")["class_2022"][1]))
-    quoted = dict(zip(chips, printed.quotes("export_control")["class_2022"]))
+    verdicts = dict(zip(chips, printed.texts("export_control")["class_2022"][1], strict=True))
+    quoted = dict(zip(chips, printed.quotes("export_control")["class_2022"], strict=True))
     given = {c: v for c, v in verdicts.items() if v != "_"}
     assert given == {"v100_sxm": ec.NOT_RESTRICTED, "a100_sxm": ec.RESTRICTED, "h100_sxm": ec.RESTRICTED,
                      "a800_80gb": ec.NOT_RESTRICTED, "a800_pcie_40gb": ec.NOT_RESTRICTED}

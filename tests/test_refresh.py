@@ -17,14 +17,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.comments import Comment
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
-from engine import scenarios
-from hostile import fixtures as fx
 from addin import refresh_button as excel
+from engine import scenarios
+from suanli.cli import main
 from workbook_templates import build, groups, meta, refresh, safety, sheetxml
 from workbook_templates.meta import META_SHEET
-from suanli.cli import main
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+
+from hostile import fixtures as fx
 
 GROUP = groups.GROUPS[0]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -230,7 +231,7 @@ def test_a_valid_scenario_name_is_stamped_as_text(book, capsys):
     assert "scenario csc-2023-corrected" in out
     assert meta_rows(book)["scenario"] == "csc-2023-corrected"
     for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
-        cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
+        cell = next(c for c in sheet_xml(book, sheet).iter("{{{}}}c".format(NS["m"])) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert "scenario csc-2023-corrected" in openpyxl.load_workbook(book)["Index"]["A2"].value
 
@@ -243,7 +244,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book, monkeypatch):
     report = refresh.refresh(book)
     assert report.scenario == hostile
     for sheet, ref in ((META_SHEET, "B3"), ("Index", "A2")):
-        cell = next(c for c in sheet_xml(book, sheet).iter("{%s}c" % NS["m"]) if c.get("r") == ref)
+        cell = next(c for c in sheet_xml(book, sheet).iter("{{{}}}c".format(NS["m"])) if c.get("r") == ref)
         assert cell.get("t") == "inlineStr" and cell.find("m:f", NS) is None
     assert meta_rows(book)["scenario"] == hostile
     for text in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "  spaced  "):
@@ -466,12 +467,12 @@ def test_cells_added_by_a_stamp_go_where_they_belong():
     for ref, text in (("C2", "=1+1"), ("A4", "a"), ("B3", "b"), ("E1", " e ")):
         sheet.set_text(ref, text)
     root = ET.fromstring(sheet.to_bytes())
-    rows = [(r.get("r"), [c.get("r") for c in r.findall("m:c", NS)]) for r in root.iter("{%s}row" % NS["m"])]
+    rows = [(r.get("r"), [c.get("r") for c in r.findall("m:c", NS)]) for r in root.iter("{{{}}}row".format(NS["m"]))]
     assert rows == [("1", ["E1"]), ("2", ["B2", "C2", "D2"]), ("3", ["B3"]), ("4", ["A4", "D4"])]
     assert root.find("m:dimension", NS).get("ref") == "A1:E4"
-    c2 = next(c for c in root.iter("{%s}c" % NS["m"]) if c.get("r") == "C2")
+    c2 = next(c for c in root.iter("{{{}}}c".format(NS["m"])) if c.get("r") == "C2")
     assert c2.get("t") == "inlineStr" and c2.find("m:is/m:t", NS).text == "=1+1" and c2.find("m:f", NS) is None
-    e1 = next(c for c in root.iter("{%s}c" % NS["m"]) if c.get("r") == "E1").find("m:is/m:t", NS)
+    e1 = next(c for c in root.iter("{{{}}}c".format(NS["m"])) if c.get("r") == "E1").find("m:is/m:t", NS)
     assert e1.text == " e " and e1.get("{http://www.w3.org/XML/1998/namespace}space") == "preserve"
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from engine import exhibits, printed, scenarios
 from suanli import libreoffice
+from suanli.cli import main
 from workbook_templates import build, groups
 from workbook_templates.meta import META_SHEET
-from suanli.cli import main
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
                      "ABS", "TEXT", "COUNTBLANK"}
@@ -33,7 +33,7 @@ def recalculated(built, tmp_path_factory):
     out, paths = built
     books = [p for p in paths if p.name != "index.xlsx"]
     done = libreoffice.recalculate(books, tmp_path_factory.mktemp("recalculated"))
-    return dict(zip([p.name for p in books], done))
+    return dict(zip([p.name for p in books], done, strict=True))
 
 
 def _formula_cells(path: Path):
@@ -176,7 +176,7 @@ def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
         target = wb.defined_names[key].attr_text.split("!")[1].replace("$", "")
         cells = wb["Inputs"][target]
         cells = [c for row in cells for c in row] if isinstance(cells, tuple) else [cells]
-        for cell, v in zip(cells, value if isinstance(value, list) else [value] * len(cells)):
+        for cell, v in zip(cells, value if isinstance(value, list) else [value] * len(cells), strict=True):
             cell.value = v
     wb.save(edited)
     expected = tmp_path / "servers_engine.xlsx"

@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from addin import udfs
-from addin import reference
+from addin import reference, udfs
 from engine.arguments import ARGUMENTS
 
 FUNCTIONS = udfs.functions()
@@ -28,7 +27,7 @@ NUMERIC = {n: f for n, f in FUNCTIONS.items()
 def _matches(got, expected):
     if isinstance(expected, list):
         assert isinstance(got, list), got
-        for g, e in zip(got, expected):
+        for g, e in zip(got, expected, strict=True):
             if e == "…":
                 return
             _matches(g, e)

@@ -193,7 +193,7 @@ def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
     chart = _line_chart(wb, f"{out.name} vs {rg.key}", f"{rg.key} ({unit})", f"{out.label}{_unit(out.unit)}")
     sheet = quote_sheet("Sweep")
     last = FIRST + n - 1
-    for j, col in enumerate(result.columns):
+    for j, _col in enumerate(result.columns):
         if np.isnan(result.values[:, j]).all():
             continue
         c = 1 + j

@@ -21,19 +21,19 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from engine import SuanliError, exhibits, scenarios
 from engine.errors import InvalidValueError
 from engine.exhibit import NumericResolver
 
-from .build import inputs_hash, plan, write_plan
 from . import groups
-from .groups import Group
+from .build import inputs_hash, plan, write_plan
 from .files import write_atomic, write_text_atomic
+from .groups import Group
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["ScenarioRow", "read_scenarios", "safe_filename", "run_batch", "BatchReport", "HEADLINES"]
@@ -90,7 +90,7 @@ def read_scenarios(path: str | os.PathLike) -> list[ScenarioRow]:
             continue
         name = cells[name_at]
         row = ScenarioRow(i, "" if name is None else str(name).strip())
-        for h, v in zip(header, cells):
+        for h, v in zip(header, cells, strict=True):
             if h and h != "name" and v not in (None, ""):
                 row.values[h] = v
         if not row.name:
@@ -242,7 +242,7 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
         tasks.append((row.number, (group.name, row.name, sc.values, str(out / file), digest)))
     total = len(entries) + len(tasks)
     done = 0
-    for number, entry in entries.items():
+    for entry in entries.values():
         done += 1
         if progress:
             progress(done, total, entry)
@@ -331,7 +331,8 @@ def progress_printer(stream=None) -> Callable[[int, int, dict], None]:
         if tty:
             width = 30
             filled = int(width * done / max(total, 1))
-            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {entry.get('scenario', '')[:30]:30s}")
+            name = entry.get("scenario", "")[:30]
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:30s}")
             if done == total:
                 stream.write("\n")
             if entry["status"] == "error":

@@ -23,9 +23,9 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
@@ -36,9 +36,21 @@ from engine.exhibit import NumericResolver, Result, needs_text
 from . import meta
 from .files import write_atomic
 from .groups import GROUPS, Group
+from .render import (
+    ERRATA_SHEET,
+    FIRST_DATA_ROW,
+    FIRST_VALUE_COL,
+    HEADER_ROW,
+    INDEX_SHEET,
+    INPUTS_SHEET,
+    STAMP_CELL,
+    FormulaResolver,
+    InputLayout,
+    SheetLayout,
+    input_layout,
+    quote_sheet,
+)
 from .writer import HouseFormats, new_workbook
-from .render import (ERRATA_SHEET, FIRST_DATA_ROW, FIRST_VALUE_COL, HEADER_ROW, INDEX_SHEET, INPUTS_SHEET,
-                     STAMP_CELL, FormulaResolver, InputLayout, SheetLayout, input_layout, quote_sheet)
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
            "sheet_value", "build_workbook", "build_all", "inputs_hash"]
@@ -153,7 +165,7 @@ def _signature(p: Plan) -> tuple:
     parts = []
     for ex_id in p.order:
         result = p.numeric[ex_id]
-        for key, cells in result.values.items():
+        for _key, cells in result.values.items():
             parts.append(tuple(v is None for v in cells))
         parts.append(tuple(sorted(result.needs.items())))
     return (p.group.name, tuple(p.order), tuple(p.inputs), hash(tuple(parts)))
@@ -185,7 +197,9 @@ def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Sc
 
 
 #: The module xlwings' SampleCall macro imports is named after the workbook; it refreshes the caller.
-BUTTON_MODULE = '"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\nthis module (named after the workbook) and calls main()."""\nfrom addin.refresh_button import refresh_caller as main  # noqa: F401\n'
+BUTTON_MODULE = ('"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\n'
+                 'this module (named after the workbook) and calls main()."""\n'
+                 'from addin.refresh_button import refresh_caller as main  # noqa: F401\n')
 
 
 def _xlwings_vba_project() -> bytes:

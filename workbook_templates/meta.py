@@ -11,8 +11,8 @@ or recomputed), each once, naming a group this suanli builds.  A refresh stamps
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from engine import __version__
 from engine.errors import UnknownNameError
@@ -68,7 +68,7 @@ class Meta:
               last_row: int) -> list[tuple[int, str | None, str]]:
         """What a refresh writes, and where: ``(0-based row, key, value)`` for each :data:`STAMPED` row,
         the key None where the row is there already (only its value changes), new rows below ``last_row``."""
-        values = dict(zip(STAMPED, (refreshed_at.isoformat(), scenario, inputs_hash)))
+        values = dict(zip(STAMPED, (refreshed_at.isoformat(), scenario, inputs_hash), strict=True))
         out = []
         for key, value in values.items():
             if key in self.places:

@@ -40,9 +40,9 @@ import os
 import re
 import shutil
 import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -52,8 +52,19 @@ from . import build, meta, safety
 from .files import write_atomic
 from .render import ERRATA_SHEET, INDEX_SHEET, STAMP_CELL, input_layout
 from .safety import WorkbookError
-from .sheetxml import (FORMULA_WITHOUT_VALUE, Book, DateText, ErrorValue, Sheet, full_calc_on_load, parse_cell,
-                       parse_range, shorten, show_value, write_package)
+from .sheetxml import (
+    FORMULA_WITHOUT_VALUE,
+    Book,
+    DateText,
+    ErrorValue,
+    Sheet,
+    full_calc_on_load,
+    parse_cell,
+    parse_range,
+    shorten,
+    show_value,
+    write_package,
+)
 
 __all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text",
            "refresh_time", "stamp_text", "backup_path"]
@@ -84,7 +95,7 @@ def check_inputs(cells: Mapping[str, Sequence[tuple[str, object]]]) -> dict[str,
                             f"{len(columns)} ({', '.join(c for c in columns if c) or 'one value'})")
             continue
         out = []
-        for (cell, raw), column in zip(raws, columns):
+        for (cell, raw), column in zip(raws, columns, strict=True):
             try:
                 out.append(_check_cell(spec, cell, column, raw))
             except WorkbookError as exc:
@@ -348,7 +359,7 @@ def _differs(a, b) -> bool:
     b_ = b if isinstance(b, tuple) else (b,)
     if len(a_) != len(b_):
         return True
-    for x, y in zip(a_, b_):
+    for x, y in zip(a_, b_, strict=True):
         if (x is None) != (y is None):
             return True
         if x is not None and not math.isclose(float(x), float(y), rel_tol=1e-15, abs_tol=0.0):

@@ -15,8 +15,8 @@ Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 

@@ -31,8 +31,8 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import defusedxml
 import defusedxml.ElementTree as SafeET

@@ -22,7 +22,7 @@ import math
 import posixpath
 import re
 import zipfile
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 

@@ -14,7 +14,6 @@ import importlib
 from ..errors import UnknownNameError
 from ..exhibit import Exhibit
 
-
 MODULES = ("demand", "market", "network", "power", "export_control", "passages", "seed001", "chain")
 
 

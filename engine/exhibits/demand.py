@@ -8,12 +8,12 @@ Rows the report does not print (a total the headline CAGR needs, a derived check
 
 from __future__ import annotations
 
-ORDER = 10
-
 from .. import compute, growth, inference, memory, training
 from ..exhibit import Exhibit, Row
 from ..ops import where
 from ..units import DAYS_PER_YEAR, GIGA
+
+ORDER = 10
 
 _BLOCKS = {"mm": "多模态", "std": "普通"}
 _BLOCK_EN = {"mm": "multimodal", "std": "ordinary"}
@@ -75,12 +75,12 @@ def _training_block(p: str) -> list[Row]:
 def _cards_rows(prefix: str, label: str, total_key: str, util_key: str, decimals: int,
                 increment_labels: tuple[str, str], count_labels: tuple[str, str]) -> list[Row]:
     rows = []
-    for chip, count_zh in zip(("h100", "a100"), count_labels):
+    for chip, count_zh in zip(("h100", "a100"), count_labels, strict=True):
         rows.append(Row(f"{chip}_{prefix}", f"{chip.upper()} {label} (all compute on {chip.upper()}s)", count_zh, "万张",
                         formula=lambda c, chip=chip: compute.accelerators(
                             c[total_key], c.inp(f"{chip}_fp16_tflops"), c[util_key]),
                         decimals=decimals))
-    for chip, inc_zh in zip(("h100", "a100"), increment_labels):
+    for chip, inc_zh in zip(("h100", "a100"), increment_labels, strict=True):
         rows.append(Row(f"{chip}_increment", f"{chip.upper()} increment", inc_zh, "万张",
                         formula=_increment(f"{chip}_{prefix}"), decimals=decimals))
     return rows

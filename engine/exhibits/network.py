@@ -11,12 +11,12 @@ numbers, which have no row label in the report.
 
 from __future__ import annotations
 
-ORDER = 40
-
 from .. import growth, network
 from ..exhibit import Exhibit, Row
 from ..ops import is_symbolic, where
 from ..units import BITS_PER_BYTE, DIRECTIONS
+
+ORDER = 40
 
 _FABRIC_TEXT = (
     "report; storage 1/6 inferred (E41)",

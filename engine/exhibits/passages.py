@@ -10,12 +10,12 @@ tests check the report's arithmetic.
 
 from __future__ import annotations
 
-ORDER = 70
-
 from .. import checks, growth, hbm, power
 from ..exhibit import Blank, Exhibit, Row
 from ..ops import where
 from ..units import DAYS_PER_YEAR, DIRECTIONS, GB_PER_TB, KW_PER_GW, KW_PER_MW, METRES_PER_FOOT, MONTHS_PER_YEAR
+
+ORDER = 70
 
 GROUP = "passages"
 

@@ -10,12 +10,12 @@ scenario ``ai-server-2023``; no exhibit of seed 000 reads them (erratum S08).  A
 
 from __future__ import annotations
 
-ORDER = 80
-
 from .. import checks, growth
 from ..exhibit import Blank, Exhibit, Row
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from .passages import only, only_input
+
+ORDER = 80
 
 GROUP = "seed001"
 SCENARIO = "ai-server-2023"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 MiB = 1024 * 1024
@@ -40,17 +40,17 @@ def sheet_member(path: Path, sheet: str) -> str:
     with zipfile.ZipFile(path) as zf:
         wb = zf.read("xl/workbook.xml").decode()
         rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(r'<sheet name="%s" sheetId="\d+"(?: state="\w+")? r:id="(\w+)"' % re.escape(sheet), wb).group(1)
-    target = re.search(r'Id="%s"[^>]*Target="([^"]+)"' % rid, rels).group(1)
+    rid = re.search(rf'<sheet name="{re.escape(sheet)}" sheetId="\d+"(?: state="\w+")? r:id="(\w+)"', wb).group(1)
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
     return "xl/" + target.lstrip("/").removeprefix("xl/")
 
 
 def _replace_cell(xml: str, ref: str, new_cell: str) -> str:
-    pattern = re.compile(r'<c r="%s"(?:[^>]*/>|[^>]*>.*?</c>)' % ref, re.S)
+    pattern = re.compile(rf'<c r="{ref}"(?:[^>]*/>|[^>]*>.*?</c>)', re.S)
     if pattern.search(xml):
         return pattern.sub(lambda m: new_cell, xml, count=1)
     row = int(re.match(r"[A-Z]+(\d+)", ref).group(1))
-    m = re.search(r'<row r="%d"[^>]*>' % row, xml)
+    m = re.search(rf'<row r="{row}"[^>]*>', xml)
     if m is None:
         raise AssertionError(f"row {row} not in the sheet")
     return xml[:m.end()] + new_cell + xml[m.end():]      # good enough for a cell before the others
@@ -61,7 +61,7 @@ def set_cell(path: Path, dst: Path, sheet: str, ref: str, kind: str, value=None)
     style = ""
     with zipfile.ZipFile(path) as zf:
         member = sheet_member(path, sheet)
-        m = re.search(r'<c r="%s"( s="\d+")?' % ref, zf.read(member).decode())
+        m = re.search(rf'<c r="{ref}"( s="\d+")?', zf.read(member).decode())
         style = (m.group(1) or "") if m else ""
     cells = {
         "number": f'<c r="{ref}"{style}><v>{value!r}</v></c>',
@@ -79,7 +79,7 @@ def set_name(path: Path, dst: Path, name: str, target: str | None) -> Path:
     """Point the workbook-level name ``name`` at ``target`` (e.g. ``Inputs!$F$99``), or drop it."""
     def edit(b: bytes) -> bytes:
         xml = b.decode()
-        pattern = re.compile(r'<definedName name="%s">[^<]*</definedName>' % re.escape(name))
+        pattern = re.compile(rf'<definedName name="{re.escape(name)}">[^<]*</definedName>')
         assert pattern.search(xml), name
         new = "" if target is None else f'<definedName name="{name}">{escape(target)}</definedName>'
         return pattern.sub(lambda m: new, xml, count=1).encode()
@@ -104,7 +104,7 @@ def merge(path: Path, dst: Path, sheet: str, ref: str) -> Path:
 def drop_sheet(path: Path, dst: Path, sheet: str) -> Path:
     """Remove a sheet from the workbook's sheet list (its part stays, unreferenced)."""
     def edit(b: bytes) -> bytes:
-        return re.sub(r'<sheet name="%s"[^>]*/>' % re.escape(sheet), "", b.decode(), count=1).encode()
+        return re.sub(rf'<sheet name="{re.escape(sheet)}"[^>]*/>', "", b.decode(), count=1).encode()
     return rewrite(path, dst, {"xl/workbook.xml": edit})
 
 
