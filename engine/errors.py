@@ -43,10 +43,11 @@ class SuanliError(Exception):
 
     @property
     def message(self) -> str:
-        text = f"{self.name} {self.accepted}, got {_show(self.value)}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return self._hinted(f"{self.name} {self.accepted}, got {_show(self.value)}")
+
+    def _hinted(self, text: str) -> str:
+        """``text``, followed by the hint in brackets when there is one."""
+        return f"{text} ({self.hint})" if self.hint else text
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.message
@@ -87,10 +88,7 @@ class UnknownNameError(SuanliError, KeyError):
 
     @property
     def message(self) -> str:
-        text = f"unknown {self.name} {_show(self.value)}; {self.accepted.replace('must be ', '')}"
-        if self.hint:
-            text += f" ({self.hint})"
-        return text
+        return self._hinted(f"unknown {self.name} {_show(self.value)}; {self.accepted.replace('must be ', '')}")
 
 
 def _show(value: object) -> str:

@@ -197,13 +197,19 @@ def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
         if np.isnan(result.values[:, j]).all():
             continue
         c = 1 + j
-        chart.add_series({
-            "name": f"={sheet}!{xl_rowcol_to_cell(FIRST - 1, c, row_abs=True, col_abs=True)}",
-            "categories": f"={sheet}!{xl_range_abs(FIRST, 0, last, 0)}",
-            "values": f"={sheet}!{xl_range_abs(FIRST, c, last, c)}",
-            "marker": {"type": "circle", "size": 4} if n <= 60 else {"type": "none"},
-        })
+        name = f"={sheet}!{xl_rowcol_to_cell(FIRST - 1, c, row_abs=True, col_abs=True)}"
+        chart.add_series(_column_series(sheet, name, c, last, n))
     return chart
+
+
+def _column_series(sheet: str, name: str, column: int, last: int, n: int) -> dict:
+    """A line-chart series: column ``column`` of ``sheet`` over the swept values in column A, rows FIRST..last."""
+    return {
+        "name": name,
+        "categories": f"={sheet}!{xl_range_abs(FIRST, 0, last, 0)}",
+        "values": f"={sheet}!{xl_range_abs(FIRST, column, last, column)}",
+        "marker": {"type": "circle", "size": 4} if n <= 60 else {"type": "none"},
+    }
 
 
 def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
@@ -239,12 +245,7 @@ def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
     sheet = quote_sheet("Grid")
     last = FIRST + n1 - 1
     for b in chosen:
-        chart.add_series({
-            "name": f"{r2.key} = {format(float(r2.values[b]), 'g')}",
-            "categories": f"={sheet}!{xl_range_abs(FIRST, 0, last, 0)}",
-            "values": f"={sheet}!{xl_range_abs(FIRST, 1 + b, last, 1 + b)}",
-            "marker": {"type": "circle", "size": 4} if n1 <= 60 else {"type": "none"},
-        })
+        chart.add_series(_column_series(sheet, f"{r2.key} = {format(float(r2.values[b]), 'g')}", 1 + b, last, n1))
     return chart
 
 
