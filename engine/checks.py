@@ -18,25 +18,25 @@ __all__ = ["prior_from_growth", "base_from_cagr", "total_from_share", "cagr_low"
            "annualised", "within"]
 
 
-@model(value=NONNEGATIVE)
+@model(value=NONNEGATIVE, undefined="a fall of 100% leaves no earlier value to back out")
 def prior_from_growth(value: Value, growth: Value) -> Value:
     """The previous period's value a growth rate implies: value ÷ (1 + growth)."""
     return value / (1 + growth)
 
 
-@model
+@model(undefined="a CAGR of -100% leaves no start value to back out")
 def base_from_cagr(end_value: Value, rate: Value, periods: Value) -> Value:
     """The start value a CAGR implies: end ÷ (1 + rate)^periods (651亿 at 9.6% over 6 years: 375.6亿)."""
     return end_value / (1 + rate) ** periods
 
 
-@model
+@model(undefined="a zero share implies no whole")
 def total_from_share(part: Value, share: Value) -> Value:
     """The whole a part and its share imply: part ÷ share."""
     return part / share
 
 
-@model(end_value=POSITIVE, periods=POSITIVE)
+@model(end_value=POSITIVE, periods=POSITIVE, undefined="CAGR from a zero start is undefined")
 def cagr_low(start_value: Value, end_value: Value, periods: Value, start_half_unit: Value,
              end_half_unit: Value) -> Value:
     """The lowest CAGR the printed endpoints allow: the end rounded down, the start rounded up.
@@ -46,7 +46,7 @@ def cagr_low(start_value: Value, end_value: Value, periods: Value, start_half_un
     return ((end_value - end_half_unit) / (start_value + start_half_unit)) ** (1 / periods) - 1
 
 
-@model(end_value=POSITIVE, periods=POSITIVE)
+@model(end_value=POSITIVE, periods=POSITIVE, undefined="CAGR from a zero start is undefined")
 def cagr_high(start_value: Value, end_value: Value, periods: Value, start_half_unit: Value,
               end_half_unit: Value) -> Value:
     """The highest CAGR the printed endpoints allow: the end rounded up, the start rounded down."""

@@ -8,21 +8,40 @@ references, so each cell gets the formula that computes it.
 
 Rows hold base units (counts, FLOP, FLOP/s, fractions); each row's display unit says how
 the report prints it (万张, PFLOPS, %), and conversion happens only when a table is shown.
+
+A cell whose formula has no number is the spreadsheet error it would show, never an infinity
+or a NaN passed off as a value: a division by zero is ``#DIV/0!``, a result beyond about 1.8e308
+or with no real value ``#NUM!``, and a cell that reads an error cell shows that error too.
+:attr:`Result.errors` holds each with its reason (:class:`CellError`); the cell's value is a
+non-finite float (inf for ``#DIV/0!``, NaN for ``#NUM!``), which :meth:`Result.display` turns into
+None.  A single scenario is computed with numpy floats under
+:func:`~engine.ops.spreadsheet_arithmetic`, so every division by zero and every overflow is
+caught where it happens; on a scenario axis, the elements with no number are NaN and the
+cell's :class:`CellError` says which (``mask``).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import scenarios
 from .errors import UnknownNameError
 from .model import unchecked
+from .ops import is_division_by_zero, spreadsheet_arithmetic
 from .units import DisplayUnit, display_unit
 
 __all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate",
-           "Result"]
+           "Result", "CellError", "DIV0", "NUM", "BEYOND_RANGE", "NOT_REAL", "DIVISION_BY_ZERO"]
+
+DIV0 = "#DIV/0!"
+NUM = "#NUM!"
+DIVISION_BY_ZERO = "division by zero"
+BEYOND_RANGE = "a number beyond ±1.8e308, the largest a spreadsheet holds"
+NOT_REAL = "no real number (such as a negative number to a fractional power)"
 
 
 class Blank(Exception):
@@ -41,6 +60,47 @@ class NeedsInput(Blank):
         self.keys = tuple(sorted(set(keys)))
         super().__init__(", ".join(self.keys))
 
+
+@dataclass(frozen=True)
+class CellError:
+    """A cell with no number, as a spreadsheet shows it: ``excel`` is ``#DIV/0!`` or ``#NUM!``.
+
+    ``reason`` says why in words ("CAGR from a zero start is undefined", "division by zero");
+    ``inputs`` names the inputs the cell depends on whose values differ from the report's
+    (``std_vendors=0``), the likely cause; ``origin`` is the cell the error comes from
+    (``fig49 std_total 2023E``) when the cell only reads it.  On a scenario axis ``mask`` marks
+    the elements with no number.  ``str()`` is the line a table shows: ``#DIV/0! CAGR from a
+    zero start is undefined (with std_vendors=0)``.
+    """
+
+    excel: str
+    reason: str
+    inputs: tuple[str, ...] = ()
+    origin: str | None = None
+    mask: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def message(self) -> str:
+        """Why, without the error code."""
+        text = f"reads {self.origin}, where {self.reason}" if self.origin else self.reason
+        if self.mask is not None:
+            text += f" at {int(self.mask.sum()):,} of {self.mask.size:,} points"
+        return text + (f" (with {', '.join(self.inputs)})" if self.inputs else "")
+
+    def __str__(self) -> str:
+        return f"{self.excel} {self.message}"
+
+    def read_from(self, where: str) -> CellError:
+        """The same error as a cell that reads this one shows it."""
+        return CellError(self.excel, self.reason, self.inputs, self.origin or where)
+
+
+class _ReadsError(Exception):
+    """Raised by a read of a cell that is an error: the reading cell shows the same error."""
+
+    def __init__(self, error: CellError):
+        self.error = error
+        super().__init__(str(error))
 
 @dataclass(frozen=True)
 class Row:
@@ -166,6 +226,7 @@ class Result:
     values: dict[str, list] = field(default_factory=dict)
     needs: dict[tuple[str, int], tuple[str, ...]] = field(default_factory=dict)
     reads: dict[str, dict[str, None]] = field(default_factory=dict)
+    errors: dict[tuple[str, int], CellError] = field(default_factory=dict)
 
     def traced(self, key: str) -> list[str]:
         """What a row reads directly: input keys, and ``exhibit.row`` for rows of other exhibits."""
@@ -176,16 +237,26 @@ class Result:
         col = column if isinstance(column, int) else self.columns.index(column)
         return self.needs.get((key, col), ())
 
+    def error(self, key: str, column: str | int) -> CellError | None:
+        """The spreadsheet error a cell shows (``#DIV/0!``, ``#NUM!``) and why, or None when it has a
+        number (on a scenario axis: when every element has one)."""
+        col = column if isinstance(column, int) else self.columns.index(column)
+        return self.errors.get((key, col))
+
     def base(self, key: str, column: str | int):
         col = column if isinstance(column, int) else self.columns.index(column)
         return self.values[key][col]
 
     def display(self, key: str, column: str | int):
-        """A cell in the report's display unit (percent rows as percentages)."""
+        """A cell in the report's display unit (percent rows as percentages); None for a blank cell and
+        for a single scenario's error cell (:meth:`error` says which error); NaN for the elements of a
+        scenario axis that have no number."""
         value = self.base(key, column)
         row = self.exhibit.row(key)
         if value is None or row.unit == "text" or isinstance(value, str):
             return value
+        if not isinstance(value, np.ndarray) and not math.isfinite(value):
+            return None
         return value / row.display.factor
 
 
@@ -198,6 +269,7 @@ class NumericResolver(Resolver):
         self.results: dict[str, Result] = {}
         self._busy: set[str] = set()
         self._row: list[tuple[str, str]] = []   # (exhibit id, row key) being computed
+        self._bad: list[np.ndarray | None] = []  # per cell being computed: elements it read with no number
 
     def columns(self, exhibit):
         return self.scenario.axis(exhibit.axis)
@@ -210,7 +282,7 @@ class NumericResolver(Resolver):
         value = self.scenario.at(key, column)
         if value is None:
             raise NeedsInput([key])
-        return value
+        return _spreadsheet_float(value)
 
     def row(self, exhibit, key, col):
         self._trace(f"{exhibit.id}.{key}")
@@ -218,7 +290,7 @@ class NumericResolver(Resolver):
         values = result.values.get(key)
         if values is None:
             raise KeyError(f"{exhibit.id}: row {key!r} is used before it is defined")
-        return _filled(result, key, col)
+        return self._filled(result, key, col)
 
     def _trace(self, what: str) -> None:
         if self._row:
@@ -230,7 +302,23 @@ class NumericResolver(Resolver):
         result = self.run(self.registry(exhibit_id))
         if column not in result.columns:
             raise Blank(key)
-        return _filled(result, key, result.columns.index(column))
+        return self._filled(result, key, result.columns.index(column))
+
+    def _filled(self, result: Result, key: str, col: int):
+        """A cell's value for a formula that reads it: blank and error cells raise (the reader is blank
+        or the same error); on a scenario axis, the elements with no number are noted for the reader."""
+        value = result.values[key][col]
+        if value is None:
+            needs = result.needs.get((key, col))
+            raise NeedsInput(needs) if needs else Blank(key)
+        error = result.errors.get((key, col))
+        if error is not None:
+            if error.mask is None:
+                raise _ReadsError(error.read_from(f"{result.exhibit.id} {key} {result.columns[col]}"))
+            if self._bad:
+                seen = self._bad[-1]
+                self._bad[-1] = error.mask if seen is None else seen | error.mask
+        return _spreadsheet_float(value)
 
     def run(self, exhibit: Exhibit) -> Result:
         if exhibit.id in self.results and exhibit.id not in self._busy:
@@ -242,7 +330,7 @@ class NumericResolver(Resolver):
         result = Result(exhibit, self.scenario.name, columns)
         self.results[exhibit.id] = result
         try:
-            with unchecked():
+            with unchecked(), spreadsheet_arithmetic():
                 for row in exhibit.rows:
                     result.values[row.key] = [None] * len(columns)
                     for col in range(len(columns)):
@@ -256,33 +344,140 @@ class NumericResolver(Resolver):
             return row.text[col]
         ctx = Context(self, exhibit, col)
         self._row.append((exhibit.id, row.key))
+        self._bad.append(None)
+        result = self.results[exhibit.id]
         try:
-            if row.input is not None:
-                return _as_value(ctx.inp(row.input))
-            return _as_value(row.formula(ctx))
+            try:
+                value = self._compute(row, ctx)
+                failed = None
+            except ArithmeticError as exc:
+                if self.scenario.size is None:
+                    raise
+                # a scenario axis: compute again elementwise, the elements with no number NaN
+                with np.errstate(all="ignore"):
+                    value = self._compute(row, ctx)
+                if not isinstance(value, np.ndarray):
+                    raise exc from None                 # a cell the axis does not reach: one error
+                failed = exc
+            return self._checked(result, row, col, value, failed)
         except NeedsInput as missing:
-            self.results[exhibit.id].needs[(row.key, col)] = missing.keys
+            result.needs[(row.key, col)] = missing.keys
             return None
         except Blank:
             return None
+        except _ReadsError as read:
+            return self._error(result, row.key, col, read.error)
+        except ArithmeticError as exc:
+            return self._error(result, row.key, col, self._own_error(exhibit, row, col, *_why(exc)))
         finally:
             self._row.pop()
+            self._bad.pop()
+
+    @staticmethod
+    def _compute(row: Row, ctx: Context):
+        if row.input is not None:
+            return ctx.inp(row.input)
+        return row.formula(ctx)
+
+    def _checked(self, result: Result, row: Row, col: int, value, failed: ArithmeticError | None):
+        """The cell's value as stored: a float, an array (elements with no number NaN), text or None."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, complex):
+            return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, NOT_REAL))
+        bad = self._bad[-1]
+        if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
+            return value                                   # text on a scenario axis
+        if not isinstance(value, np.ndarray) and bad is None:
+            value = float(value)
+            if math.isfinite(value):
+                return value
+            return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, BEYOND_RANGE))
+        array = np.asarray(value, dtype=float)
+        missing = ~np.isfinite(array)
+        if bad is not None:
+            missing = missing | bad
+        if not missing.any():
+            return array if array.ndim else float(array)
+        excel, why = _why(failed) if failed is not None else (NUM, BEYOND_RANGE)
+        shape = np.broadcast_shapes(array.shape, missing.shape)
+        array = np.where(missing, np.nan, np.broadcast_to(array, shape))
+        result.errors[(row.key, col)] = CellError(excel, why, mask=np.broadcast_to(missing, shape).copy())
+        return array
+
+    def _error(self, result: Result, key: str, col: int, error: CellError) -> float:
+        """Record an error cell; its value is inf for ``#DIV/0!`` and NaN for ``#NUM!``."""
+        result.errors[(key, col)] = error
+        return math.inf if error.excel == DIV0 else math.nan
+
+    def _own_error(self, exhibit: Exhibit, row: Row, col: int, excel: str, why: str) -> CellError:
+        """An error that arises in this cell, naming the inputs it depends on that differ from the report's."""
+        return CellError(excel, why, self._changed_inputs(exhibit, row.key, col))
+
+    def _changed_inputs(self, exhibit: Exhibit, key: str, col: int) -> tuple[str, ...]:
+        """``key=value`` for each non-switch input the cell reads (directly or through other rows)
+        whose value differs from the exhibit's own scenario's, the report's."""
+        found: dict[str, None] = {}
+        visited: set[tuple[str, str]] = set()
+        stack = [(exhibit.id, key)]
+        while stack:
+            ex_id, row_key = stack.pop()
+            if (ex_id, row_key) in visited or ex_id not in self.results:
+                continue
+            visited.add((ex_id, row_key))
+            for item in self.results[ex_id].reads.get(row_key, {}):
+                if "." in item:
+                    other, _, other_row = item.rpartition(".")
+                    stack.append((other, other_row))
+                else:
+                    found[item] = None
+        report = scenarios.load(exhibit.default_scenario)
+        schema = scenarios.schema()
+        column = self.columns(exhibit)[col]
+        out = []
+        for k in found:
+            spec, value = schema.get(k), self.scenario.values.get(k)
+            if spec is None or spec.is_switch or value is None or _same_value(value, report.values.get(k)):
+                continue
+            if isinstance(value, tuple) and spec.axis == exhibit.axis and column in self.scenario.axis(spec.axis):
+                value = value[self.scenario.axis(spec.axis).index(column)]
+            out.append(f"{k}={_shown(value)}")
+        return tuple(out)
 
 
-def _filled(result: Result, key: str, col: int):
-    value = result.values[key][col]
-    if value is None:
-        needs = result.needs.get((key, col))
-        raise NeedsInput(needs) if needs else Blank(key)
+def _why(exc: ArithmeticError) -> tuple[str, str]:
+    """The spreadsheet error an arithmetic error stands for, and why."""
+    if is_division_by_zero(exc):
+        return DIV0, getattr(exc, "why", None) or DIVISION_BY_ZERO
+    if isinstance(exc, FloatingPointError) and "invalid value" in str(exc):
+        return NUM, NOT_REAL
+    return NUM, BEYOND_RANGE
+
+
+def _spreadsheet_float(value):
+    """A stored number as a formula reads it: a float becomes a numpy float, so the arithmetic of
+    :func:`~engine.ops.spreadsheet_arithmetic` applies to it."""
+    if isinstance(value, float) and not isinstance(value, np.floating):
+        return np.float64(value)
     return value
 
 
-def _as_value(v):
-    if isinstance(v, (np.ndarray, str)) or v is None:
-        return v
-    if isinstance(v, (bool, np.bool_)):
-        return float(v)
-    return float(v)
+def _same_value(a, b) -> bool:
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return False
+    return a == b
+
+
+def _shown(value) -> str:
+    if isinstance(value, tuple):
+        if all(_same_value(v, value[0]) for v in value):
+            return _shown(value[0])
+        return ",".join(_shown(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return f"[{value.size} values]"
+    return format(float(value), ".6g")
 
 
 def evaluate(exhibit: Exhibit, scenario, registry) -> Result:

@@ -14,13 +14,13 @@ from .ops import Value
 __all__ = ["cagr", "yoy", "grow"]
 
 
-@model(periods=POSITIVE)
+@model(periods=POSITIVE, undefined="CAGR from a zero start is undefined")
 def cagr(start_value: Value, end_value: Value, periods: Value) -> Value:
     """Compound annual growth rate as a fraction: (end / start)^(1 / periods) - 1."""
     return (end_value / start_value) ** (1 / periods) - 1
 
 
-@model
+@model(undefined="growth from a zero base is undefined")
 def yoy(current: Value, previous: Value) -> Value:
     """Year-on-year growth as a fraction: current / previous - 1."""
     return current / previous - 1

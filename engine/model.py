@@ -18,7 +18,7 @@ from typing import Any, TypeVar, overload
 
 from .arguments import ARGUMENTS
 from .domains import Domain
-from .ops import is_symbolic
+from .ops import Undefined, is_division_by_zero, is_symbolic
 
 __all__ = ["model", "unchecked"]
 
@@ -49,11 +49,14 @@ def model(fn: F, /) -> F: ...
 def model(fn: None = None, /, **narrower: Domain) -> Callable[[F], F]: ...
 
 
-def model(fn: F | None = None, /, **narrower: Domain) -> F | Callable[[F], F]:
+def model(fn: F | None = None, /, *, undefined: str | None = None, **narrower: Domain) -> F | Callable[[F], F]:
     """Decorate a model function: ``@model``, or ``@model(name=DOMAIN, ...)`` to narrow a domain.
 
     Every argument must be in :data:`engine.arguments.ARGUMENTS` with a domain; a domain given
     here must lie within the registry's (a model may narrow what a name accepts, never widen it).
+    ``undefined`` says in words what a division by zero in the body means ("CAGR from a zero
+    start is undefined"): the body's division error becomes :class:`~engine.ops.Undefined` with
+    that text, which the exhibit evaluator shows beside the cell's ``#DIV/0!``.
     The wrapper carries ``domains`` (name -> Domain, every argument) and ``signature``.
     """
 
@@ -63,23 +66,38 @@ def model(fn: F | None = None, /, **narrower: Domain) -> F | Callable[[F], F]:
         if unknown:
             raise TypeError(f"{fn.__name__}: domains for unknown arguments {sorted(unknown)}")
         domains = {name: _domain(fn.__name__, name, narrower.get(name)) for name in sig.parameters}
+        body = fn if undefined is None else _saying(fn, undefined)
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             if not _CHECKING.get() or is_symbolic(*args, *kwargs.values()):
-                return fn(*args, **kwargs)          # nothing to check: no need to bind
+                return body(*args, **kwargs)        # nothing to check: no need to bind
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
             values = bound.arguments
             for name, domain in domains.items():
                 values[name] = domain.check(name, values[name])
-            return fn(**values)
+            return body(**values)
 
         wrapper.domains = domains
         wrapper.signature = sig
         return wrapper  # type: ignore[return-value]
 
     return decorate if fn is None else decorate(fn)
+
+
+def _saying(fn: Callable, why: str) -> Callable:
+    """``fn``, whose division errors say ``why``."""
+
+    def body(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ArithmeticError as exc:
+            if isinstance(exc, Undefined) or not is_division_by_zero(exc):
+                raise
+            raise Undefined(why) from None
+
+    return body
 
 
 def _domain(model_name: str, name: str, narrower: Domain | None) -> Domain:

@@ -32,6 +32,9 @@ __all__ = [
     "maximum",
     "minimum",
     "is_symbolic",
+    "spreadsheet_arithmetic",
+    "Undefined",
+    "is_division_by_zero",
 ]
 
 # Excel operator precedence, higher binds tighter.  Excel's unary minus binds tighter than
@@ -194,6 +197,46 @@ def is_symbolic(*values) -> bool:
     return any(isinstance(v, Formula) for v in values)
 
 
+# Arithmetic as a spreadsheet does it ---------------------------------------------------------
+
+def spreadsheet_arithmetic():
+    """A context in which arithmetic on numpy floats fails where a spreadsheet cell shows an error.
+
+    A division by zero (``0/0`` included), an overflow past about 1.8e308 and an operation with no
+    real result (a negative number to a fractional power) raise :class:`FloatingPointError`
+    instead of giving inf or NaN, so the exhibit evaluator can show the cell's ``#DIV/0!`` or
+    ``#NUM!`` instead of a number that is not one; underflow gives 0, as it does in Excel.  The
+    evaluator computes single scenarios with numpy floats inside this context.
+    """
+    return np.errstate(divide="raise", over="raise", invalid="raise", under="ignore")
+
+
+class Undefined(ZeroDivisionError):
+    """A division by zero that a model can say in words ("CAGR from a zero start is undefined").
+
+    Raised by :func:`~engine.model.model` functions declared with ``undefined=...`` when their
+    body divides by zero; the exhibit evaluator shows the cell as ``#DIV/0!`` with ``why``.
+    """
+
+    def __init__(self, why: str):
+        self.why = why
+        super().__init__(why)
+
+
+def is_division_by_zero(exc: BaseException) -> bool:
+    """True when an arithmetic error is a division by zero, a spreadsheet's ``#DIV/0!``.
+
+    Python's own ``ZeroDivisionError``, and numpy's divide-by-zero and ``0/0`` (which IEEE calls
+    an invalid operation, and Excel and LibreOffice show as ``#DIV/0!``); ``0`` to a negative power
+    is one too.
+    """
+    if isinstance(exc, ZeroDivisionError):
+        return True
+    text = str(exc)
+    return isinstance(exc, FloatingPointError) and (
+        "divide by zero" in text or ("invalid value" in text and "divide" in text))
+
+
 # The functions a model may call ---------------------------------------------------------
 #
 # Each takes floats, numpy arrays or formulas.  Numeric results match what Excel computes
@@ -214,7 +257,9 @@ def ceil(x: Value) -> Value:
         return _call("CEILING", x - abs_(x) * SNAP, 1)
     if _is_array(x):
         return np.ceil(x - np.abs(x) * SNAP)
-    return float(math.ceil(x - abs(x) * SNAP))
+    if not math.isfinite(x):
+        return x
+    return _like(x, math.ceil(x - abs(x) * SNAP))
 
 
 def floor(x: Value) -> Value:
@@ -223,7 +268,9 @@ def floor(x: Value) -> Value:
         return _call("INT", x + abs_(x) * SNAP)
     if _is_array(x):
         return np.floor(x + np.abs(x) * SNAP)
-    return float(math.floor(x + abs(x) * SNAP))
+    if not math.isfinite(x):
+        return x
+    return _like(x, math.floor(x + abs(x) * SNAP))
 
 
 def abs_(x: Value) -> Value:
@@ -252,10 +299,22 @@ def _round_half_up_num(x, digits: int):
         # take off binary noise below the digit (267.49999999999997 -> 267.5); numpy's round
         # multiplies by 1e6 first, which is exact only while the product stays below 2**53
         scaled = np.where(scaled < 1e9, np.round(scaled, 6), scaled)
-        return np.sign(a) * np.floor(scaled + 0.5) / scale
-    x = float(x)
+        rounded = np.sign(a) * np.floor(scaled + 0.5) / scale
+        # a number so large that scaling it overflows is already whole at this precision
+        return np.where(np.isfinite(scaled), rounded, a)
+    given, x = x, float(x)
+    if not math.isfinite(x):
+        return given
     scaled = round(abs(x) * scale, 6)
-    return math.copysign(math.floor(scaled + 0.5) / scale, x) if x != 0 else 0.0
+    if not math.isfinite(scaled):
+        return given                  # already whole at this size: rounding leaves it as it is
+    return _like(given, math.copysign(math.floor(scaled + 0.5) / scale, x) if x != 0 else 0.0)
+
+
+def _like(given, result) -> float:
+    """``result`` as a float of the kind ``given`` was: a numpy float stays one, so the evaluator's
+    spreadsheet arithmetic (:func:`spreadsheet_arithmetic`) goes on applying to it."""
+    return np.float64(result) if isinstance(given, np.floating) else float(result)
 
 
 def where(condition: Value, if_true: Value | Text, if_false: Value | Text) -> Value | Text:
