@@ -95,12 +95,43 @@ class CellError:
         return CellError(self.excel, self.reason, self.inputs, self.origin or where)
 
 
-class _ReadsError(Exception):
-    """Raised by a read of a cell that is an error: the reading cell shows the same error."""
+class _Tracked(np.ndarray):
+    """A scenario-axis array whose arithmetic notes every element that stops being a number.
 
-    def __init__(self, error: CellError):
-        self.error = error
-        super().__init__(str(error))
+    Used when a cell's computation on a scenario axis hit a division by zero or an overflow: it is
+    computed again with these, so that an element whose intermediate value overflowed is an error
+    even where a later step makes it finite again (``1/inf`` is 0), as it is for a single scenario.
+    """
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        plain = [x.view(np.ndarray) if isinstance(x, _Tracked) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(x.view(np.ndarray) if isinstance(x, _Tracked) else x for x in kwargs["out"])
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        if not isinstance(result, np.ndarray):
+            return result
+        if result.dtype.kind == "f":
+            lost = _LOST[-1]
+            bad = ~np.isfinite(result)
+            if bad.shape == lost.shape:
+                lost |= bad
+            elif bad.any():
+                lost |= np.broadcast_to(bad.any(), lost.shape)
+        return result.view(_Tracked)
+
+
+_LOST: list[np.ndarray] = []     # while a cell is computed with _Tracked arrays: the elements lost so far
+
+
+@dataclass
+class _Reads:
+    """What a cell being computed has read that has no number: the first error cell (a single
+    value), and the elements of a scenario axis with none."""
+
+    error: CellError | None = None
+    mask: np.ndarray | None = None
+    first: CellError | None = None      # the first scenario-axis error cell read
+
 
 @dataclass(frozen=True)
 class Row:
@@ -253,10 +284,12 @@ class Result:
         scenario axis that have no number."""
         value = self.base(key, column)
         row = self.exhibit.row(key)
+        if isinstance(value, np.ndarray):
+            return value / row.display.factor if value.dtype.kind in "biuf" else value
+        if self.error(key, column) is not None:
+            return None
         if value is None or row.unit == "text" or isinstance(value, str):
             return value
-        if not isinstance(value, np.ndarray) and not math.isfinite(value):
-            return None
         return value / row.display.factor
 
 
@@ -266,10 +299,11 @@ class NumericResolver(Resolver):
     def __init__(self, scenario, registry):
         self.scenario = scenario
         self.registry = registry
+        self._tracking = False
         self.results: dict[str, Result] = {}
         self._busy: set[str] = set()
         self._row: list[tuple[str, str]] = []   # (exhibit id, row key) being computed
-        self._bad: list[np.ndarray | None] = []  # per cell being computed: elements it read with no number
+        self._reads: list[_Reads] = []           # per cell being computed: what it read that has no number
 
     def columns(self, exhibit):
         return self.scenario.axis(exhibit.axis)
@@ -282,7 +316,7 @@ class NumericResolver(Resolver):
         value = self.scenario.at(key, column)
         if value is None:
             raise NeedsInput([key])
-        return _spreadsheet_float(value)
+        return self._for_formula(value)
 
     def row(self, exhibit, key, col):
         self._trace(f"{exhibit.id}.{key}")
@@ -305,20 +339,35 @@ class NumericResolver(Resolver):
         return self._filled(result, key, result.columns.index(column))
 
     def _filled(self, result: Result, key: str, col: int):
-        """A cell's value for a formula that reads it: blank and error cells raise (the reader is blank
-        or the same error); on a scenario axis, the elements with no number are noted for the reader."""
+        """A cell's value for a formula that reads it.  A blank cell raises (the reader is blank or
+        waits for the same inputs).  An error cell is noted for the reader, which shows the same
+        error unless it turns out blank or waiting for an input (as a spreadsheet's ``IF(ISBLANK(..))``
+        would show); its value reads as NaN, which no arithmetic turns into a number unnoticed."""
         value = result.values[key][col]
         if value is None:
             needs = result.needs.get((key, col))
             raise NeedsInput(needs) if needs else Blank(key)
         error = result.errors.get((key, col))
-        if error is not None:
-            if error.mask is None:
-                raise _ReadsError(error.read_from(f"{result.exhibit.id} {key} {result.columns[col]}"))
-            if self._bad:
-                seen = self._bad[-1]
-                self._bad[-1] = error.mask if seen is None else seen | error.mask
-        return _spreadsheet_float(value)
+        if error is not None and self._reads:
+            reads = self._reads[-1]
+            if error.mask is not None:
+                reads.mask = error.mask if reads.mask is None else reads.mask | error.mask
+                reads.first = reads.first or error
+            elif reads.error is None:
+                reads.error = error.read_from(f"{result.exhibit.id} {key} {result.columns[col]}")
+        if error is not None and error.mask is None:
+            return np.float64(np.nan)
+        return self._for_formula(value)
+
+    def _for_formula(self, value):
+        """A stored number as a formula reads it: a float becomes a numpy float, so the arithmetic of
+        :func:`~engine.ops.spreadsheet_arithmetic` applies to it; an array is tracked when the cell
+        is computed again elementwise."""
+        if isinstance(value, float) and not isinstance(value, np.floating):
+            return np.float64(value)
+        if self._tracking and isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            return value.view(_Tracked)
+        return value
 
     def run(self, exhibit: Exhibit) -> Result:
         if exhibit.id in self.results and exhibit.id not in self._busy:
@@ -344,7 +393,7 @@ class NumericResolver(Resolver):
             return row.text[col]
         ctx = Context(self, exhibit, col)
         self._row.append((exhibit.id, row.key))
-        self._bad.append(None)
+        self._reads.append(_Reads())
         result = self.results[exhibit.id]
         try:
             try:
@@ -353,11 +402,12 @@ class NumericResolver(Resolver):
             except ArithmeticError as exc:
                 if self.scenario.size is None:
                     raise
-                # a scenario axis: compute again elementwise, the elements with no number NaN
-                with np.errstate(all="ignore"):
-                    value = self._compute(row, ctx)
+                # a scenario axis: compute again elementwise, noting each element that stops being a number
+                value, lost = self._elementwise(row, ctx)
                 if not isinstance(value, np.ndarray):
                     raise exc from None                 # a cell the axis does not reach: one error
+                reads = self._reads[-1]
+                reads.mask = lost if reads.mask is None else reads.mask | lost
                 failed = exc
             return self._checked(result, row, col, value, failed)
         except NeedsInput as missing:
@@ -365,13 +415,26 @@ class NumericResolver(Resolver):
             return None
         except Blank:
             return None
-        except _ReadsError as read:
-            return self._error(result, row.key, col, read.error)
         except ArithmeticError as exc:
-            return self._error(result, row.key, col, self._own_error(exhibit, row, col, *_why(exc)))
+            read = self._reads[-1].error
+            return self._error(result, row.key, col, read or self._own_error(exhibit, row, col, *_why(exc)))
         finally:
             self._row.pop()
-            self._bad.pop()
+            self._reads.pop()
+
+    def _elementwise(self, row: Row, ctx: Context):
+        """The cell computed again with IEEE arithmetic and tracked arrays: (value, elements lost)."""
+        _LOST.append(np.zeros(self.scenario.size, dtype=bool))
+        self._tracking = True
+        try:
+            with np.errstate(all="ignore"):
+                value = self._compute(row, ctx)
+        finally:
+            self._tracking = False
+            lost = _LOST.pop()
+        if isinstance(value, np.ndarray):
+            value = np.asarray(value)
+        return value, lost
 
     @staticmethod
     def _compute(row: Row, ctx: Context):
@@ -381,28 +444,37 @@ class NumericResolver(Resolver):
 
     def _checked(self, result: Result, row: Row, col: int, value, failed: ArithmeticError | None):
         """The cell's value as stored: a float, an array (elements with no number NaN), text or None."""
+        reads = self._reads[-1]
+        if reads.error is not None:
+            return self._error(result, row.key, col, reads.error)
         if value is None or isinstance(value, str):
             return value
         if isinstance(value, complex):
             return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, NOT_REAL))
-        bad = self._bad[-1]
-        if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
-            return value                                   # text on a scenario axis
+        bad = reads.mask
         if not isinstance(value, np.ndarray) and bad is None:
             value = float(value)
             if math.isfinite(value):
                 return value
             return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, BEYOND_RANGE))
-        array = np.asarray(value, dtype=float)
-        missing = ~np.isfinite(array)
+        # a scenario axis
+        text = isinstance(value, np.ndarray) and value.dtype.kind not in "biuf"
+        array = value if text else np.asarray(value, dtype=float)
+        missing = np.zeros(array.shape, dtype=bool) if text else ~np.isfinite(array)
         if bad is not None:
             missing = missing | bad
         if not missing.any():
-            return array if array.ndim else float(array)
-        excel, why = _why(failed) if failed is not None else (NUM, BEYOND_RANGE)
+            return array if array.ndim or text else float(array)
+        if failed is not None:
+            excel, why = _why(failed)
+        elif reads.first is not None:
+            excel, why = reads.first.excel, reads.first.reason
+        else:
+            excel, why = NUM, BEYOND_RANGE
         shape = np.broadcast_shapes(array.shape, missing.shape)
-        array = np.where(missing, np.nan, np.broadcast_to(array, shape))
-        result.errors[(row.key, col)] = CellError(excel, why, mask=np.broadcast_to(missing, shape).copy())
+        missing = np.broadcast_to(missing, shape).copy()
+        array = np.where(missing, excel if text else np.nan, np.broadcast_to(array, shape))
+        result.errors[(row.key, col)] = CellError(excel, why, mask=missing)
         return array
 
     def _error(self, result: Result, key: str, col: int, error: CellError) -> float:
@@ -452,14 +524,6 @@ def _why(exc: ArithmeticError) -> tuple[str, str]:
     if isinstance(exc, FloatingPointError) and "invalid value" in str(exc):
         return NUM, NOT_REAL
     return NUM, BEYOND_RANGE
-
-
-def _spreadsheet_float(value):
-    """A stored number as a formula reads it: a float becomes a numpy float, so the arithmetic of
-    :func:`~engine.ops.spreadsheet_arithmetic` applies to it."""
-    if isinstance(value, float) and not isinstance(value, np.floating):
-        return np.float64(value)
-    return value
 
 
 def _same_value(a, b) -> bool:
