@@ -65,7 +65,9 @@ def zero_bytes_per_param(stage: Value, dp_degree: Value, optimizer_bytes: Value 
     gradients too, stage 3 the weights too (Rajbhandari et al., 2020).
     """
     k = optimizer_bytes
-    s1 = where(stage >= 1, 1 / dp_degree, 1)
-    s2 = where(stage >= 2, 1 / dp_degree, 1)
-    s3 = where(stage >= 3, 1 / dp_degree, 1)
+    # 1/IF(stage>=n, dp, 1), not IF(stage>=n, 1/dp, 1): the same number, and nothing divided by a
+    # degree the stage does not use (Python computes both branches of where(); a spreadsheet does not)
+    s1 = 1 / where(stage >= 1, dp_degree, 1)
+    s2 = 1 / where(stage >= 2, dp_degree, 1)
+    s3 = 1 / where(stage >= 3, dp_degree, 1)
     return 2 * s3 + 2 * s2 + k * s1
