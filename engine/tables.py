@@ -15,7 +15,7 @@ import numpy as np
 
 from . import errata as errata_mod
 from . import exhibits, scenarios
-from .exhibit import Exhibit, Result, Row, evaluate, needs_text
+from .exhibit import CellError, Exhibit, Result, Row, evaluate, needs_text
 from .ops import round_half_up
 
 __all__ = ["Table", "table", "format_value"]
@@ -39,8 +39,18 @@ class Table:
         return self.result.columns
 
     def value(self, row_key: str, column: str | int):
-        """One cell in the report's display unit (a percentage for % rows); None if blank."""
+        """One cell in the report's display unit (a percentage for % rows); None if blank or an
+        error (:meth:`error` says which)."""
         return self.result.display(row_key, column)
+
+    def error(self, row_key: str, column: str | int) -> CellError | None:
+        """The spreadsheet error a cell shows (``#DIV/0!``, ``#NUM!``) and why, or None."""
+        return self.result.error(row_key, column)
+
+    def errors(self) -> list[tuple[str, str, CellError]]:
+        """Every error cell as (row key, column, error), in the table's order."""
+        return [(r.key, c, self.result.errors[(r.key, i)]) for r in self.exhibit.rows
+                for i, c in enumerate(self.columns) if (r.key, i) in self.result.errors]
 
     def values(self, row_key: str) -> list:
         return [self.value(row_key, i) for i in range(len(self.columns))]
@@ -53,7 +63,12 @@ class Table:
         return [named[k] for k in sorted(named)]
 
     def to_dict(self) -> dict:
-        """The JSON form: id, titles, scenario, columns, rows (display units) and errata."""
+        """The JSON form: id, titles, scenario, columns, rows (display units) and errata.
+
+        Every value is a finite number, text or None: a cell with no number is None, and its row's
+        ``errors`` holds, column by column, what the cell shows and why (``#DIV/0! CAGR from a
+        zero start is undefined (with std_vendors=0)``), like ``needs`` for cells waiting for an input.
+        """
         rows = []
         for row in self.exhibit.rows:
             entry = {
@@ -64,6 +79,9 @@ class Table:
             needs = [list(self.result.needed(row.key, i)) for i in range(len(self.columns))]
             if any(needs):
                 entry["needs"] = [n or None for n in needs]
+            errors = [self.result.error(row.key, i) for i in range(len(self.columns))]
+            if any(errors):
+                entry["errors"] = [None if e is None else str(e) for e in errors]
             rows.append(entry)
         return {
             "id": self.exhibit.id, "title_en": self.exhibit.title_en, "title_zh": self.exhibit.title_zh,
@@ -86,13 +104,15 @@ class Table:
     def formatted(self, row_key: str) -> list[str]:
         """A row's cells as the report prints them (its decimals or significant figures).
 
-        A cell waiting for an input the user must supply reads "needs KEY".
+        A cell waiting for an input the user must supply reads "needs KEY"; a cell with no number
+        the spreadsheet error it shows (``#DIV/0!``, ``#NUM!``).
         """
         row = self.exhibit.row(row_key)
         out = []
         for i, v in enumerate(self.values(row_key)):
             needs = self.result.needed(row_key, i)
-            out.append(needs_text(needs) if needs else format_value(row, v))
+            error = self.result.error(row_key, i)
+            out.append(needs_text(needs) if needs else error.excel if error else format_value(row, v))
         return out
 
 
@@ -140,6 +160,9 @@ def format_value(row: Row, value) -> str:
 
 
 def _plain(v):
+    """A value as JSON holds it: a list for an array; None for a number that is not finite."""
     if isinstance(v, np.ndarray):
-        return v.tolist()
+        return [_plain(x) for x in v.tolist()]
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
     return v

@@ -60,6 +60,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
+def _json(data) -> str:
+    """JSON as RFC 8259 has it: a number that is not finite is refused here, never written as
+    ``Infinity`` or ``NaN`` (the library gives None for a cell with no number, and says why)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="suanli",
@@ -216,14 +222,14 @@ def cmd_table(args) -> str:
 def render_table(t: tables.Table, fmt: str) -> str:
     """A table as text in one of the formats table, csv, json, md."""
     if fmt == "json":
-        return json.dumps(t.to_dict(), ensure_ascii=False, indent=2)
+        return _json(t.to_dict())
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(["key", "label_zh", "label_en", "unit", *t.columns])
         for r in t.exhibit.rows:
             w.writerow([r.key, r.label_zh or "", r.label_en, r.unit,
-                        *["" if v is None else v for v in t.values(r.key)]])
+                        *[_csv_cell(t, r.key, i, v) for i, v in enumerate(t.values(r.key))]])
         return buf.getvalue()
     head = ["row", "报告行", "unit", *t.columns]
     body = [[r.label_en, r.label_zh or "", r.unit, *t.formatted(r.key)] for r in t.exhibit.rows]
@@ -232,16 +238,39 @@ def render_table(t: tables.Table, fmt: str) -> str:
         title += "  (with " + ", ".join(f"{k}={_short(v)}" for k, v in t.scenario.overrides.items()) + ")"
     source = f"source: {t.exhibit.source}"
     notes = _errata_lines(t)
+    errors = _error_lines(t)
     if fmt == "md":
         md = [f"### {t.exhibit.id} {t.exhibit.title_zh}", "", f"{t.exhibit.title_en}. Scenario `{t.scenario.name}`.",
               "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
-        md += ["", source] + [f"- {line}" for line in notes]
+        md += ["", source] + [f"- {line}" for line in notes] + [f"- {line}" for line in errors]
         return "\n".join(md)
     out = [title, "", grid(head, body, max_width={0: 44, 1: 40}), source]
+    if errors:
+        out += ["cells with no number:"] + [f"  {line}" for line in errors]
     if notes:
         out += ["errata:"] + [f"  {line}" for line in notes]
     return "\n".join(out)
+
+
+def _csv_cell(t: tables.Table, key: str, i: int, value):
+    error = t.error(key, i)
+    if error is not None:
+        return error.excel
+    return "" if value is None else value
+
+
+def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
+    """The cells where an error arises, each with why; then how many more cells read them."""
+    own = [(key, column, e) for key, column, e in t.errors() if e.origin is None]
+    lines = [f"{key} {column}: {e}" for key, column, e in own[:limit]]
+    if len(own) > limit:
+        lines.append(f"... and {len(own) - limit} more like these")
+    reading = len(t.errors()) - len(own)
+    if reading:
+        lines.append(f"{reading} other cell{'s' if reading > 1 else ''} read{'' if reading > 1 else 's'} "
+                     f"{'them' if len(own) > 1 else 'it'} and show{'' if reading > 1 else 's'} the same error")
+    return lines
 
 
 def _errata_lines(t: tables.Table) -> list[str]:
@@ -274,7 +303,7 @@ def cmd_inputs(args) -> str:
                         "axis": list(scenarios.axes()[spec.axis]) if spec.axis else None,
                         "value": list(value) if isinstance(value, tuple) else value,
                         "bounds": spec.describe_bounds(), "source": spec.source, "erratum": spec.erratum})
-        return json.dumps({"scenario": sc.name, "inputs": out}, ensure_ascii=False, indent=2)
+        return _json({"scenario": sc.name, "inputs": out})
     rows = []
     for key, spec in specs.items():
         value = sc.value(key)
@@ -298,7 +327,7 @@ def _num(v, spec) -> str:
 def cmd_errata(args) -> str:
     all_e = errata.all_errata()
     if args.format == "json":
-        return json.dumps([e.to_dict() for e in all_e], ensure_ascii=False, indent=2)
+        return _json([e.to_dict() for e in all_e])
     rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
     return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, max_width={3: 70})
 
@@ -310,7 +339,7 @@ def cmd_catalogue(args) -> str:
                    "vendor": c["vendor"], "tables": c["tables"].split(", ") if c["tables"] else []}
                   for key, c in chips.iterrows()]
         if args.format == "json":
-            return json.dumps(listed, ensure_ascii=False, indent=2)
+            return _json(listed)
         return grid(["key", "name", "中文名", "kind", "tables"],
                     [[c["key"], c["name"], c["name_zh"] or "", c["kind"], " ".join(c["tables"])] for c in listed])
     fields = suanli.catalogue(args.chip)
@@ -318,8 +347,8 @@ def cmd_catalogue(args) -> str:
     rows = [{"field": f, "value": _plain(r["value"]), "unit": r["unit"], "source": r["source"],
              "note": _plain(r["note"])} for f, r in fields.iterrows()]
     if args.format == "json":
-        return json.dumps({"key": chip["key"], "name": chip["name"], "name_zh": chip["name_zh"], "kind": chip["kind"],
-                           "fields": rows}, ensure_ascii=False, indent=2)
+        return _json({"key": chip["key"], "name": chip["name"], "name_zh": chip["name_zh"], "kind": chip["kind"],
+                           "fields": rows})
     body = [[r["field"], "—" if r["value"] is None else str(r["value"]), r["unit"], r["source"], r["note"] or ""]
             for r in rows]
     title = f"{chip['name']}" + (f" ({chip['name_zh']})" if chip["name_zh"] else "") + \
