@@ -31,7 +31,7 @@ import numpy as np
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, errata, exhibits, printed, scenarios
-from engine.exhibit import NumericResolver, Result, needs_text
+from engine.exhibit import DIV0, NUM, NumericResolver, Result, needs_text
 
 from . import meta
 from .files import write_atomic
@@ -53,7 +53,7 @@ from .render import (
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
-           "sheet_value", "build_workbook", "build_all", "inputs_hash"]
+           "sheet_value", "excel_cached", "build_workbook", "build_all", "inputs_hash"]
 
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
@@ -407,7 +407,7 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
                 ws.write_string(r, FIRST_VALUE_COL + j, str(value))
     cached_rows: dict[str, list] = {}
     for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver):
-        ws.write_formula(r, c, formula, fmt.number(_num_format(row)), cached)
+        ws.write_formula(r, c, formula, fmt.number(_num_format(row)), excel_cached(cached))
         cached_rows.setdefault(row.key, [None] * len(cols))[j] = cached
     for key, (_, text) in printed_cells.items():
         row = exhibit.row(key)
@@ -444,9 +444,17 @@ def _printed_cell(row, cell: str):
     return value * 10 ** exponent, 0.5 * 10 ** (exponent - decimals)
 
 
+def excel_cached(value):
+    """A formula's cached result as xlsxwriter writes it: a cell with no number (the engine's inf for
+    ``#DIV/0!``, NaN for ``#NUM!``) as that error value, anything else as it is."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return DIV0 if value == math.inf else NUM
+    return value
+
+
 def check_text(computed, shown: float, tolerance: float) -> str:
     """What a check cell shows: ✓ when the computed value rounds to the printed one, else ≠ and the difference."""
-    if isinstance(computed, (int, float)) and not isinstance(computed, bool):
+    if isinstance(computed, (int, float)) and not isinstance(computed, bool) and math.isfinite(computed):
         diff = computed - shown
         return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
     return "≠"
