@@ -9,7 +9,7 @@ once and reads the same in a cell, on the command line and in a workbook's data 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from numbers import Real
 
 import numpy as np
@@ -38,11 +38,11 @@ class Domain:
     fraction_hint: bool = False
 
     def with_bounds(self, low=None, high=None) -> Domain:
-        """A copy with other bounds (closed), for inputs that narrow a general domain."""
-        return Domain(
-            self.low if low is None else float(low), self.high if high is None else float(high),
-            self.low_open if low is None else False, self.high_open if high is None else False,
-            self.whole, self.switch, self.fraction_hint,
+        """A copy with other bounds (closed), for inputs that narrow a general domain; a special
+        domain (even numbers) stays one."""
+        return replace(
+            self, low=self.low if low is None else float(low), high=self.high if high is None else float(high),
+            low_open=self.low_open if low is None else False, high_open=self.high_open if high is None else False,
         )
 
     def within(self, other: Domain) -> bool:

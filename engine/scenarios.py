@@ -30,7 +30,7 @@ __all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load"
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
     "whole": D.WHOLE, "positive_whole": D.POSITIVE_WHOLE, "fraction": D.FRACTION,
-    "positive_fraction": D.POSITIVE_FRACTION, "rate": D.RATE, "switch": D.SWITCH,
+    "positive_fraction": D.POSITIVE_FRACTION, "rate": D.RATE, "switch": D.SWITCH, "radix": D.RADIX,
 }
 
 
