@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -44,10 +45,10 @@ import numpy as np
 
 from . import exhibits, scenarios
 from .errors import InvalidTypeError, SuanliError, UnknownNameError
-from .exhibit import Exhibit, NumericResolver, Result, Row
+from .exhibit import CellError, Exhibit, NumericResolver, Result, Row
 
 __all__ = [
-    "AnalysisError", "Remedy", "Output", "inputs_of", "evaluate_rows", "format_input_value",
+    "AnalysisError", "Remedy", "Output", "NoNumber", "inputs_of", "evaluate_rows", "format_input_value",
     "Range", "Swept", "SweepResult", "sweep",
     "Move", "SensitivityResult", "sensitivity",
     "Distribution", "Triangular", "Uniform", "Normal", "RowStats", "MonteCarloResult", "montecarlo",
@@ -233,6 +234,7 @@ def _matrix(result: Result, row: Row, n: int) -> np.ndarray:
         if v is None or isinstance(v, str):
             continue
         out[:, j] = np.asarray(v, dtype=float) / row.display.factor
+    out[~np.isfinite(out)] = np.nan                 # cells with no number (#DIV/0!, #NUM!)
     return out
 
 
@@ -246,6 +248,75 @@ def _needs(result: Result, output: Output, columns: Sequence[int]) -> None:
         raise AnalysisError(needed[0], f"{where} needs {', '.join(needed)}, which the report does not give",
                             Remedy("supply", tuple(needed)))
     raise AnalysisError("output", f"{where} is blank in the report's layout; choose another row or column")
+
+
+@dataclass(frozen=True)
+class NoNumber:
+    """Points of an analysis at which the output row has no number (a spreadsheet error), at one
+    column: ``count`` of ``of`` points, and ``error``, the first such point's error as a single
+    scenario shows it (``#DIV/0! CAGR from a zero start is undefined (with std_vendors=0)``)."""
+
+    column: str
+    count: int
+    of: int
+    error: CellError
+
+    def text(self, output: str, points: str) -> str:
+        """One line: ``cagr.train_cagr at value has no number at 1 of 3 grid points: #DIV/0! ...``."""
+        return f"{output} at {self.column} has no number at {self.count:,} of {self.of:,} {points}: {self.error}"
+
+
+def _point(sc: scenarios.Scenario, i: int) -> scenarios.Scenario:
+    """Scenario ``i`` of a scenario axis, as a single scenario."""
+    def pick(v):
+        if isinstance(v, tuple):
+            return tuple(pick(x) for x in v)
+        return float(v[i]) if isinstance(v, np.ndarray) and v.ndim else v
+    return scenarios.Scenario(sc.name, {k: pick(v) for k, v in sc.values.items()}, sc.title)
+
+
+def _no_numbers(sc: scenarios.Scenario, result: Result, output: Output, columns: Sequence[int],
+                n: int) -> list[NoNumber]:
+    """The output's cells with no number at some points of the axis, each with the first point's error."""
+    found = []
+    for j in columns:
+        error = result.error(output.row.key, j)
+        if error is None:
+            continue
+        mask = error.mask if error.mask is not None else np.ones(n, dtype=bool)
+        first = _error_at(sc, result, output, j, int(np.argmax(mask)))
+        found.append(NoNumber(result.columns[j], int(mask.sum()), n, first))
+    return found
+
+
+def _error_at(sc: scenarios.Scenario, result: Result, output: Output, col: int, i: int) -> CellError:
+    """The error the output shows at point ``i`` of a scenario axis, as that single scenario shows it
+    (its reason and the inputs that differ from the report's); the axis's own when the point alone
+    has none to say."""
+    single = evaluate_rows(_point(sc, i) if sc.size else sc, [output.exhibit.id])[output.exhibit.id]
+    found = single.error(output.row.key, col) or result.error(output.row.key, col)
+    return CellError(found.excel, found.reason, found.inputs, found.origin)
+
+
+def _blamed(error: CellError, default: str) -> str:
+    """The input an error names first (``std_vendors`` of ``std_vendors=0``), else ``default``."""
+    return error.inputs[0].partition("=")[0] if error.inputs else default
+
+
+def _no_number_lines(gaps: Sequence[NoNumber], output: str, points: str) -> list[str]:
+    """One line per run of columns with the same gap."""
+    lines: list[str] = []
+    groups: list[list[NoNumber]] = []
+    for g in gaps:
+        if groups and (groups[-1][-1].count, str(groups[-1][-1].error)) == (g.count, str(g.error)):
+            groups[-1].append(g)
+        else:
+            groups.append([g])
+    for group in groups:
+        first = group[0]
+        column = first.column if len(group) == 1 else f"{first.column}-{group[-1].column}"
+        lines.append(NoNumber(column, first.count, first.of, first.error).text(output, points))
+    return lines
 
 
 def format_input_value(value, spec: scenarios.InputSpec | None = None) -> str:
@@ -413,6 +484,7 @@ class SweepResult:
     fixed: dict[str, object]            # the other inputs the output depends on, as held
     overrides: dict[str, object]        # inputs set by the caller (held at those values)
     unused: tuple[str, ...]             # swept inputs the output does not depend on
+    no_numbers: tuple[NoNumber, ...] = ()   # columns where some points have no number (NaN in values), and why
 
     @property
     def points(self) -> int:
@@ -449,7 +521,12 @@ class SweepResult:
         head = (f"sweep of {self.output.name} ({self.output.label}, {self.output.unit}); scenario "
                 f"{self.scenario.name}; {self.points:,} grid points")
         notes = "".join(f"\nnote: {k} does not affect {self.output.name}" for k in self.unused)
+        notes += "".join(f"\nnote: {line}" for line in self.notes())
         return _frame_text(head, self.to_frame()) + notes
+
+    def notes(self) -> list[str]:
+        """One line for each run of columns where some grid points have no number, and why."""
+        return _no_number_lines(self.no_numbers, self.output.name, "grid points")
 
 
 def sweep(output: str | Output, ranges: Mapping[str, Range | Sequence[float]], *,
@@ -484,11 +561,15 @@ def sweep(output: str | Output, ranges: Mapping[str, Range | Sequence[float]], *
     result = evaluate_rows(sc, [out.exhibit.id])[out.exhibit.id]
     _needs(result, out, range(len(result.columns)))
     values = _matrix(result, out.row, points)
+    gaps = _no_numbers(sc, result, out, range(len(result.columns)), points)
+    if gaps and not np.isfinite(values).any():
+        raise AnalysisError(_blamed(gaps[0].error, "ranges"),
+                            f"{out.name} has no number at any grid point: {gaps[0].error}")
     deps = inputs_of(out, base)
     keys = {s.key for s in swept}
     fixed = {k: base.values[k] for k in deps if k not in keys}
     unused = tuple(s.key for s in swept if s.key not in deps)
-    return SweepResult(base, out, result.columns, swept, grid, values, fixed, overrides, unused)
+    return SweepResult(base, out, result.columns, swept, grid, values, fixed, overrides, unused, tuple(gaps))
 
 
 # ---------------------------------------------------------------------------- sensitivity
@@ -638,6 +719,14 @@ def sensitivity(output: str | Output, *, column: str | int | None = None, delta:
     result = evaluate_rows(sc, [out.exhibit.id])[out.exhibit.id]
     _needs(result, out, [col])
     ys = _matrix(result, out.row, n)[:, col]
+    if not math.isfinite(ys[0]):
+        error = _error_at(sc, result, out, col, 0)
+        raise AnalysisError(_blamed(error, "output"), f"{out.name} at {columns[col]} has no number in the scenario "
+                                                      f"to move inputs from: {error}")
+    for i, k in enumerate(keys):
+        for which, at in (("low", 2 * i + 1), ("high", 2 * i + 2)):
+            if not math.isfinite(ys[at]):
+                notes[k] += (f"no number at the {which} value: {_error_at(sc, result, out, col, at)}",)
     moves = [Move(k, schema[k], base.values[k], lows[k], highs[k], float(ys[2 * i + 1]), float(ys[2 * i + 2]),
                   notes[k]) for i, k in enumerate(keys)]
     order = sorted(range(len(moves)), key=lambda i: (-_rank(moves[i].swing), i))
@@ -800,6 +889,12 @@ class MonteCarloResult:
     histogram: tuple[np.ndarray, np.ndarray]        # counts, bin edges
     overrides: dict[str, object]
     unused: tuple[str, ...]                         # distributed inputs the exhibit does not read
+    no_numbers: tuple[NoNumber, ...] = ()           # the output row's columns where some draws have no number
+
+    def notes(self) -> list[str]:
+        """One line for each run of the output row's columns where some draws have no number (left out of
+        the statistics), and why."""
+        return _no_number_lines(self.no_numbers, self.output.name, "draws")
 
     def row(self, key: str) -> RowStats:
         for s in self.stats:
@@ -847,6 +942,7 @@ class MonteCarloResult:
         notes += [f"clipped: {c:,} of {self.n:,} normal draws of {k} to its accepted range"
                   for k, c in self.clipped.items()]
         notes += [f"note: {k} does not affect {self.exhibit.id}" for k in self.unused]
+        notes += [f"note: {line}" for line in self.notes()]
         return "\n".join([head, body, *notes])
 
 
@@ -950,6 +1046,11 @@ def montecarlo(output: str | Output | None, distributions: Mapping[str, Distribu
     last = len(out_result.columns) - 1
     _needs(out_result, out, [last])
     cell = out_result.values[out.row.key][last]
+    gaps = _no_numbers(sc, out_result, out, range(len(out_result.columns)), count)
+    at_last = [g for g in gaps if g.column == out_result.columns[last]]
+    if at_last and at_last[0].count == count:
+        raise AnalysisError(_blamed(at_last[0].error, "distributions"),
+                            f"{out.name} at {out_result.columns[last]} has no number on any draw: {at_last[0].error}")
     if not isinstance(cell, np.ndarray):
         raise AnalysisError("output", f"{out.name} at {out_result.columns[last]} does not depend on "
                                       f"{', '.join(dists)}; it is {format_input_value(cell / out.row.display.factor)}"
@@ -961,7 +1062,7 @@ def montecarlo(output: str | Output | None, distributions: Mapping[str, Distribu
     evaluate_rows(tracing, ids)
     unused = tuple(k for k in dists if k not in tracing.seen)
     return MonteCarloResult(base, ex, result.columns, count, seed, dists, draws, changes, clipped, stats, out,
-                            out_result.columns[last], values, histogram, overrides, unused)
+                            out_result.columns[last], values, histogram, overrides, unused, tuple(gaps))
 
 
 def _stats(result: Result) -> list[RowStats]:
@@ -984,7 +1085,8 @@ def _stats(result: Result) -> list[RowStats]:
                 for lst in (s.p5, s.p50, s.p95, s.mean):
                     lst.append(None)
             else:
-                shown = None if v is None or isinstance(v, str) else float(v) / row.display.factor
+                shown = None if v is None or isinstance(v, str) or result.error(row.key, j) is not None \
+                    else float(v) / row.display.factor
                 for lst in (s.p5, s.p50, s.p95, s.mean):
                     lst.append(shown)
         stats.append(s)
@@ -993,10 +1095,17 @@ def _stats(result: Result) -> list[RowStats]:
         mean = mat.mean(axis=1)
         if np.isfinite(mean).all():
             q = np.percentile(mat, PERCENTILES, axis=1, overwrite_input=True)
-        else:
-            mat[~np.isfinite(mat)] = np.nan
-            mean = np.nanmean(mat, axis=1)
-            q = np.nanpercentile(mat, PERCENTILES, axis=1, overwrite_input=True)
+        else:                                          # draws with no number are left out; a cell with
+            mat[~np.isfinite(mat)] = np.nan            # none on any draw has no statistics (None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                mean = np.nanmean(mat, axis=1)
+                q = np.nanpercentile(mat, PERCENTILES, axis=1, overwrite_input=True)
         for s, j, i in where:
-            s.p5[j], s.p50[j], s.p95[j], s.mean[j] = float(q[0, i]), float(q[1, i]), float(q[2, i]), float(mean[i])
+            s.p5[j], s.p50[j], s.p95[j], s.mean[j] = (_finite(q[0, i]), _finite(q[1, i]), _finite(q[2, i]),
+                                                      _finite(mean[i]))
     return stats
+
+
+def _finite(x) -> float | None:
+    return float(x) if math.isfinite(x) else None

@@ -551,6 +551,7 @@ def sweep_summary(result: suanli.SweepResult, path) -> str:
     lines = [f"wrote {path}: {out.name} ({out.unit}) over {swept}: {result.points:,} grid points in one pass",
              f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}"]
     lines += [f"note: {k} does not affect {out.name}" for k in result.unused]
+    lines += [f"note: {line}" for line in result.notes()]
     return "\n".join(lines)
 
 
@@ -586,6 +587,7 @@ def montecarlo_summary(result: suanli.MonteCarloResult, path) -> str:
     lines += [f"clipped: {count:,} of {result.n:,} normal draws of {key} to its accepted range"
               for key, count in result.clipped.items()]
     lines += [f"note: {k} does not affect {result.exhibit.id}" for k in result.unused]
+    lines += [f"note: {line}" for line in result.notes()]
     return "\n".join(lines)
 
 
