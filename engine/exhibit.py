@@ -11,13 +11,15 @@ the report prints it (万张, PFLOPS, %), and conversion happens only when a tab
 
 A cell whose formula has no number is the spreadsheet error it would show, never an infinity
 or a NaN passed off as a value: a division by zero is ``#DIV/0!``, a result beyond about 1.8e308
-or with no real value ``#NUM!``, and a cell that reads an error cell shows that error too.
-:attr:`Result.errors` holds each with its reason (:class:`CellError`); the cell's value is a
-non-finite float (inf for ``#DIV/0!``, NaN for ``#NUM!``), which :meth:`Result.display` turns into
-None.  A single scenario is computed with numpy floats under
-:func:`~engine.ops.spreadsheet_arithmetic`, so every division by zero and every overflow is
-caught where it happens; on a scenario axis, the elements with no number are NaN and the
-cell's :class:`CellError` says which (``mask``).
+or with no real value ``#NUM!``, and a cell that computes with an error cell shows that error
+too (:mod:`engine.cellvalue`: a single scenario's formulas compute with
+:class:`~engine.cellvalue.Number` and :class:`~engine.cellvalue.ErrorValue`, exactly as a
+spreadsheet does, ``IF`` branches not taken included).  :attr:`Result.errors` holds each error
+cell with its reason (:class:`CellError`); its stored value is a non-finite float (inf for
+``#DIV/0!``, NaN for ``#NUM!``), which :meth:`Result.display` turns into None.  On a scenario
+axis a cell is computed with numpy raising on such arithmetic; a cell that raises, or reads an
+element with no number, is computed again elementwise, each element with no number NaN and the
+cell's :class:`CellError` saying which (``mask``).
 """
 
 from __future__ import annotations
@@ -29,19 +31,23 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import scenarios
+from .cellvalue import (
+    BEYOND_RANGE,
+    DIV0,
+    DIVISION_BY_ZERO,
+    NOT_REAL,
+    NUM,
+    ErrorValue,
+    Number,
+    is_division_by_zero,
+    spreadsheet_arithmetic,
+)
 from .errors import UnknownNameError
 from .model import unchecked
-from .ops import is_division_by_zero, spreadsheet_arithmetic
 from .units import DisplayUnit, display_unit
 
 __all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate",
-           "Result", "CellError", "DIV0", "NUM", "BEYOND_RANGE", "NOT_REAL", "DIVISION_BY_ZERO"]
-
-DIV0 = "#DIV/0!"
-NUM = "#NUM!"
-DIVISION_BY_ZERO = "division by zero"
-BEYOND_RANGE = "a number beyond ±1.8e308, the largest a spreadsheet holds"
-NOT_REAL = "no real number (such as a negative number to a fractional power)"
+           "Result", "CellError", "DIV0", "NUM"]
 
 
 class Blank(Exception):
@@ -96,11 +102,13 @@ class CellError:
 
 
 class _Tracked(np.ndarray):
-    """A scenario-axis array whose arithmetic notes every element that stops being a number.
+    """A scenario-axis array whose arithmetic is a spreadsheet's, element by element.
 
-    Used when a cell's computation on a scenario axis hit a division by zero or an overflow: it is
-    computed again with these, so that an element whose intermediate value overflowed is an error
-    even where a later step makes it finite again (``1/inf`` is 0), as it is for a single scenario.
+    A cell that raised under :func:`~engine.cellvalue.spreadsheet_arithmetic`, or that reads
+    elements with no number, is computed again with these: every element a ufunc makes infinite
+    or NaN becomes NaN, which later arithmetic keeps (``1/inf`` would be 0, ``1/NaN`` is NaN) and
+    ``where`` drops when it takes the other branch, as ``IF`` does; an element compared while NaN
+    is lost (``IF(#DIV/0!>1, ...)`` is an error, not the else branch).
     """
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
@@ -111,26 +119,36 @@ class _Tracked(np.ndarray):
         if not isinstance(result, np.ndarray):
             return result
         if result.dtype.kind == "f":
-            lost = _LOST[-1]
-            bad = ~np.isfinite(result)
-            if bad.shape == lost.shape:
-                lost |= bad
-            elif bad.any():
-                lost |= np.broadcast_to(bad.any(), lost.shape)
+            result[~np.isfinite(result)] = np.nan
+        elif result.dtype.kind == "b":
+            for x in plain:
+                if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+                    _lose(np.isnan(x))
         return result.view(_Tracked)
+
+    def __array_function__(self, func, types, args, kwargs):
+        result = super().__array_function__(func, types, args, kwargs)
+        return result.view(_Tracked) if isinstance(result, np.ndarray) and result.dtype.kind in "fb" else result
 
 
 _LOST: list[np.ndarray] = []     # while a cell is computed with _Tracked arrays: the elements lost so far
 
 
+def _lose(mask: np.ndarray) -> None:
+    lost = _LOST[-1]
+    if mask.shape == lost.shape:
+        lost |= mask
+    elif mask.any():
+        lost |= np.broadcast_to(mask, lost.shape) if mask.ndim else True
+
+
 @dataclass
 class _Reads:
-    """What a cell being computed has read that has no number: the first error cell (a single
-    value), and the elements of a scenario axis with none."""
+    """The scenario-axis error cells a cell being computed has read: the elements with no number,
+    and the first such cell's error."""
 
-    error: CellError | None = None
     mask: np.ndarray | None = None
-    first: CellError | None = None      # the first scenario-axis error cell read
+    first: CellError | None = None
 
 
 @dataclass(frozen=True)
@@ -340,31 +358,27 @@ class NumericResolver(Resolver):
 
     def _filled(self, result: Result, key: str, col: int):
         """A cell's value for a formula that reads it.  A blank cell raises (the reader is blank or
-        waits for the same inputs).  An error cell is noted for the reader, which shows the same
-        error unless it turns out blank or waiting for an input (as a spreadsheet's ``IF(ISBLANK(..))``
-        would show); its value reads as NaN, which no arithmetic turns into a number unnoticed."""
+        waits for the same inputs).  An error cell reads as an :class:`~engine.cellvalue.ErrorValue`
+        (on a scenario axis, its elements with no number are NaN and noted for the reader)."""
         value = result.values[key][col]
         if value is None:
             needs = result.needs.get((key, col))
             raise NeedsInput(needs) if needs else Blank(key)
         error = result.errors.get((key, col))
+        if error is not None and error.mask is None:
+            where = f"{result.exhibit.id} {key} {result.columns[col]}"
+            return ErrorValue(error.excel, error.reason, error.read_from(where))
         if error is not None and self._reads:
             reads = self._reads[-1]
-            if error.mask is not None:
-                reads.mask = error.mask if reads.mask is None else reads.mask | error.mask
-                reads.first = reads.first or error
-            elif reads.error is None:
-                reads.error = error.read_from(f"{result.exhibit.id} {key} {result.columns[col]}")
-        if error is not None and error.mask is None:
-            return np.float64(np.nan)
+            reads.mask = error.mask if reads.mask is None else reads.mask | error.mask
+            reads.first = reads.first or error
         return self._for_formula(value)
 
     def _for_formula(self, value):
-        """A stored number as a formula reads it: a float becomes a numpy float, so the arithmetic of
-        :func:`~engine.ops.spreadsheet_arithmetic` applies to it; an array is tracked when the cell
-        is computed again elementwise."""
-        if isinstance(value, float) and not isinstance(value, np.floating):
-            return np.float64(value)
+        """A stored value as a formula reads it: a float as a :class:`~engine.cellvalue.Number`, so
+        it computes as a spreadsheet does; an array tracked when the cell is computed elementwise."""
+        if isinstance(value, float):
+            return Number(value)
         if self._tracking and isinstance(value, np.ndarray) and value.dtype.kind == "f":
             return value.view(_Tracked)
         return value
@@ -396,34 +410,32 @@ class NumericResolver(Resolver):
         self._reads.append(_Reads())
         result = self.results[exhibit.id]
         try:
+            failed, lost = None, None
             try:
                 value = self._compute(row, ctx)
-                failed = None
+                if isinstance(value, np.ndarray) and self._reads[-1].mask is not None:
+                    value, lost = self._elementwise(row, ctx)      # it read elements with no number
             except ArithmeticError as exc:
                 if self.scenario.size is None:
                     raise
-                # a scenario axis: compute again elementwise, noting each element that stops being a number
                 value, lost = self._elementwise(row, ctx)
                 if not isinstance(value, np.ndarray):
                     raise exc from None                 # a cell the axis does not reach: one error
-                reads = self._reads[-1]
-                reads.mask = lost if reads.mask is None else reads.mask | lost
                 failed = exc
-            return self._checked(result, row, col, value, failed)
+            return self._checked(result, row, col, value, failed, lost)
         except NeedsInput as missing:
             result.needs[(row.key, col)] = missing.keys
             return None
         except Blank:
             return None
         except ArithmeticError as exc:
-            read = self._reads[-1].error
-            return self._error(result, row.key, col, read or self._own_error(exhibit, row, col, *_why(exc)))
+            return self._error(result, row.key, col, self._arose(exhibit, row, col, *_why(exc)))
         finally:
             self._row.pop()
             self._reads.pop()
 
     def _elementwise(self, row: Row, ctx: Context):
-        """The cell computed again with IEEE arithmetic and tracked arrays: (value, elements lost)."""
+        """The cell computed again with tracked arrays and IEEE arithmetic: (value, elements lost)."""
         _LOST.append(np.zeros(self.scenario.size, dtype=bool))
         self._tracking = True
         try:
@@ -442,33 +454,41 @@ class NumericResolver(Resolver):
             return ctx.inp(row.input)
         return row.formula(ctx)
 
-    def _checked(self, result: Result, row: Row, col: int, value, failed: ArithmeticError | None):
+    def _checked(self, result: Result, row: Row, col: int, value, failed: ArithmeticError | None,
+                 lost: np.ndarray | None):
         """The cell's value as stored: a float, an array (elements with no number NaN), text or None."""
-        reads = self._reads[-1]
-        if reads.error is not None:
-            return self._error(result, row.key, col, reads.error)
         if value is None or isinstance(value, str):
             return value
-        if isinstance(value, complex):
-            return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, NOT_REAL))
-        bad = reads.mask
-        if not isinstance(value, np.ndarray) and bad is None:
+        if isinstance(value, ErrorValue):
+            error = value.detail if isinstance(value.detail, CellError) else \
+                self._arose(result.exhibit, row, col, value.excel, value.why)
+            return self._error(result, row.key, col, error)
+        if not isinstance(value, np.ndarray):
+            if isinstance(value, complex):
+                return self._error(result, row.key, col, self._arose(result.exhibit, row, col, NUM, NOT_REAL))
             value = float(value)
             if math.isfinite(value):
                 return value
-            return self._error(result, row.key, col, self._own_error(result.exhibit, row, col, NUM, BEYOND_RANGE))
+            return self._error(result, row.key, col, self._arose(result.exhibit, row, col, NUM, BEYOND_RANGE))
         # a scenario axis
-        text = isinstance(value, np.ndarray) and value.dtype.kind not in "biuf"
+        errors = None
+        if value.dtype.kind == "O":                      # a where() that took an error value in
+            errors = np.vectorize(lambda x: isinstance(x, ErrorValue), otypes=[bool])(value)
+            value = np.where(errors, np.nan, value)
+            value = value.astype(float) if all(isinstance(x, (int, float)) for x in value.flat) else value
+        text = value.dtype.kind not in "biuf"
         array = value if text else np.asarray(value, dtype=float)
         missing = np.zeros(array.shape, dtype=bool) if text else ~np.isfinite(array)
-        if bad is not None:
-            missing = missing | bad
+        for extra in (lost, errors):
+            if extra is not None:
+                missing = missing | extra
         if not missing.any():
             return array if array.ndim or text else float(array)
+        first = self._reads[-1].first
         if failed is not None:
             excel, why = _why(failed)
-        elif reads.first is not None:
-            excel, why = reads.first.excel, reads.first.reason
+        elif first is not None:
+            excel, why = first.excel, first.reason
         else:
             excel, why = NUM, BEYOND_RANGE
         shape = np.broadcast_shapes(array.shape, missing.shape)
@@ -482,7 +502,7 @@ class NumericResolver(Resolver):
         result.errors[(key, col)] = error
         return math.inf if error.excel == DIV0 else math.nan
 
-    def _own_error(self, exhibit: Exhibit, row: Row, col: int, excel: str, why: str) -> CellError:
+    def _arose(self, exhibit: Exhibit, row: Row, col: int, excel: str, why: str) -> CellError:
         """An error that arises in this cell, naming the inputs it depends on that differ from the report's."""
         return CellError(excel, why, self._changed_inputs(exhibit, row.key, col))
 
@@ -519,6 +539,8 @@ class NumericResolver(Resolver):
 
 def _why(exc: ArithmeticError) -> tuple[str, str]:
     """The spreadsheet error an arithmetic error stands for, and why."""
+    if getattr(exc, "excel", None):
+        return exc.excel, exc.why
     if is_division_by_zero(exc):
         return DIV0, getattr(exc, "why", None) or DIVISION_BY_ZERO
     if isinstance(exc, FloatingPointError) and "invalid value" in str(exc):

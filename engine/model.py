@@ -17,8 +17,9 @@ from contextlib import contextmanager
 from typing import Any, TypeVar, overload
 
 from .arguments import ARGUMENTS
+from .cellvalue import DIV0, DIVISION_BY_ZERO, ErrorValue, Undefined, is_division_by_zero
 from .domains import Domain
-from .ops import Undefined, is_division_by_zero, is_symbolic
+from .ops import is_symbolic
 
 __all__ = ["model", "unchecked"]
 
@@ -55,8 +56,9 @@ def model(fn: F | None = None, /, *, undefined: str | None = None, **narrower: D
     Every argument must be in :data:`engine.arguments.ARGUMENTS` with a domain; a domain given
     here must lie within the registry's (a model may narrow what a name accepts, never widen it).
     ``undefined`` says in words what a division by zero in the body means ("CAGR from a zero
-    start is undefined"): the body's division error becomes :class:`~engine.ops.Undefined` with
-    that text, which the exhibit evaluator shows beside the cell's ``#DIV/0!``.
+    start is undefined"): a ``#DIV/0!`` that arises in the body (an :class:`~engine.cellvalue.ErrorValue`,
+    or on arrays the error numpy raises) says that text instead, which the exhibit evaluator shows
+    beside the cell's ``#DIV/0!``.
     The wrapper carries ``domains`` (name -> Domain, every argument) and ``signature``.
     """
 
@@ -91,11 +93,14 @@ def _saying(fn: Callable, why: str) -> Callable:
 
     def body(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
         except ArithmeticError as exc:
             if isinstance(exc, Undefined) or not is_division_by_zero(exc):
                 raise
             raise Undefined(why) from None
+        arose_here = isinstance(result, ErrorValue) and result.excel == DIV0 and result.why == DIVISION_BY_ZERO \
+            and all(a is not result for a in (*args, *kwargs.values()))
+        return ErrorValue(DIV0, why) if arose_here else result
 
     return body
 

@@ -19,6 +19,8 @@ from numbers import Real
 
 import numpy as np
 
+from .cellvalue import ErrorValue, Number
+
 __all__ = [
     "Formula",
     "Value",
@@ -32,9 +34,6 @@ __all__ = [
     "maximum",
     "minimum",
     "is_symbolic",
-    "spreadsheet_arithmetic",
-    "Undefined",
-    "is_division_by_zero",
 ]
 
 # Excel operator precedence, higher binds tighter.  Excel's unary minus binds tighter than
@@ -197,46 +196,6 @@ def is_symbolic(*values) -> bool:
     return any(isinstance(v, Formula) for v in values)
 
 
-# Arithmetic as a spreadsheet does it ---------------------------------------------------------
-
-def spreadsheet_arithmetic():
-    """A context in which arithmetic on numpy floats fails where a spreadsheet cell shows an error.
-
-    A division by zero (``0/0`` included), an overflow past about 1.8e308 and an operation with no
-    real result (a negative number to a fractional power) raise :class:`FloatingPointError`
-    instead of giving inf or NaN, so the exhibit evaluator can show the cell's ``#DIV/0!`` or
-    ``#NUM!`` instead of a number that is not one; underflow gives 0, as it does in Excel.  The
-    evaluator computes single scenarios with numpy floats inside this context.
-    """
-    return np.errstate(divide="raise", over="raise", invalid="raise", under="ignore")
-
-
-class Undefined(ZeroDivisionError):
-    """A division by zero that a model can say in words ("CAGR from a zero start is undefined").
-
-    Raised by :func:`~engine.model.model` functions declared with ``undefined=...`` when their
-    body divides by zero; the exhibit evaluator shows the cell as ``#DIV/0!`` with ``why``.
-    """
-
-    def __init__(self, why: str):
-        self.why = why
-        super().__init__(why)
-
-
-def is_division_by_zero(exc: BaseException) -> bool:
-    """True when an arithmetic error is a division by zero, a spreadsheet's ``#DIV/0!``.
-
-    Python's own ``ZeroDivisionError``, and numpy's divide-by-zero and ``0/0`` (which IEEE calls
-    an invalid operation, and Excel and LibreOffice show as ``#DIV/0!``); ``0`` to a negative power
-    is one too.
-    """
-    if isinstance(exc, ZeroDivisionError):
-        return True
-    text = str(exc)
-    return isinstance(exc, FloatingPointError) and (
-        "divide by zero" in text or ("invalid value" in text and "divide" in text))
-
-
 # The functions a model may call ---------------------------------------------------------
 #
 # Each takes floats, numpy arrays or formulas.  Numeric results match what Excel computes
@@ -255,6 +214,8 @@ def ceil(x: Value) -> Value:
     """
     if is_symbolic(x):
         return _call("CEILING", x - abs_(x) * SNAP, 1)
+    if isinstance(x, ErrorValue):
+        return x
     if _is_array(x):
         return np.ceil(x - np.abs(x) * SNAP)
     if not math.isfinite(x):
@@ -266,6 +227,8 @@ def floor(x: Value) -> Value:
     """The largest whole number not above ``x``, ignoring float noise like :func:`ceil` (Excel ``INT``)."""
     if is_symbolic(x):
         return _call("INT", x + abs_(x) * SNAP)
+    if isinstance(x, ErrorValue):
+        return x
     if _is_array(x):
         return np.floor(x + np.abs(x) * SNAP)
     if not math.isfinite(x):
@@ -288,6 +251,9 @@ def round_half_up(x: Value, digits: int = 0) -> Value:
     """
     if is_symbolic(x, digits):
         return _call("ROUND", x, digits)
+    for v in (x, digits):
+        if isinstance(v, ErrorValue):
+            return v
     return _round_half_up_num(x, int(digits))
 
 
@@ -312,15 +278,17 @@ def _round_half_up_num(x, digits: int):
 
 
 def _like(given, result) -> float:
-    """``result`` as a float of the kind ``given`` was: a numpy float stays one, so the evaluator's
-    spreadsheet arithmetic (:func:`spreadsheet_arithmetic`) goes on applying to it."""
-    return np.float64(result) if isinstance(given, np.floating) else float(result)
+    """``result`` as a float of the kind ``given`` was: a :class:`~engine.cellvalue.Number` stays one,
+    so the evaluator's spreadsheet arithmetic goes on applying to it."""
+    return Number(result) if isinstance(given, Number) else float(result)
 
 
 def where(condition: Value, if_true: Value | Text, if_false: Value | Text) -> Value | Text:
     """``if_true`` where ``condition`` holds, else ``if_false`` (Excel ``IF``); elementwise on arrays."""
     if is_symbolic(condition, if_true, if_false):
         return _call("IF", condition, if_true, if_false)
+    if isinstance(condition, ErrorValue):
+        return condition                  # IF(#DIV/0!, ...) is #DIV/0!; an error in the branch not taken is no error
     if _is_array(condition) or _is_array(if_true) or _is_array(if_false):
         return np.where(np.asarray(condition, dtype=bool), if_true, if_false)
     return if_true if condition else if_false
@@ -330,6 +298,8 @@ def maximum(a: Value, b: Value) -> Value:
     """The larger of ``a`` and ``b`` (Excel ``MAX``); elementwise on arrays."""
     if is_symbolic(a, b):
         return _call("MAX", a, b)
+    if isinstance(a, ErrorValue) or isinstance(b, ErrorValue):
+        return a if isinstance(a, ErrorValue) else b
     if _is_array(a) or _is_array(b):
         return np.maximum(a, b)
     return max(a, b)
@@ -339,6 +309,8 @@ def minimum(a: Value, b: Value) -> Value:
     """The smaller of ``a`` and ``b`` (Excel ``MIN``); elementwise on arrays."""
     if is_symbolic(a, b):
         return _call("MIN", a, b)
+    if isinstance(a, ErrorValue) or isinstance(b, ErrorValue):
+        return a if isinstance(a, ErrorValue) else b
     if _is_array(a) or _is_array(b):
         return np.minimum(a, b)
     return min(a, b)
