@@ -4,16 +4,25 @@ The engine computes in base units: counts for parameters, tokens, users and card
 and FLOP/s; bytes; seconds or days; USD or CNY; fractions 0-1.  The reports display
 亿 (1e8) and 万 (1e4), TFLOP, PFLOPS, EFLOPS, GB and percentages; :data:`DISPLAY` maps each
 display unit to its base unit and factor, and nothing else in the engine scales numbers.
+
+A value a user types may carry the report's units: :func:`parse_quantity` reads ``18000亿``,
+``2万``, ``30%`` or ``650亿美元`` into the base unit, the one parser the command line, scenario
+files and the analyses' ranges and distributions use.
 """
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 
 __all__ = ["YI", "WAN", "KILO", "MEGA", "GIGA", "TERA", "PETA", "EXA", "ZETTA",
            "SECONDS_PER_DAY", "HOURS_PER_DAY", "DAYS_PER_YEAR", "MONTHS_PER_YEAR", "HOURS_PER_YEAR",
            "PF_DAY_FLOP", "GB_PER_TB", "KW_PER_MW", "KW_PER_GW", "LITRES_PER_M3", "METRES_PER_FOOT",
-           "BITS_PER_BYTE", "DIRECTIONS", "DisplayUnit", "DISPLAY", "display_unit"]
+           "BITS_PER_BYTE", "DIRECTIONS", "DisplayUnit", "DISPLAY", "display_unit",
+           "MULTIPLIERS", "Quantity", "suffixes", "read_quantity", "parse_quantity"]
 
 YI = 1e8                 # 亿
 WAN = 1e4                # 万
@@ -129,3 +138,96 @@ def display_unit(label: str) -> DisplayUnit:
         return DISPLAY[label]
     except KeyError:
         raise KeyError(f"unknown display unit {label!r}; known: {', '.join(DISPLAY)}") from None
+
+
+# ------------------------------------------------------------------ values typed with the report's units
+#: Multipliers a value may carry whatever its input's unit: the report's 亿 and 万 (and 万亿), and %.
+MULTIPLIERS: dict[str, Decimal] = {"万亿": Decimal("1e12"), "亿": Decimal("1e8"), "万": Decimal("1e4"),
+                                   "%": Decimal("0.01")}
+
+#: Input units that are counts of something, for which the report's count units (万个, 亿) apply.
+_COUNTS = {"count", "params", "tokens", "queries", "GPUs", "ports", "modules"}
+
+_NUMBER = re.compile(r"^([+-]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)\s*(.*?)$")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A value as typed: its number (``18000``), the suffix after it (``亿``, ``%``, ``亿美元``; None
+    for a bare number) and the factor that suffix stands for.  ``value`` is the float in the base
+    unit, ``exact`` the same as a Decimal (``20%`` is exactly 0.2)."""
+
+    number: Decimal
+    suffix: str | None
+    factor: Decimal
+
+    @property
+    def exact(self) -> Decimal:
+        return self.number * self.factor
+
+    @property
+    def value(self) -> float:
+        return float(self.exact)
+
+
+def suffixes(unit: str | None = None) -> dict[str, Decimal]:
+    """The suffixes a value of an input in base unit ``unit`` may carry, with their factors: the
+    :data:`MULTIPLIERS`, and every display unit of :data:`DISPLAY` over that base (``亿美元`` and
+    ``万美元`` for USD, ``万张`` for cards, ``MW`` for kW)."""
+    found = dict(MULTIPLIERS)
+    base = "count" if unit in _COUNTS else unit
+    for label, u in DISPLAY.items():
+        if unit is not None and u.base == base and label not in ("text", base):
+            found.setdefault(label, Decimal(repr(u.factor)))
+    return found
+
+
+def read_quantity(name: str, text: str, unit: str | None = None) -> Quantity:
+    """``text`` as a :class:`Quantity`: a number (``1.5e12``, ``0.3``, ``1_000``), optionally followed
+    by one of :func:`suffixes` (``18000亿``, ``2万``, ``30%``, ``650亿美元`` for a USD input).
+    Full-width digits and signs (``１８０００亿``, ``３０％``) read as their ASCII forms.
+
+    Raises :class:`~engine.errors.InvalidTypeError` naming ``name`` for text that is not such a
+    number, and :class:`~engine.errors.InvalidValueError` for one that is not finite
+    (``inf``, ``1e999``).
+    """
+    from .errors import InvalidTypeError, InvalidValueError
+
+    raw = str(text)
+    t = unicodedata.normalize("NFKC", raw).strip()
+    m = _NUMBER.match(t)
+    if m is None:
+        try:
+            special = float(t)
+        except ValueError:
+            special = 0.0
+        if not math.isfinite(special):
+            raise InvalidValueError(name, raw, "must be a finite number")
+        raise InvalidTypeError(name, raw, "must be a number", _accepted(unit))
+    number = Decimal(m.group(1).replace("_", ""))
+    suffix = m.group(2).strip() or None
+    factor = Decimal(1)
+    if suffix is not None:
+        known = suffixes(unit)
+        lowered = {k.lower(): k for k in known}
+        if suffix.lower() not in lowered:
+            raise InvalidTypeError(name, raw, "must be a number", _accepted(unit))
+        factor = known[lowered[suffix.lower()]]
+        suffix = lowered[suffix.lower()]
+    q = Quantity(number, suffix, factor)
+    if not math.isfinite(q.value):
+        raise InvalidValueError(name, raw, "must be a finite number")
+    return q
+
+
+def parse_quantity(name: str, text: str, unit: str | None = None) -> float:
+    """The float :func:`read_quantity` reads, in the base unit: ``parse_quantity("mm_params_base",
+    "18000亿")`` is 1.8e12."""
+    return read_quantity(name, text, unit).value
+
+
+def _accepted(unit: str | None) -> str:
+    """The hint of a refused value: which suffixes a number may end in."""
+    extra = [k for k in suffixes(unit) if k not in MULTIPLIERS]
+    text = "a number may end in 万亿, 亿, 万 or %, as in 18000亿, 2万, 30%"
+    return text + (f"; or in a unit of {unit}: {', '.join(extra)}" if extra else "")
