@@ -15,6 +15,7 @@ __all__ = [
     "InvalidTypeError",
     "UnknownNameError",
     "MissingValueError",
+    "SuanliWarning",
     "EXCEL_ERRORS",
 ]
 
@@ -89,6 +90,12 @@ class UnknownNameError(SuanliError, KeyError):
     @property
     def message(self) -> str:
         return self._hinted(f"unknown {self.name} {_show(self.value)}; {self.accepted.replace('must be ', '')}")
+
+
+class SuanliWarning(UserWarning):
+    """A value suanli accepts but suspects, said in one line: a number that is the report's value
+    in a display unit (18000 for 18000亿) rather than the base unit.  The library warns through
+    :mod:`warnings` and never prints; the command prints ``suanli: warning: ...`` and exits 0."""
 
 
 def _show(value: object) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,10 +23,11 @@ from functools import cache
 import numpy as np
 
 from . import domains as D
-from . import packagedata
-from .errors import InvalidTypeError, InvalidValueError, UnknownNameError
+from . import packagedata, units
+from .errors import InvalidTypeError, InvalidValueError, SuanliWarning, UnknownNameError
 
-__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "unknown_key"]
+__all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "check_value",
+           "display_slip", "slip", "unknown_key"]
 
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
@@ -155,10 +157,17 @@ class Scenario:
         return self.values[key]
 
     def with_values(self, changes: Mapping[str, object], name: str | None = None) -> Scenario:
-        """A new scenario with ``changes`` applied, each checked; the original is unchanged."""
+        """A new scenario with ``changes`` applied, each checked; the original is unchanged.
+
+        A bare number that is the report's value in a display unit (18000 for mm_params_base, whose
+        report value 1.5e12 the tables print as 15000亿) is accepted with a
+        :class:`~engine.errors.SuanliWarning` naming the value likely meant (:func:`display_slip`).
+        """
         values = dict(self.values)
         for key, raw in changes.items():
             values[key] = check_value(key, raw)
+            for message in _slips(key, raw):
+                warnings.warn(message, SuanliWarning, stacklevel=2)
         return Scenario(name or self.name, values, self.title, {**self.overrides, **changes})
 
     @property
@@ -230,17 +239,103 @@ def _check_one(spec: InputSpec, name: str, raw):
 
 
 def parse_value(name: str, text: str):
-    """A number or TRUE/FALSE from text ("0.3", "1.5e12", "true"); other text is an error."""
+    """A number or TRUE/FALSE from text: ``0.3``, ``1.5e12``, ``true``, or a number in the report's
+    units (``18000亿``, ``2万``, ``30%``, ``650亿美元`` for a USD input: :func:`engine.units.parse_quantity`).
+    ``name`` is the key, or ``key[column]``; other text is an error naming it."""
     t = text.strip()
     if t.lower() in ("true", "false"):
         return t.lower() == "true"
-    try:
-        v = float(t.replace("_", ""))
-    except ValueError:
-        raise InvalidTypeError(name, text, "must be a number") from None
-    if not math.isfinite(v):
-        raise InvalidValueError(name, text, "must be a finite number")
-    return v
+    spec = schema().get(_key_of(name))
+    return units.parse_quantity(name, text, spec.unit if spec else None)
+
+
+def _key_of(name: str) -> str:
+    """The input key of ``key`` or ``key[column]``."""
+    return name.split("[", 1)[0]
+
+
+#: A display factor a bare number may have slipped by: (log10 of typed ÷ report, the suffix meant, its factor).
+_SLIPS = ((-8, "亿", 1e8), (-4, "万", 1e4), (2, "%", 0.01))
+
+
+def display_slip(key: str, typed: float, text: str | None = None, column: str | None = None) -> str | None:
+    """A one-line warning when ``typed``, a bare number for ``key`` (at ``column``, or in every column),
+    is about 1e-8 or 1e-4 of the report's value (typed in 亿 or 万 without the suffix), or about 100
+    times it for a fraction (typed in %), and the value meant is accepted; else None.
+
+    >>> display_slip("mm_params_base", 18000)
+    "mm_params_base=18000 is 1e-8 of the report's 1.5e12; did you mean 18000亿 (1.8e12)?"
+    """
+    found = slip(key, [typed], column)
+    if found is None:
+        return None
+    of, report, suffix, factor = found
+    shown = text.strip() if text else _g(typed)
+    name = key if column is None else f"{key}[{column}]"
+    return f"{name}={shown} is {of} the report's {report}; did you mean {shown}{suffix} ({_g(typed * factor)})?"
+
+
+def slip(key: str, values, column: str | None = None) -> tuple[str, str, str, float] | None:
+    """How bare numbers for ``key`` all miss the report's value by the same display factor:
+    (``"1e-8 of"`` or ``"100 times"``, the report's value as text, the suffix meant (亿, 万, %),
+    its factor); None when they do not, or when a value meant would not be accepted."""
+    spec = schema().get(key)
+    report = defaults().get(key)
+    values = [float(v) for v in values]
+    if spec is None or spec.is_switch or report is None or isinstance(report, bool) or not all(values):
+        return None
+    if isinstance(report, list):
+        cols = axes()[spec.axis]
+        report = [report[cols.index(column)]] if column in cols else report
+    else:
+        report = [report]
+    if any(not r or isinstance(r, bool) or (v > 0) != (r > 0) for r in report for v in values):
+        return None
+    typical = math.copysign(10 ** (sum(math.log10(abs(r)) for r in report) / len(report)), report[0])
+    for exponent, suffix, factor in _SLIPS:
+        if (suffix == "%") != (spec.unit == "fraction"):
+            continue
+        if all(abs(math.log10(v / typical) - exponent) <= 1 for v in values):
+            if not all(spec.domain.contains(v * factor) for v in values):
+                return None
+            theirs = _g(report[0]) if len(set(report)) == 1 else f"{_g(min(report))} to {_g(max(report))}"
+            return ("100 times" if exponent > 0 else f"1e{exponent} of"), theirs, suffix, factor
+    return None
+
+
+def _slips(key: str, raw) -> list[str]:
+    """The display-factor warnings of a value given for ``key``: bare numbers only (a number, or text
+    without a unit), one value or one per column."""
+    spec = schema().get(key)
+    if spec is None:
+        return []
+    cols = axes()[spec.axis] if spec.axis else None
+    items = list(zip(cols, raw, strict=False)) if isinstance(raw, (list, tuple)) and cols else [(None, raw)]
+    found = []
+    for column, item in items:
+        text = None
+        if isinstance(item, str):
+            try:
+                q = units.read_quantity(key, item, spec.unit)
+            except (InvalidTypeError, InvalidValueError):
+                continue
+            if q.suffix is not None:
+                continue
+            item, text = q.value, item
+        if isinstance(item, (int, float)) and not isinstance(item, bool) and math.isfinite(item):
+            message = display_slip(key, float(item), text, column)
+            if message:
+                found.append(message)
+    return found[:1]
+
+
+def _g(x: float) -> str:
+    """``1.5e12``, ``0.2``, ``18000``: six significant digits, the exponent without + or leading zeros."""
+    text = format(x, ".6g")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
 
 
 @cache
