@@ -13,6 +13,7 @@ import io
 import json
 import math
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import numpy as np
 import suanli
 from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
-from engine.errors import InvalidValueError
+from engine.errors import InvalidValueError, SuanliWarning
 
 from .parsing import (
     DIST_SYNTAX,
@@ -48,16 +49,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        text = args.handler(args)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SuanliWarning)
+            text = args.handler(args)
     except SuanliError as exc:
         print(f"suanli: {cli_message(exc, getattr(args, 'flags', {}))}", file=sys.stderr)
         return EXIT_USAGE
     except BatchFailed as exc:
         print(f"suanli: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+    _print_warnings(caught)
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def _print_warnings(caught) -> None:
+    """Each distinct :class:`SuanliWarning` once, as ``suanli: warning: ...`` on stderr; other warnings
+    as Python shows them."""
+    said = set()
+    for w in caught:
+        if not issubclass(w.category, SuanliWarning):
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        elif str(w.message) not in said:
+            said.add(str(w.message))
+            print(f"suanli: warning: {w.message}", file=sys.stderr)
 
 
 def _json(data) -> str:

@@ -2,6 +2,8 @@
 
 ``--set KEY=0.2:0.5:0.05`` becomes a :class:`~engine.analysis.Range`, ``--dist
 "KEY=triangular(0.2,0.3,0.45)"`` a :class:`~engine.analysis.Triangular`, ``--n 100000`` an int.
+Every number may be typed in the report's units, as ``--set`` values may (``20%:50%:5%``,
+``uniform(0.5亿,1亿)``: :func:`engine.units.read_quantity`).
 Each refusal is one line naming the flag or key as the user typed it.  :func:`cli_message`
 says a library error in flags (parameter ``delta`` is ``--delta``, an input to supply is
 ``--set KEY=VALUE``), so the command's messages name what the user can type.
@@ -13,10 +15,12 @@ import math
 import os
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from engine import scenarios
 from engine.analysis import MAX_POINTS, AnalysisError, Distribution, Normal, Range, Remedy, Triangular, Uniform
 from engine.errors import InvalidValueError, SuanliError
+from engine.units import read_quantity
 
 __all__ = ["parse_assignment", "parse_sets", "split_sets", "parse_range", "parse_distribution", "parse_count",
            "parse_delta", "check_xlsx_path", "cli_message", "DIST_SYNTAX"]
@@ -69,15 +73,19 @@ def split_sets(items: Sequence[str], ranges_allowed: bool = True) -> tuple[dict[
     return ranges, fixed
 
 
+def _unit(key: str) -> str | None:
+    """The base unit of input ``key`` (None for a key the library will refuse by name)."""
+    spec = scenarios.schema().get(key)
+    return spec.unit if spec else None
+
+
 def _decimal(key: str, part: str, what: str, text: str) -> Decimal:
+    """One number of a range, in the report's units or not (``20%``, ``0.5亿``), as an exact Decimal."""
     try:
-        d = Decimal(part.strip().replace("_", ""))
-    except InvalidOperation:
-        d = None
-    if d is None or not d.is_finite():
+        return read_quantity(key, part, _unit(key)).exact
+    except SuanliError:
         raise AnalysisError(key, f"{key}: {what} {part.strip()!r} of {text!r} is not a number "
-                                 "(a sweep takes START:STOP:STEP, e.g. 0.2:0.5:0.05)")
-    return d
+                                 "(a sweep takes START:STOP:STEP, e.g. 0.2:0.5:0.05 or 20%:50%:5%)") from None
 
 
 def parse_range(key: str, text: str, max_points: int = MAX_POINTS) -> Range:
@@ -111,14 +119,12 @@ def parse_distribution(text: str) -> tuple[str, Distribution]:
     if len(parts) != len(names) or any(not p for p in parts):
         raise AnalysisError(key, f"{key}: {kind} takes {len(names)} numbers ({','.join(names)}), got {shown}")
     params = []
+    unit = None if star else _unit(key)                 # a factor is a plain number (or a %)
     for p, name in zip(parts, names, strict=True):
         try:
-            v = float(p.replace("_", ""))
-        except ValueError:
-            v = math.nan
-        if not math.isfinite(v):
-            raise AnalysisError(key, f"{key}: {name} of {shown} must be a finite number, got {p!r}")
-        params.append(v)
+            params.append(read_quantity(key, p, unit).value)
+        except SuanliError:
+            raise AnalysisError(key, f"{key}: {name} of {shown} must be a finite number, got {p!r}") from None
     if kind == "triangular" and not (params[0] <= params[1] <= params[2] and params[0] < params[2]):
         raise AnalysisError(key, f"{key}: triangular needs LOW <= MODE <= HIGH and LOW < HIGH, got {shown}")
     if kind == "uniform" and not params[0] < params[1]:
