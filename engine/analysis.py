@@ -44,7 +44,7 @@ from decimal import Decimal
 import numpy as np
 
 from . import exhibits, scenarios
-from .errors import InvalidTypeError, SuanliError, UnknownNameError
+from .errors import InvalidTypeError, SuanliError, SuanliWarning, UnknownNameError
 from .exhibit import CellError, Exhibit, NumericResolver, Result, Row
 
 __all__ = [
@@ -466,7 +466,18 @@ def _swept(key: str, given, max_points: int) -> Swept:
         bad = values[~ok]
         raise AnalysisError(key, f"{key}: the sweep {swept.text} leaves the accepted range at {_g(bad[0])} "
                                  f"({bad.size} of {values.size} points); {key} {spec.domain.describe()}")
+    _warn_slip(key, f"the sweep {swept.text}", [float(values.min()), float(values.max())])
     return swept
+
+
+def _warn_slip(key: str, what: str, values: Sequence[float]) -> None:
+    """Warn when the values given for ``key`` all look like the report's value in a display unit
+    typed without it (:func:`engine.scenarios.slip`)."""
+    found = scenarios.slip(key, values)
+    if found:
+        of, report, suffix, _ = found
+        warnings.warn(f"{key}: {what} is about {of} the report's {report}; did you mean it in {suffix}?",
+                      SuanliWarning, stacklevel=3)
 
 
 @dataclass(repr=False)
@@ -1003,6 +1014,9 @@ def montecarlo(output: str | Output | None, distributions: Mapping[str, Distribu
     changes, draws, clipped = {}, {}, {}
     for key, dist in dists.items():
         spec = schema[key]
+        if not dist.factor:
+            _warn_slip(key, str(dist), [p for p in dist.params[:1] + dist.params[-1:]] if dist.bounded
+                       else dist.params[:1])
         x = dist.sample(rng, count)
         draws[key] = x
         value = base.values[key]
