@@ -9,9 +9,14 @@ The public API; the ``suanli`` command (:mod:`suanli.cli`) is a thin layer over 
   vectorised pass of the engine, returning a result with ``.to_frame()``.
 
 Inputs are given in their base units (fractions, counts, FLOP/s, USD: the ``unit`` column of
-:func:`inputs`); outputs come in each row's display unit (万张, 亿美元, PFLOPS, %), as the report
-prints them.  A value for an input with a value per year applies to every year; a list gives
-one value per year.
+:func:`inputs`), or as text in the report's units (``"18000亿"``, ``"2万"``, ``"30%"``:
+:func:`parse_quantity`); a bare number that looks like the report's value in 亿, 万 or % typed
+without the unit is accepted with a :class:`SuanliWarning` naming the value likely meant.  Outputs
+come in each row's display unit (万张, 亿美元, PFLOPS, %), as the report prints them.  A value for
+an input with a value per year applies to every year; a list gives one value per year.  A cell
+whose formula has no number (a division by zero, an overflow) is None, and the table says which
+spreadsheet error it shows and why (:class:`CellError`); an analysis leaves such points out and
+says so (:class:`NoNumber`).
 
 Every refusal is a :class:`SuanliError` (also a ``ValueError``, ``KeyError`` or ``TypeError``)
 whose message names the parameter or input key and what is accepted:
@@ -36,6 +41,7 @@ from engine.analysis import (
     AnalysisError,
     Distribution,
     MonteCarloResult,
+    NoNumber,
     Normal,
     Range,
     SensitivityResult,
@@ -46,16 +52,25 @@ from engine.analysis import (
 from engine.analysis import montecarlo as _montecarlo
 from engine.analysis import sensitivity as _sensitivity
 from engine.analysis import sweep as _sweep
-from engine.errors import InvalidTypeError, InvalidValueError, MissingValueError, SuanliError, UnknownNameError
+from engine.errors import (
+    InvalidTypeError,
+    InvalidValueError,
+    MissingValueError,
+    SuanliError,
+    SuanliWarning,
+    UnknownNameError,
+)
+from engine.exhibit import CellError
 from engine.scenarios import Scenario
 from engine.tables import Table
+from engine.units import parse_quantity
 
 __all__ = [
     "table", "tables", "inputs", "errata", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
-    "SweepResult", "SensitivityResult", "MonteCarloResult",
+    "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
-    "AnalysisError", "__version__",
+    "AnalysisError", "SuanliWarning", "__version__",
 ]
 
 def table(exhibit: str, scenario: str | Scenario | None = None,
@@ -67,7 +82,9 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
 
     ``exhibit`` is an id from :func:`tables`; ``scenario`` a name from :func:`scenarios` (default:
     the exhibit's own, ``csc-2023`` for the CSC report); ``overrides`` maps input keys to values
-    in their base units (a list gives one value per column).
+    in their base units, or to text in the report's units (a list gives one value per column).
+    A cell with no number is None; ``.error(row, column)`` says which spreadsheet error it shows
+    and why, ``.errors()`` lists them all.
 
     Fig49's A100 total in 2026E, 万张 (printed 2079.30), and with a 45% training utilisation:
 
@@ -78,6 +95,16 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     1386.2
     >>> t.to_frame().loc["a100_total", ["label_zh", "unit"]].tolist()
     ['A100 需求总量（万张）（只考虑 A100 的情况下）', '万张']
+
+    The parameters as the table prints them, typed in 亿; and a CAGR from a zero start:
+
+    >>> table("fig49", overrides={"mm_params_base": "18000亿"}).value("mm_params", "2023E")
+    18000.0
+    >>> c = table("cagr", overrides={"std_vendors": 0})
+    >>> c.value("train_cagr", "value") is None
+    True
+    >>> print(c.error("train_cagr", "value"))
+    #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)
     """
     return _tables.table(exhibit, scenario, overrides)
 
