@@ -23,13 +23,13 @@ import operator
 import numpy as np
 
 __all__ = ["DIV0", "NUM", "DIVISION_BY_ZERO", "BEYOND_RANGE", "NOT_REAL", "Number", "ErrorValue", "CellFailure",
-           "Undefined", "is_division_by_zero", "spreadsheet_arithmetic"]
+           "Undefined", "is_division_by_zero", "spreadsheet_arithmetic", "power"]
 
 DIV0 = "#DIV/0!"
 NUM = "#NUM!"
 DIVISION_BY_ZERO = "division by zero"
 BEYOND_RANGE = "a number beyond ±1.8e308, the largest a spreadsheet holds"
-NOT_REAL = "no real number (such as a negative number to a fractional power)"
+NOT_REAL = "no real number (a negative number to a fractional power other than an odd root)"
 
 
 class ErrorValue:
@@ -79,12 +79,48 @@ class CellFailure(ArithmeticError):
         super().__init__(f"{error.excel} {error.why}")
 
 
+def _odd_root(base, exponent):
+    """Where a negative ``base`` meets an ``exponent`` that is 1/n for an odd whole n: spreadsheets take
+    the real odd root there, ``(-8)^(1/3)`` is -2 in Excel and LibreOffice (IEEE pow gives NaN).
+    Elementwise on arrays; the test LibreOffice's ``sc::power`` makes (n rounded from 1/exponent, and
+    1/n equal to the exponent to 2^-48)."""
+    b, e = np.asarray(base, dtype=float), np.asarray(exponent, dtype=float)
+    with np.errstate(all="ignore"):
+        n = np.trunc(1 / e + np.where(e < 0, -0.5, 0.5))
+        finite = np.isfinite(n) & (np.abs(n) < 2.0 ** 62)
+        n = np.where(finite, n, 2.0)
+        odd = finite & (np.mod(n, 2) == 1) & (np.abs(1 / n - e) <= np.abs(e) * 2.0 ** -48)
+        return (b < 0) & (e != np.floor(e)) & odd
+
+
+def power(base, exponent):
+    """``base ** exponent`` as a spreadsheet computes it: the real odd root of a negative base
+    (``power(-8, 1/3)`` is -2.0), NaN for another fractional power of one; elementwise on arrays."""
+    odd = _odd_root(base, exponent)
+    if not np.any(odd):
+        return np.power(base, exponent) if isinstance(base, np.ndarray) or isinstance(exponent, np.ndarray) \
+            else base ** exponent
+    with np.errstate(invalid="ignore"):
+        result = np.where(odd, -np.power(np.abs(base), exponent), np.power(base, exponent))
+    return result if result.ndim else float(result)
+
+
+def _pow(a, b):
+    """Python's ``a ** b`` for two floats, with a spreadsheet's odd roots of negative numbers."""
+    if a < 0 and b != math.floor(b) and bool(_odd_root(a, b)):
+        return -((-a) ** b)
+    return a ** b
+
+
 def _arithmetic(op, reflected: bool = False):
     def method(self, other):
         if isinstance(other, ErrorValue):
             return other
         if type(other) is Number:
             other = float(other)                   # plain floats: no second dispatch to Number
+        elif isinstance(other, np.ndarray):        # a scenario axis: numpy's rules, element by element
+            on_arrays = power if op is _pow else op
+            return on_arrays(other, float(self)) if reflected else on_arrays(float(self), other)
         try:
             result = op(other, float(self)) if reflected else op(float(self), other)
         except (ZeroDivisionError, OverflowError, FloatingPointError) as exc:
@@ -120,8 +156,8 @@ class Number(float):
     __rfloordiv__ = _arithmetic(operator.floordiv, reflected=True)
     __mod__ = _arithmetic(operator.mod)
     __rmod__ = _arithmetic(operator.mod, reflected=True)
-    __pow__ = _arithmetic(operator.pow)
-    __rpow__ = _arithmetic(operator.pow, reflected=True)
+    __pow__ = _arithmetic(_pow)
+    __rpow__ = _arithmetic(_pow, reflected=True)
 
     def __neg__(self):
         return Number(-float(self))

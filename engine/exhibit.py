@@ -40,11 +40,12 @@ from .cellvalue import (
     ErrorValue,
     Number,
     is_division_by_zero,
+    power,
     spreadsheet_arithmetic,
 )
 from .errors import UnknownNameError
 from .model import unchecked
-from .units import DisplayUnit, display_unit
+from .units import DisplayUnit, display_unit, short_number
 
 __all__ = ["Row", "Exhibit", "Blank", "NeedsInput", "needs_text", "Context", "Resolver", "NumericResolver", "evaluate",
            "Result", "CellError", "DIV0", "NUM"]
@@ -105,30 +106,69 @@ class _Tracked(np.ndarray):
     """A scenario-axis array whose arithmetic is a spreadsheet's, element by element.
 
     A cell that raised under :func:`~engine.cellvalue.spreadsheet_arithmetic`, or that reads
-    elements with no number, is computed again with these: every element a ufunc makes infinite
-    or NaN becomes NaN, which later arithmetic keeps (``1/inf`` would be 0, ``1/NaN`` is NaN) and
-    ``where`` drops when it takes the other branch, as ``IF`` does; an element compared while NaN
-    is lost (``IF(#DIV/0!>1, ...)`` is an error, not the else branch).
+    elements with no number, is computed again with these: every element an operation makes
+    infinite or NaN, or computes from a NaN, is NaN (IEEE has ``1/inf == 0`` and ``NaN**0 == 1``;
+    a spreadsheet has an error).  A comparison with a NaN element has no truth value there
+    (``unknown``); ``where`` gives NaN where its condition is unknown and drops a NaN of the branch
+    it does not take, as ``IF`` does; any other use of an unknown truth value loses the element.
     """
+
+    unknown: np.ndarray | None = None          # a truth-value array's elements compared while NaN
+
+    def __array_finalize__(self, obj):
+        unknown = getattr(obj, "unknown", None)
+        self.unknown = unknown if unknown is not None and unknown.shape == self.shape else None
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         plain = [x.view(np.ndarray) if isinstance(x, _Tracked) else x for x in inputs]
         if "out" in kwargs:
             kwargs["out"] = tuple(x.view(np.ndarray) if isinstance(x, _Tracked) else x for x in kwargs["out"])
-        result = getattr(ufunc, method)(*plain, **kwargs)
+        if ufunc is np.power and method == "__call__" and not kwargs:
+            result = np.asarray(power(*plain), dtype=float)    # a spreadsheet's odd roots of negatives
+        else:
+            result = getattr(ufunc, method)(*plain, **kwargs)
         if not isinstance(result, np.ndarray):
             return result
+        none = None                                  # elements computed from an element with no value
+        for x, bare in zip(inputs, plain, strict=True):
+            found = np.isnan(bare) if isinstance(bare, np.ndarray) and bare.dtype.kind == "f" \
+                else getattr(x, "unknown", None)
+            if found is not None:
+                none = found if none is None else none | found
+        out = result.view(_Tracked)
+        out.unknown = None
+        if none is not None and not none.any():
+            none = None
         if result.dtype.kind == "f":
             result[~np.isfinite(result)] = np.nan
-        elif result.dtype.kind == "b":
-            for x in plain:
-                if isinstance(x, np.ndarray) and x.dtype.kind == "f":
-                    _lose(np.isnan(x))
-        return result.view(_Tracked)
+            if none is not None:
+                result[np.broadcast_to(none, result.shape)] = np.nan
+        elif none is not None and result.dtype.kind == "b":
+            out.unknown = np.broadcast_to(none, result.shape).copy()
+        elif none is not None:
+            _lose(none)
+        return out
 
     def __array_function__(self, func, types, args, kwargs):
         result = super().__array_function__(func, types, args, kwargs)
-        return result.view(_Tracked) if isinstance(result, np.ndarray) and result.dtype.kind in "fb" else result
+        if not isinstance(result, np.ndarray):
+            return result
+        unknown = getattr(args[0], "unknown", None) if func is np.where and args else None
+        out = result.view(_Tracked)
+        out.unknown = None
+        if unknown is not None and unknown.any():
+            if result.dtype.kind in "biuf":            # IF(unknown, 1, 0): a number, NaN where unknown
+                out = out.astype(float)
+                out[np.broadcast_to(unknown, out.shape)] = np.nan
+            else:
+                _lose(unknown)                         # text: the element is lost
+        return out
+
+    def astype(self, dtype, *args, **kwargs):
+        out = super().astype(dtype, *args, **kwargs)
+        if isinstance(out, _Tracked) and self.dtype.kind == "f" and out.dtype.kind == "b":
+            out.unknown = np.isnan(self.view(np.ndarray))       # NaN is no truth value
+        return out
 
 
 _LOST: list[np.ndarray] = []     # while a cell is computed with _Tracked arrays: the elements lost so far
@@ -445,6 +485,9 @@ class NumericResolver(Resolver):
             self._tracking = False
             lost = _LOST.pop()
         if isinstance(value, np.ndarray):
+            unknown = getattr(value, "unknown", None)
+            if unknown is not None:
+                lost |= np.broadcast_to(unknown, lost.shape)
             value = np.asarray(value)
         return value, lost
 
@@ -563,7 +606,7 @@ def _shown(value) -> str:
         return ",".join(_shown(v) for v in value)
     if isinstance(value, np.ndarray):
         return f"[{value.size} values]"
-    return format(float(value), ".6g")
+    return short_number(value)
 
 
 def evaluate(exhibit: Exhibit, scenario, registry) -> Result:

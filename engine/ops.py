@@ -290,7 +290,8 @@ def where(condition: Value, if_true: Value | Text, if_false: Value | Text) -> Va
     if isinstance(condition, ErrorValue):
         return condition                  # IF(#DIV/0!, ...) is #DIV/0!; an error in the branch not taken is no error
     if _is_array(condition) or _is_array(if_true) or _is_array(if_false):
-        return np.where(np.asarray(condition, dtype=bool), if_true, if_false)
+        truth = condition if _is_array(condition) and condition.dtype == bool else np.asanyarray(condition).astype(bool)
+        return np.where(truth, if_true, if_false)
     return if_true if condition else if_false
 
 
