@@ -260,8 +260,9 @@ _SLIPS = ((-8, "亿", 1e8), (-4, "万", 1e4), (2, "%", 0.01))
 
 def display_slip(key: str, typed: float, text: str | None = None, column: str | None = None) -> str | None:
     """A one-line warning when ``typed``, a bare number for ``key`` (at ``column``, or in every column),
-    is about 1e-8 or 1e-4 of the report's value (typed in 亿 or 万 without the suffix), or about 100
-    times it for a fraction (typed in %), and the value meant is accepted; else None.
+    is about 1e-8 or 1e-4 of the report's value for a quantity the reports print in 亿 or 万
+    (:data:`engine.units.SHOWN_IN_WAN_OR_YI`, typed without the suffix), or about 100 times it for a
+    fraction (typed in %), and the value meant is accepted; else None.
 
     >>> display_slip("mm_params_base", 18000)
     "mm_params_base=18000 is 1e-8 of the report's 1.5e12; did you mean 18000亿 (1.8e12)?"
@@ -291,11 +292,11 @@ def slip(key: str, values, column: str | None = None) -> tuple[str, str, str, fl
         report = [report]
     if any(not r or isinstance(r, bool) or (v > 0) != (r > 0) for r in report for v in values):
         return None
-    typical = math.copysign(10 ** (sum(math.log10(abs(r)) for r in report) / len(report)), report[0])
+    typical = sum(math.log10(abs(r)) for r in report) / len(report)       # log10 of the report's size
     for exponent, suffix, factor in _SLIPS:
-        if (suffix == "%") != (spec.unit == "fraction"):
+        if (spec.unit != "fraction") if suffix == "%" else (spec.unit not in units.SHOWN_IN_WAN_OR_YI):
             continue
-        if all(abs(math.log10(v / typical) - exponent) <= 1 for v in values):
+        if all(abs(math.log10(abs(v)) - typical - exponent) <= 1 for v in values):
             if not all(spec.domain.contains(v * factor) for v in values):
                 return None
             theirs = _g(report[0]) if len(set(report)) == 1 else f"{_g(min(report))} to {_g(max(report))}"
@@ -329,13 +330,7 @@ def _slips(key: str, raw) -> list[str]:
     return found[:1]
 
 
-def _g(x: float) -> str:
-    """``1.5e12``, ``0.2``, ``18000``: six significant digits, the exponent without + or leading zeros."""
-    text = format(x, ".6g")
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return text
+_g = units.short_number
 
 
 @cache

@@ -22,7 +22,8 @@ __all__ = ["YI", "WAN", "KILO", "MEGA", "GIGA", "TERA", "PETA", "EXA", "ZETTA",
            "SECONDS_PER_DAY", "HOURS_PER_DAY", "DAYS_PER_YEAR", "MONTHS_PER_YEAR", "HOURS_PER_YEAR",
            "PF_DAY_FLOP", "GB_PER_TB", "KW_PER_MW", "KW_PER_GW", "LITRES_PER_M3", "METRES_PER_FOOT",
            "BITS_PER_BYTE", "DIRECTIONS", "DisplayUnit", "DISPLAY", "display_unit",
-           "MULTIPLIERS", "Quantity", "suffixes", "read_quantity", "parse_quantity"]
+           "MULTIPLIERS", "Quantity", "suffixes", "read_quantity", "parse_quantity", "short_number",
+           "SHOWN_IN_WAN_OR_YI"]
 
 YI = 1e8                 # 亿
 WAN = 1e4                # 万
@@ -148,6 +149,10 @@ MULTIPLIERS: dict[str, Decimal] = {"万亿": Decimal("1e12"), "亿": Decimal("1e
 #: Input units that are counts of something, for which the report's count units (万个, 亿) apply.
 _COUNTS = {"count", "params", "tokens", "queries", "GPUs", "ports", "modules"}
 
+#: Base units whose quantities the reports print in 万 or 亿 (parameters, users, cards, money, power,
+#: racks...): a bare number 1e-4 or 1e-8 of the report's value there is likely one typed in those units.
+SHOWN_IN_WAN_OR_YI = frozenset(_COUNTS | {"users", "cards", "units", "racks", "USD", "CNY", "kW", "kWh", "m³"})
+
 _NUMBER = re.compile(r"^([+-]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)\s*(.*?)$")
 
 
@@ -224,6 +229,16 @@ def parse_quantity(name: str, text: str, unit: str | None = None) -> float:
     """The float :func:`read_quantity` reads, in the base unit: ``parse_quantity("mm_params_base",
     "18000亿")`` is 1.8e12."""
     return read_quantity(name, text, unit).value
+
+
+def short_number(x: float) -> str:
+    """A number in a message: six significant digits, an exponent without + or leading zeros
+    (``1.5e12``, ``0.2``, ``18000``, ``1e308``)."""
+    text = format(float(x), ".6g")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return f"{mantissa}e{int(exponent)}"
+    return text
 
 
 def _accepted(unit: str | None) -> str:
