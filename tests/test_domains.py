@@ -427,3 +427,23 @@ def _row_cells(p: build.Plan) -> dict[str, list[str]]:
     resolver = build.formulas(p)
     return {p.layouts[ex_id].sheet: [xl_rowcol_to_cell(r, c) for _, _, r, c, _, _ in
                                      build.formula_cells(p, ex_id, resolver)] for ex_id in p.order}
+
+
+def test_just_outside_each_bound_is_refused_naming_the_input():
+    """The other side of every edge: the open bound itself, the float next beyond a closed one."""
+    refused = 0
+    for key, spec in scenarios.schema().items():
+        dom = spec.domain
+        if dom.switch:
+            continue
+        outside = []
+        if math.isfinite(dom.low):
+            outside.append(dom.low if dom.low_open else float(np.nextafter(dom.low, -math.inf)))
+        if math.isfinite(dom.high):
+            outside.append(dom.high if dom.high_open else float(np.nextafter(dom.high, math.inf)))
+        for value in outside:
+            with pytest.raises(SuanliError) as info:
+                scenarios.check_value(key, value)
+            assert str(info.value.name).split("[")[0] == key and spec.describe_bounds() in str(info.value)
+            refused += 1
+    assert refused > 300
