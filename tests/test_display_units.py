@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shlex
 import subprocess
 import sys
 import warnings
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -175,3 +178,25 @@ def test_the_slip_names_only_a_value_that_would_be_accepted():
     assert scenarios.display_slip("mm_params_base", 18000) == SLIP
     assert scenarios.display_slip("fig50_util_applied_twice", 1) is None
     assert math.isclose(parse_quantity("mm_params_base", "18000亿"), 1.8e12)
+
+
+# ------------------------------------------------------------------ the README's examples
+def _matches(expected: list[str], got: list[str]) -> bool:
+    """``got`` holds the ``expected`` lines in order, ``...`` standing for any lines (none included)."""
+    if not expected:
+        return not got
+    if expected[0] == "...":
+        return any(_matches(expected[1:], got[i:]) for i in range(len(got) + 1))
+    return bool(got) and got[0].rstrip() == expected[0].rstrip() and _matches(expected[1:], got[1:])
+
+
+def test_the_readme_shows_what_the_commands_print():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Using it", 1)[1].split("### From Python", 1)[0]
+    examples = re.findall(r"```\n(\$ suanli .*?)```", section, flags=re.S)
+    assert len(examples) >= 3
+    for block in examples:
+        command, *expected = block.rstrip("\n").split("\n")
+        run = cli(*shlex.split(command)[2:])
+        got = run.stderr.splitlines() + run.stdout.splitlines()
+        assert _matches(expected, got), (command, got[:20])
