@@ -277,11 +277,18 @@ def _csv_cell(t: tables.Table, key: str, i: int, value):
 
 
 def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
-    """The cells where an error arises, each with why; then how many more cells read them."""
+    """The cells where an error arises, each with why (a row's columns with the same error on one line);
+    then how many more cells read them."""
     own = [(key, column, e) for key, column, e in t.errors() if e.origin is None]
-    lines = [f"{key} {column}: {e}" for key, column, e in own[:limit]]
-    if len(own) > limit:
-        lines.append(f"... and {len(own) - limit} more like these")
+    runs: list[list] = []
+    for key, column, e in own:
+        if runs and runs[-1][0] == key and str(runs[-1][3]) == str(e):
+            runs[-1][2] = column
+        else:
+            runs.append([key, column, column, e])
+    lines = [f"{key} {first if first == last else f'{first}-{last}'}: {e}" for key, first, last, e in runs[:limit]]
+    if len(runs) > limit:
+        lines.append(f"... and {len(runs) - limit} more like these")
     reading = len(t.errors()) - len(own)
     if reading:
         lines.append(f"{reading} other cell{'s' if reading > 1 else ''} read{'' if reading > 1 else 's'} "
