@@ -20,6 +20,7 @@ from array import array
 from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from numbers import Real
+from operator import itemgetter
 
 import numpy as np
 
@@ -54,41 +55,82 @@ class _Arg:
         self.values, self.errors, self.shape, self.scalar = values, errors, shape, scalar
 
 
-def _as_rows(value) -> tuple[object, tuple[int, int], bool]:
+class _NotARange(Exception):
+    """An argument that is neither one cell nor a range of rows and columns; ``text`` is what the cells show."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+_ROW_TYPES = (list, tuple, np.ndarray)
+_PLAIN_ROWS = frozenset({list, tuple})
+_FIRST = itemgetter(0)   # a column's cells: faster than flattening its rows
+
+
+def _as_rows(name: str, value) -> tuple[object, tuple[int, int], bool]:
     """A cell value or a range as (flat values, shape, came as a single value).
 
-    The flat values are a list, or a float array when the range already is one.
+    The flat values are a list, or a float array when the range already is one.  A range with
+    no cell reads as one blank cell; a ragged or 3-D range raises :class:`_NotARange`.
     """
     if isinstance(value, np.ndarray):
+        if value.ndim > 2:
+            raise _NotARange(_three_d(name, f"has {value.ndim} dimensions"))
+        if value.size == 0:
+            return [None], (1, 1), False
         arr = value if value.ndim == 2 else value.reshape(-1, 1) if value.ndim == 1 else value.reshape(1, 1)
-        flat = arr.ravel() if arr.dtype.kind in "fiu" else arr.ravel().tolist()
+        # numbers go as they are; anything else (dates included, which tolist() would turn
+        # into integers) element by element as numpy scalars, so each shows its own error
+        flat = arr.ravel() if arr.dtype.kind in "fiu" else list(arr.ravel())
         return flat, arr.shape, value.ndim == 0
     if isinstance(value, (list, tuple)):
         if not value:
             return [None], (1, 1), False
-        if isinstance(value[0], (list, tuple)):
-            widths = set(map(len, value))
+        if isinstance(value[0], _ROW_TYPES):
+            if not set(map(type, value)) <= _PLAIN_ROWS and not all(isinstance(row, _ROW_TYPES) for row in value):
+                raise _NotARange(_three_d(name, "mixes cells and rows"))
+            widths = sorted(set(map(len, value)))
             if len(widths) != 1:
-                raise ValueError("ragged range")
-            width = widths.pop()
-            flat = value[0] if len(value) == 1 else list(chain.from_iterable(value))
-            return list(flat), (len(value), width), False
+                raise _NotARange(f"#VALUE! {name} has rows of different lengths ({_and(widths)} cells); "
+                                 "a range has rows of one length")
+            width = widths[0]
+            if width == 0:
+                return [None], (1, 1), False
+            flat = (list(value[0]) if len(value) == 1 else list(map(_FIRST, value)) if width == 1
+                    else list(chain.from_iterable(value)))
+            return flat, (len(value), width), False
         return list(value), (len(value), 1), False
     return [value], (1, 1), True
 
 
+def _three_d(name: str, what: str) -> str:
+    return f"#VALUE! {name} {what}; it takes one cell or a range of rows and columns"
+
+
+def _and(numbers) -> str:
+    shown = list(map(str, numbers))
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def _clean(name: str, value, domain: Domain, stand_in: float) -> _Arg:
-    flat, shape, scalar = _as_rows(value)
+    flat, shape, scalar = _as_rows(name, value)
     errors: dict[int, str] = {}
     values = _fast_floats(flat)
-    if values is None:  # blanks, text, dates or TRUE/FALSE among the values: element by element
+    if values is None:  # blanks, text, dates, TRUE/FALSE or huge integers among the values: one by one
         values = np.empty(len(flat))
         for i, v in enumerate(flat):
-            if type(v) in _NUMBER_TYPES or (isinstance(v, Real) and not isinstance(v, (bool, np.bool_))):
-                values[i] = v
-                continue
+            if _is_number(v):
+                try:
+                    values[i] = v
+                    continue
+                except OverflowError:  # an integer (or fraction) beyond a float's range
+                    errors[i] = _too_large(name, v, domain)
+            elif isinstance(v, _ROW_TYPES):
+                raise _NotARange(_three_d(name, "holds a range inside a range"))
+            else:
+                errors[i] = _type_error(name, v, domain)
             values[i] = stand_in
-            errors[i] = _type_error(name, v, domain)
     ok = domain.ok_mask(values)
     if not ok.all():
         values = values.copy() if not values.flags.writeable else values
@@ -102,14 +144,32 @@ def _clean(name: str, value, domain: Domain, stand_in: float) -> _Arg:
     return _Arg(values.reshape(shape), {(i // width, i % width): t for i, t in errors.items()}, shape, scalar)
 
 
+def _is_number(v) -> bool:
+    """True for a real number: not TRUE/FALSE, and not a numpy duration (which numpy counts as an integer)."""
+    return type(v) in _NUMBER_TYPES or (isinstance(v, Real) and not isinstance(v, (bool, np.bool_, np.timedelta64)))
+
+
 def _fast_floats(flat) -> np.ndarray | None:
     """The values as floats in one C pass, or None when any is not a plain number
     (a blank, text, a date, TRUE/FALSE): those go element by element."""
     if isinstance(flat, np.ndarray):
         return flat.astype(float, copy=False)
     if set(map(type, flat)) <= _PLAIN_NUMBERS:
-        return np.frombuffer(array("d", flat), dtype=float)
+        try:
+            return np.frombuffer(array("d", flat), dtype=float)
+        except OverflowError:  # an integer beyond a float's range: element by element
+            return None
     return None
+
+
+def _too_large(name: str, v, domain: Domain) -> str:
+    return f"#NUM! {name} {domain.describe()}, got {_beyond(v)}"
+
+
+def _beyond(v) -> str:
+    """A number outside a float's range, as a message says it."""
+    return "a number below -1.8e308, the lowest a cell holds" if v < 0 else \
+        "a number above 1.8e308, the largest a cell holds"
 
 
 def _type_error(name: str, v, domain: Domain) -> str:
@@ -124,8 +184,10 @@ def _type_error(name: str, v, domain: Domain) -> str:
         if domain.switch:
             return ""  # unreachable: switches take booleans through _clean_switch
         return f"#VALUE! {name} {_wants_phrase(domain)}, got {'TRUE' if v else 'FALSE'}"
-    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+    if isinstance(v, (dt.date, dt.datetime, dt.time, np.datetime64)):
         return f"#VALUE! {name} {_wants_phrase(domain)}, got a date"
+    if isinstance(v, (dt.timedelta, np.timedelta64)):
+        return f"#VALUE! {name} {_wants_phrase(domain)}, got a duration"
     return f"#VALUE! {name} {_wants_phrase(domain)}, got {type(v).__name__}"
 
 
@@ -145,6 +207,14 @@ def _domain_error(name: str, v: float, domain: Domain) -> str:
     return text + (f" ({hint})" if hint else "")
 
 
+def _number(v: Real) -> str:
+    """A number as an error message shows it (12 significant digits), whatever its size."""
+    try:
+        return format(float(v), ".12g")
+    except OverflowError:
+        return _beyond(v)
+
+
 def _stand_in(domain: Domain) -> float:
     """A value inside the domain, used in place of bad elements so the one engine call succeeds."""
     if domain.switch:
@@ -162,17 +232,20 @@ def _stand_in(domain: Domain) -> float:
 
 
 def _clean_switch(name: str, value, domain: Domain) -> _Arg:
-    flat, shape, scalar = _as_rows(value)
+    flat, shape, scalar = _as_rows(name, value)
     values = np.zeros(len(flat))
     errors = {}
     for i, v in enumerate(flat):
         if isinstance(v, (bool, np.bool_)):
             values[i] = float(v)
-        elif type(v) in _NUMBER_TYPES and v in (0, 1):
+        elif _is_number(v) and v in (0, 1):
             values[i] = float(v)
+        elif isinstance(v, _ROW_TYPES):
+            raise _NotARange(_three_d(name, "holds a range inside a range"))
+        elif _is_number(v):
+            errors[i] = f"#VALUE! {name} must be TRUE or FALSE, got {_number(v)}"
         else:
-            errors[i] = (_type_error(name, v, domain) if type(v) not in _NUMBER_TYPES
-                         else f"#VALUE! {name} must be TRUE or FALSE, got {format(float(v), '.12g')}")
+            errors[i] = _type_error(name, v, domain)
     width = shape[1]
     return _Arg(values.reshape(shape), {(i // width, i % width): t for i, t in errors.items()}, shape, scalar)
 
@@ -186,10 +259,14 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
     """
     domains = dict(getattr(model, "domains", {}), **(domains or {}))
     cleaned: dict[str, _Arg] = {}
-    for name, value in args.items():
-        domain = domains.get(name, ANY)
-        cleaned[name] = (_clean_switch(name, value, domain) if domain.switch
-                         else _clean(name, value, domain, _stand_in(domain)))
+    try:
+        with np.errstate(all="ignore"):  # a long double beyond a float's range reads as inf: out of every domain
+            for name, value in args.items():
+                domain = domains.get(name, ANY)
+                cleaned[name] = (_clean_switch(name, value, domain) if domain.switch
+                                 else _clean(name, value, domain, _stand_in(domain)))
+    except _NotARange as exc:
+        return exc.text
     try:
         shape = np.broadcast_shapes(*(a.shape for a in cleaned.values()))
     except ValueError:
@@ -206,30 +283,39 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
         for pos, text in bad.items():
             out[pos] = text
         return scalar_or_rows(out, all_scalar)
-    with unchecked():
+    # Every argument goes in as an array, a single cell as 1×1: the model then runs on numpy
+    # alone, where a result too large or undefined is inf or NaN in its own element (caught
+    # below), never an exception from Python's float arithmetic, nor a complex number from a
+    # negative base's fractional power.
+    with unchecked(), np.errstate(all="ignore"):
         try:
-            result = model(**{n: (a.values if a.shape != (1, 1) else float(a.values[0, 0]))
-                              for n, a in cleaned.items()})
+            result = model(**{n: a.values for n, a in cleaned.items()})
         except SuanliError as exc:  # a check the model makes across arguments
             return excel_error(exc)
         except (ZeroDivisionError, FloatingPointError, OverflowError) as exc:
             return f"#NUM! {exc}"
     result = np.broadcast_to(np.asarray(result), shape)
     if result.dtype.kind in "fc":
-        finite = np.isfinite(result)
-        out = result.astype(object) if (bad or not finite.all()) else result
+        finite = np.isfinite(result) & (np.imag(result) == 0)
+        out = result.real.astype(object) if (bad or not finite.all() or result.dtype.kind == "c") else result
         if not finite.all():
             for pos in zip(*np.nonzero(~finite), strict=True):
                 pos = tuple(int(p) for p in pos)
-                bad.setdefault(pos, "#NUM! the result is not a finite number "
-                                    "(too large, or undefined for these inputs)")
+                bad.setdefault(pos, _NOT_FINITE)
     else:
         out = result.astype(object)
+        if result.dtype.kind == "O":  # numbers and texts mixed: None or a non-finite number is no value
+            for pos, v in np.ndenumerate(out):
+                if v is None or (isinstance(v, Real) and not math.isfinite(v)):
+                    bad.setdefault(pos, _NOT_FINITE)
     if bad:
         out = np.array(out, dtype=object)
         for pos, text in bad.items():
             out[pos] = text
     return scalar_or_rows(out, all_scalar)
+
+
+_NOT_FINITE = "#NUM! the result is not a finite number (too large, or undefined for these inputs)"
 
 
 def _positions(r: int, c: int, arg_shape, shape):
@@ -256,14 +342,23 @@ def _plain(v):
 
 
 def as_text(value) -> str | None:
-    """A cell's text for arguments that take names (a chip, a field, an exhibit), or None if blank."""
+    """A cell's text for arguments that take names (a chip, a field, an exhibit), or None if blank.
+
+    Raises ValueError when ``value`` is not one cell (a range of several, ragged or 3-D).
+    """
+    try:
+        flat, shape, _ = _as_rows("value", value)
+    except _NotARange:
+        raise ValueError("takes one cell") from None
+    if shape != (1, 1) or isinstance(flat[0], _ROW_TYPES):
+        raise ValueError("takes one cell")
+    value = flat[0]
     if value is None:
         return None
-    if isinstance(value, (list, tuple)):
-        flat = list(chain.from_iterable(value)) if value and isinstance(value[0], (list, tuple)) else list(value)
-        if len(flat) != 1:
-            raise ValueError("takes one cell")
-        value = flat[0]
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, (bool, np.bool_)):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, np.timedelta64):
+        return str(value) if abs(value) < 10**300 else _beyond(value)
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and float(value).is_integer():
         return str(int(value))
     return str(value).strip() or None

@@ -572,7 +572,8 @@ def sweep_summary(result: suanli.SweepResult, path) -> str:
     col = result.values[:, last]
     low, high = (None, None) if np.isnan(col).all() else (float(np.nanmin(col)), float(np.nanmax(col)))
     lines = [f"wrote {path}: {out.name} ({out.unit}) over {swept}: {result.points:,} grid points in one pass",
-             f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}"]
+             f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}" if low is not None
+             else f"{out.name} at {result.columns[last]}: blank (no finite value) at every grid point"]
     lines += [f"note: {k} does not affect {out.name}" for k in result.unused]
     lines += [f"note: {line}" for line in result.notes()]
     return "\n".join(lines)
@@ -606,7 +607,7 @@ def montecarlo_summary(result: suanli.MonteCarloResult, path) -> str:
     lines = [f"wrote {path}: {result.exhibit.id}, {result.n:,} draws in one pass, seed {result.seed} "
              f"(--seed {result.seed} repeats it)",
              f"{out.name} at {result.output_column} ({out.unit}): "
-             + ", ".join(f"{k} {_g(float(x))}" for k, x in stats.items())]
+             + (", ".join(f"{k} {_g(float(x))}" for k, x in stats.items()) or "no draw gives a finite value")]
     lines += [f"clipped: {count:,} of {result.n:,} normal draws of {key} to its accepted range"
               for key, count in result.clipped.items()]
     lines += [f"note: {k} does not affect {result.exhibit.id}" for k in result.unused]

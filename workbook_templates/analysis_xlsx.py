@@ -26,9 +26,12 @@ from .render import quote_sheet
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "CHART_MAX_POINTS", "CHART_MAX_SERIES",
+           "SHEET_MAX_ROWS", "SHEET_MAX_COLUMNS",
            "TORNADO_MAX_BARS"]
 
 CHART_MAX_POINTS = 10_000        # points per series beyond which a chart is left out (the table has them all)
+SHEET_MAX_ROWS = 1_048_576       # Excel's sheet: rows and columns past these are not in the file
+SHEET_MAX_COLUMNS = 16_384       # (XlsxWriter drops a cell written there, and a chart pointing there is invalid)
 CHART_MAX_SERIES = 50            # series of a two-input sweep chart (values of the second input, evenly chosen)
 TORNADO_MAX_BARS = 25            # inputs in the tornado (the table lists every input)
 FIRST = 4                        # the first data row of a results table (0-based); the header is the row above
@@ -116,11 +119,22 @@ def _held(fixed: dict[str, object]) -> list[tuple[str, str, str]]:
 def write_sweep(result: SweepResult, path: str | os.PathLike) -> Path:
     """The sweep workbook: **Sweep** (one row per grid point: the swept values, then the output at
     every column), a line chart, **Grid** for two inputs (the output at the last column, the first
-    input down and the second across), and **About**."""
+    input down and the second across, or the other way round when the second has more values than
+    a sheet has columns), and **About**.
+
+    Every point is in the file; a sweep of more points than a sheet has rows raises
+    :class:`~engine.analysis.AnalysisError` naming ``ranges``, before anything is written.  A chart
+    leaves out a series blank at every point, and is left out, with a note on About, when none is left.
+    """
     out, cols, ranges = result.output, result.columns, result.swept
     schema = scenarios.schema()
     k, n = len(ranges), result.points
     notes: list[str] = []
+    if FIRST + n > SHEET_MAX_ROWS or k + len(cols) > SHEET_MAX_COLUMNS:
+        raise AnalysisError("ranges", f"the sweep has {n:,} grid points of {k + len(cols):,} columns; a sheet holds "
+                                      f"{SHEET_MAX_ROWS - FIRST:,} points, one a row ({SHEET_MAX_ROWS:,} rows and "
+                                      f"{SHEET_MAX_COLUMNS:,} columns in Excel); sweep fewer points, or take "
+                                      "suanli.sweep(...).to_frame() in Python")
 
     def write(tmp: Path) -> None:
         wb = _new_workbook(tmp, n > 20_000)
@@ -189,16 +203,21 @@ def _sweep_chart_one(wb, result: SweepResult, notes: list[str]):
         notes.append(f"no chart: {n:,} points is more than a chart shows well ({CHART_MAX_POINTS:,}); "
                      "the table holds every point")
         return None
+    drawn = [j for j in range(len(result.columns)) if not np.isnan(result.values[:, j]).all()]
+    if not drawn:
+        notes.append(f"no chart: {out.name} is blank (no finite value) at every point, in every column")
+        return None
     unit = scenarios.schema()[rg.key].unit
     chart = _line_chart(wb, f"{out.name} vs {rg.key}", f"{rg.key} ({unit})", f"{out.label}{_unit(out.unit)}")
     sheet = quote_sheet("Sweep")
     last = FIRST + n - 1
-    for j, _col in enumerate(result.columns):
-        if np.isnan(result.values[:, j]).all():
-            continue
+    for j in drawn:
         c = 1 + j
         name = f"={sheet}!{xl_rowcol_to_cell(FIRST - 1, c, row_abs=True, col_abs=True)}"
         chart.add_series(_column_series(sheet, name, c, last, n))
+    if len(drawn) < len(result.columns):
+        blank = ", ".join(c for j, c in enumerate(result.columns) if j not in drawn)
+        notes.append(f"the chart leaves out {blank}: {out.name} is blank there at every point")
     return chart
 
 
@@ -213,40 +232,66 @@ def _column_series(sheet: str, name: str, column: int, last: int, n: int) -> dic
 
 
 def _sweep_grid(wb, ws, fmt: _Formats, result: SweepResult, notes: list[str]):
-    """The Grid sheet (first input down, second across, at the last column) and its chart."""
+    """The Grid sheet at the last column, the first input down and the second across, or the other
+    way round when the second has more values than a sheet has columns; and its chart, one line
+    per value of the input across (None, with a note, when there is nothing to draw)."""
     out, (r1, r2) = result.output, result.swept
     n1, n2 = r1.values.size, r2.values.size
     col = len(result.columns) - 1
-    schema = scenarios.schema()
-    ws.write(0, 0, f"{out.name} at {result.columns[col]}{_unit(out.unit)}: {r1.key} down, {r2.key} across", fmt.title)
-    ws.write(1, 0, f"{r1.key} in {schema[r1.key].unit}; {r2.key} in {schema[r2.key].unit}", fmt.subtle)
-    ws.write_string(FIRST - 1, 0, f"{r1.key} \\ {r2.key}", fmt.header)
-    for b, v in enumerate(r2.values):
-        ws.write_number(FIRST - 1, 1 + b, float(v), fmt.header)
     table = result.values[:, col].reshape(n1, n2)       # the first input varies slowest
+    if not _fits(n1, n2) and _fits(n2, n1):
+        (down, across), table = (r2, r1), table.T
+        notes.append(f"the Grid sheet has {r2.key} down and {r1.key} across: {n2:,} values of {r2.key} are more "
+                     f"than a sheet's {SHEET_MAX_COLUMNS:,} columns")
+    else:
+        down, across = r1, r2
+    n_down, n_across = table.shape
+    schema = scenarios.schema()
+    ws.write(0, 0, f"{out.name} at {result.columns[col]}{_unit(out.unit)}: {down.key} down, {across.key} across",
+             fmt.title)
+    ws.write(1, 0, f"{down.key} in {schema[down.key].unit}; {across.key} in {schema[across.key].unit}", fmt.subtle)
+    ws.write_string(FIRST - 1, 0, f"{down.key} \\ {across.key}", fmt.header)
+    for b, v in enumerate(across.values):
+        ws.write_number(FIRST - 1, 1 + b, float(v), fmt.header)
     value_fmt = fmt.row(out.row)
-    for a in range(n1):
-        ws.write_number(FIRST + a, 0, float(r1.values[a]))
-        for b in range(n2):
+    for a in range(n_down):
+        ws.write_number(FIRST + a, 0, float(down.values[a]))
+        for b in range(n_across):
             _num(ws, FIRST + a, 1 + b, float(table[a, b]), value_fmt)
     ws.set_column(0, 0, 26)
-    ws.set_column(1, n2, 12)
+    ws.set_column(1, n_across, 12)
     ws.freeze_panes(FIRST, 1)
-    if n1 * min(n2, CHART_MAX_SERIES) > CHART_MAX_POINTS * 5 or n1 > CHART_MAX_POINTS:
-        notes.append(f"no chart: {n1:,} x {n2:,} points is more than a chart shows well; the Grid sheet holds them")
+    drawn = [b for b in range(n_across) if not np.isnan(table[:, b]).all()]
+    if not drawn:
+        notes.append(f"no chart: {out.name} at {result.columns[col]} is blank (no finite value) at every grid point")
         return None
-    chosen = list(range(n2))
-    if n2 > CHART_MAX_SERIES:
-        chosen = sorted(set(np.linspace(0, n2 - 1, CHART_MAX_SERIES).round().astype(int).tolist()))
-        notes.append(f"the chart shows {len(chosen)} of the {n2:,} values of {r2.key} (evenly spaced); "
+    if n_down * min(len(drawn), CHART_MAX_SERIES) > CHART_MAX_POINTS * 5 or n_down > CHART_MAX_POINTS:
+        notes.append(f"no chart: {n_down:,} x {n_across:,} points is more than a chart shows well; "
+                     "the Grid sheet holds them")
+        return None
+    chosen = drawn
+    if len(drawn) > CHART_MAX_SERIES:
+        chosen = [drawn[i] for i in sorted(set(np.linspace(0, len(drawn) - 1, CHART_MAX_SERIES).round()
+                                               .astype(int).tolist()))]
+        notes.append(f"the chart shows {len(chosen)} of the {n_across:,} values of {across.key} (evenly spaced); "
                      "the Grid sheet holds them all")
-    chart = _line_chart(wb, f"{out.name} at {result.columns[col]} vs {r1.key}, one line per {r2.key}",
-                        f"{r1.key} ({schema[r1.key].unit})", f"{out.label}{_unit(out.unit)}")
+    elif len(drawn) < n_across:
+        notes.append(f"the chart leaves out {n_across - len(drawn):,} values of {across.key} where {out.name} is "
+                     "blank at every point")
+    chart = _line_chart(wb, f"{out.name} at {result.columns[col]} vs {down.key}, one line per {across.key}",
+                        f"{down.key} ({schema[down.key].unit})", f"{out.label}{_unit(out.unit)}")
     sheet = quote_sheet("Grid")
-    last = FIRST + n1 - 1
+    last = FIRST + n_down - 1
     for b in chosen:
-        chart.add_series(_column_series(sheet, f"{r2.key} = {format(float(r2.values[b]), 'g')}", 1 + b, last, n1))
+        chart.add_series(_column_series(sheet, f"{across.key} = {format(float(across.values[b]), 'g')}", 1 + b, last,
+                                        n_down))
     return chart
+
+
+def _fits(rows: int, columns: int) -> bool:
+    """Whether a table of ``rows`` values down and ``columns`` across (plus its header row and
+    column) fits a sheet."""
+    return FIRST + rows <= SHEET_MAX_ROWS and 1 + columns <= SHEET_MAX_COLUMNS
 
 
 # ---------------------------------------------------------------------------- sensitivity
@@ -259,6 +304,7 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
     (the output's change from its base at each input's low and high, largest swing on top), and
     **About**."""
     out, col, moves = result.output, result.column, result.moves
+    notes: list[tuple[str, str]] = []
 
     def write(tmp: Path) -> None:
         wb = _new_workbook(tmp, False)
@@ -307,6 +353,9 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
         bars = [i for i, m in enumerate(moves) if math.isfinite(m.swing) and m.swing > 0][:TORNADO_MAX_BARS]
         if bars:
             ws.insert_chart(FIRST + len(moves) + 2, 1, _tornado(wb, result, len(bars)))
+        else:
+            notes.append((f"no tornado: no input moves {out.name} at {col} to a finite value other than its base",
+                          "the table lists every input"))
         items = [("suanli", __version__, ""), *_scenario_items(result.scenario, result.overrides),
                  ("output", out.name, out.label), ("unit", out.unit, "the output's display unit"),
                  ("column", col, f"of {', '.join(result.scenario.axis(out.exhibit.axis))}"),
@@ -315,6 +364,7 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
                  ("scenarios", f"{2 * len(moves) + 1}", "the base and each input's low and high, in one pass"),
                  ("inputs moved", str(len(moves)), "every numeric input the output row depends on")]
         items += [("not moved", key, why) for key, why in result.skipped.items()]
+        items += [("note", text, why) for text, why in notes]
         if len(bars) < len([m for m in moves if m.swing > 0]):
             items.append(("note", f"the tornado shows the {len(bars)} largest swings", "the table lists every input"))
         items.append(("note", "a move leaving an input's accepted range is clipped to the bound",
@@ -351,7 +401,8 @@ def _tornado(wb, result: SensitivityResult, bars: int):
 def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
     """The Monte Carlo workbook: **Percentiles** (P5, P50, P95 and mean of every numeric row and
     column of the exhibit), **Histogram** (the output row at the last column, binned, with a
-    column chart) and **About** (the distributions, n, the seed)."""
+    column chart; or a line saying why not, when no draw is finite or all give one value) and
+    **About** (the distributions, n, the seed)."""
     ex, cols = result.exhibit, result.columns
 
     def write(tmp: Path) -> None:
@@ -386,7 +437,7 @@ def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
         ws.set_column(2, 2, 10)
         ws.set_column(3, 3, 20)
         ws.set_column(4, 4 + len(cols), 14)
-        _histogram(wb, hist, fmt, result)
+        shown, missing = _histogram(wb, hist, fmt, result)
         out = result.output
         items = [("suanli", __version__, ""), *_scenario_items(result.scenario, result.overrides),
                  ("exhibit", ex.id, ex.title_en), ("draws (n)", f"{result.n:,}", ""),
@@ -409,17 +460,34 @@ def write_montecarlo(result: MonteCarloResult, path: str | os.PathLike) -> Path:
         if bad:
             items.append(("note", f"{bad:,} draws give no finite {out.name}", "left out of the histogram"))
         items.append(("histogram", f"{out.name} at {result.output_column}",
-                      f"{out.label} ({out.unit})"))
+                      f"{out.label} ({out.unit})" if shown else missing))
         _about(about, fmt, f"About this Monte Carlo run of {ex.id}", items)
         wb.close()
 
     return _write(path, write)
 
 
-def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> None:
+def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> tuple[bool, str]:
+    """The Histogram sheet and its chart; (True, "") when drawn, else (False, why not), the sheet
+    saying why: no draw gives a finite value, or every one gives the same."""
     out = result.output
     counts, edges = result.histogram
     column = result.output_column
+    finite = result.output_values[np.isfinite(result.output_values)]
+    # no spread: equal to float noise (a value computed two ways may differ in its last bits)
+    if finite.size == 0 or np.ptp(finite) <= 1e-12 * np.abs(finite).max():
+        why = (f"no histogram: no draw gives a finite {out.name} at {column}" if finite.size == 0 else
+               f"no histogram: every draw with a finite {out.name} at {column} gives the same value, "
+               f"{format(float(np.median(finite)), ',.10g')}{_unit(out.unit)}: there is no spread to show")
+        ws.write(0, 0, f"{out.name} at {column}: {out.label}{_unit(out.unit)}", fmt.title)
+        ws.write(1, 0, why, fmt.subtle)
+        if finite.size:
+            ws.write_row(FIRST - 1, 0, [f"value{_unit(out.unit)}", "count", "share"], fmt.header)
+            _num(ws, FIRST, 0, float(np.median(finite)), fmt.row(out.row, extra_decimals=1))
+            ws.write_number(FIRST, 1, int(finite.size))
+            ws.write_number(FIRST, 2, finite.size / result.n, fmt.number("0.00%"))
+            ws.set_column(0, 0, 16)
+        return False, why
     ws.write(0, 0, f"{out.name} at {column}: {out.label}{_unit(out.unit)}, {int(counts.sum()):,} draws in "
                    f"{len(counts)} bins", fmt.title)
     ws.write(1, 0, "count of draws with the output in [from, to) (the last bin includes its upper end)", fmt.subtle)
@@ -450,3 +518,4 @@ def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> None:
     chart.set_legend({"none": True})
     chart.set_size({"width": 760, "height": 380})
     ws.insert_chart(FIRST - 1, 6, chart)
+    return True, ""
