@@ -139,7 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scenario", default="csc-2023", help="the base scenario the rows change (default csc-2023)")
     s.add_argument("--jobs", type=int, default=None, help="processes (default: the machine's cores)")
     s.add_argument("--resume", action="store_true", help="build only what is missing or whose inputs changed")
-    s.set_defaults(handler=cmd_batch)
+    s.add_argument("--encoding", default=None,
+                   help="the CSV's encoding, e.g. gbk or utf-16 (default: detected: UTF-8 with or without BOM, "
+                        "UTF-16 with BOM, GB18030/GBK)")
+    s.set_defaults(handler=cmd_batch, flags={"encoding": "--encoding"})
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
@@ -428,7 +431,7 @@ def cmd_batch(args) -> str:
     if args.jobs is not None and args.jobs < 1:
         raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
     report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
-                       jobs=args.jobs, resume=args.resume, progress=progress_printer())
+                       jobs=args.jobs, resume=args.resume, progress=progress_printer(), encoding=args.encoding)
     ok = len(report.entries) - len(report.failed)
     text = f"{ok} of {len(report.entries)} workbooks in {args.out}/ (summary.xlsx, manifest.json)"
     if report.failed:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zipfile
 
 import openpyxl
@@ -146,3 +147,151 @@ def test_safe_filenames():
     assert batch.safe_filename("...", taken) == "scenario.xlsx"
     assert len(batch.safe_filename("x" * 300, taken)) <= 85
     assert os.sep not in batch.safe_filename("../../etc/passwd", taken)
+
+
+# ------------------------------------------------------------------ encodings and delimiters
+ROWS = "name,train_utilization,mm_dau[2025E]\n中文情景,0.35,2e8\n第二,0.4,\n"
+
+
+@pytest.mark.parametrize("encoding,text", [
+    ("gbk", ROWS),                                            # Excel in a Chinese locale: "CSV (逗号分隔)"
+    ("gb18030", ROWS),
+    ("utf-8-sig", ROWS),                                      # Excel's "CSV UTF-8"
+    ("utf-16", ROWS.replace(",", "\t")),                      # Excel's "Unicode Text": UTF-16 with BOM, tabs
+    ("utf-16-le", ROWS),                                      # no byte-order mark
+    ("utf-8", ROWS.replace(",", ";")),                        # a semicolon-delimited CSV
+    ("utf-8", "sep=;\n" + ROWS.replace(",", ";")),            # with Excel's delimiter line
+], ids=["gbk", "gb18030", "utf-8-bom", "utf-16-bom-tabs", "utf-16-le", "semicolons", "sep-line"])
+def test_scenario_csv_in_the_encodings_and_delimiters_excel_writes(tmp_path, encoding, text):
+    path = tmp_path / "s.csv"
+    path.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    rows = batch.read_scenarios(path)
+    assert [(r.number, r.name, r.values) for r in rows] == [
+        (2, "中文情景", {"train_utilization": "0.35", "mm_dau[2025E]": "2e8"}),
+        (3, "第二", {"train_utilization": "0.4"})]
+
+
+def test_an_encoding_can_be_named(tmp_path, capsys):
+    path = tmp_path / "s.csv"
+    path.write_bytes("name,train_utilization\nвариант,0.3\n".encode("cp1251"))
+    assert main(["batch", str(path), "--out", str(tmp_path / "a")]) == 2
+    assert capsys.readouterr().err == ("suanli: s.csv line 2: byte 0xe2 is neither UTF-8 nor GB18030 (GBK); save the "
+                                       "file in Excel as \"CSV UTF-8\", or name its encoding with --encoding\n")
+    assert not (tmp_path / "a").exists()
+    assert main(["batch", str(path), "--out", str(tmp_path / "b"), "--encoding", "cp1251"]) == 0
+    assert (tmp_path / "b" / "вариант.xlsx").is_file()
+    assert main(["batch", str(path), "--out", str(tmp_path / "c"), "--encoding", "klingon"]) == 2
+    assert capsys.readouterr().err.endswith("suanli: --encoding must be an encoding Python knows, got 'klingon' "
+                                            "(utf-8, utf-8-sig, utf-16, gb18030, gbk, big5, cp1252 ...)\n")
+
+
+def test_a_decimal_comma_is_refused_with_a_hint(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("name;train_utilization\na;0,35\n", encoding="utf-8")
+    report = batch.run_batch(path, tmp_path / "out", jobs=1)
+    assert report.entries[0]["error"] == ("row 2: train_utilization must be a number, got '0,35' "
+                                          "(write the decimal point as '.')")
+
+
+# ------------------------------------------------------------------ XLSX cells
+def test_a_formula_saved_without_its_value_is_refused_naming_the_cell(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "My scenarios"
+    ws.append(["name", "train_utilization", "chain_h100_share"])
+    ws.append(["plain", 0.3, None])
+    ws.append(["formula", "=0.2*2", 0.5])                     # openpyxl (and pandas) save no value for it
+    ws.append(["=\"na\"&\"me\"", 0.3, None])
+    ws.append(["error", "#DIV/0!", None])
+    ws["B5"].data_type = "e"
+    path = tmp_path / "scenarios.xlsx"
+    wb.save(path)
+    report = batch.run_batch(path, tmp_path / "out", jobs=1)
+    status = [(e["status"], e.get("key"), e.get("error")) for e in report.entries]
+    assert status == [
+        ("ok", None, None),
+        ("error", "train_utilization", "row 3: scenarios.xlsx 'My scenarios'!B3 holds the formula =0.2*2 with no "
+                                       "saved value: open and save the file in Excel, or type the value"),
+        ("error", None, "row 4: scenarios.xlsx 'My scenarios'!A4 holds the formula =\"na\"&\"me\" with no saved "
+                        "value: open and save the file in Excel, or type the value"),
+        ("error", "train_utilization", "row 5: scenarios.xlsx 'My scenarios'!B5 holds the error #DIV/0!")]
+
+
+def test_a_formula_with_its_saved_value_is_read_as_the_value(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "s.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, ["name", "train_utilization"])
+    ws.write_formula(1, 0, '="f"&"x"', None, "fx")
+    ws.write_formula(1, 1, "=0.2*2", None, 0.4)
+    wb.close()
+    rows = batch.read_scenarios(path)
+    assert [(r.name, r.values) for r in rows] == [("fx", {"train_utilization": 0.4})]
+
+
+# ------------------------------------------------------------------ one line, never a traceback
+def _xlsx_edited(tmp_path, member, edit):
+    src = tmp_path / "src.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["name", "train_utilization"])
+    wb.active.append(["a", 0.3])
+    wb.save(src)
+    path = tmp_path / "s.xlsx"
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as o:
+        for info in z.infolist():
+            data = z.read(info)
+            o.writestr(info, edit(data) if info.filename == member else data)
+    return path
+
+
+BAD_FILES = {
+    "oversized field": ("s.csv", lambda t: t.joinpath("s.csv").write_text(
+        'name,train_utilization\na,0.3\nb,"' + "x" * 200_000 + '"\n', encoding="utf-8"),
+        "s.csv line 3: a field is longer than 131,072 characters, too long for a scenario name or value "
+        "(is a quote left open?)"),
+    "duplicate column": ("s.csv", lambda t: t.joinpath("s.csv").write_text(
+        "name,train_utilization,mm_dau[2025E],train_utilization ,mm_dau[ 2025E ]\na,0.3,1,2,3\n", encoding="utf-8"),
+        "s.csv row 1: column train_utilization appears twice (columns B and D); keep one"),
+    "duplicate name column": ("s.csv", lambda t: t.joinpath("s.csv").write_text(
+        "name,train_utilization,name\na,0.3,b\n", encoding="utf-8"),
+        "s.csv row 1: column name appears twice (columns A and C); keep one"),
+    "value without a header": ("s.csv", lambda t: t.joinpath("s.csv").write_text(
+        "name,train_utilization,,\na,0.3,,\nb,0.3,,note\n", encoding="utf-8"),
+        "s.csv: column D has a value in row 3 but no header; name the input it sets in the header row, or delete "
+        "the column"),
+    "empty file": ("s.csv", lambda t: t.joinpath("s.csv").write_bytes(b""),
+                   "SCENARIOS needs a header row with a 'name' column, got 's.csv' (the file is empty)"),
+    "blank lines only": ("s.csv", lambda t: t.joinpath("s.csv").write_bytes(b"\r\n,,\r\n"),
+                         "SCENARIOS needs a header row with a 'name' column, got 's.csv' (the file is empty)"),
+    "empty xlsx": ("s.xlsx", lambda t: t.joinpath("s.xlsx").write_bytes(b""),
+                   "not an xlsx: {tmp}/s.xlsx is not a zip archive (an .xlsx file is one)"),
+    "DOCTYPE in the sheet": ("s.xlsx", lambda t: _xlsx_edited(
+        t, "xl/worksheets/sheet1.xml", lambda d: b'<!DOCTYPE x [<!ENTITY e "0.3">]>' + d),
+        "refused s.xlsx Sheet: member xl/worksheets/sheet1.xml declares a DTD or entities (DTDForbidden)"),
+    "DOCTYPE in the workbook": ("s.xlsx", lambda t: _xlsx_edited(t, "xl/workbook.xml", lambda d: b"<!DOCTYPE x>" + d),
+                                "refused s.xlsx: member xl/workbook.xml declares a DTD or entities (DTDForbidden)"),
+    "malformed XML": ("s.xlsx", lambda t: _xlsx_edited(t, "xl/worksheets/sheet1.xml", lambda d: d[:-30]),
+                      "corrupted xlsx: s.xlsx Sheet: member xl/worksheets/sheet1.xml is not well-formed XML "
+                      "(unclosed token: line 1, column "),
+    "no sheets": ("s.xlsx", lambda t: _xlsx_edited(
+        t, "xl/workbook.xml", lambda d: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", d)),
+        "s.xlsx has no worksheet: put the scenarios in its first sheet"),
+    "a cell that is not a cell": ("s.xlsx", lambda t: _xlsx_edited(
+        t, "xl/worksheets/sheet1.xml", lambda d: d.replace(b'r="B2"', b'r="abc"')),
+        "corrupted xlsx: s.xlsx Sheet: row 2 holds a cell at 'abc', which is not a cell of that row"),
+    "a row that is not a row": ("s.xlsx", lambda t: _xlsx_edited(
+        t, "xl/worksheets/sheet1.xml", lambda d: d.replace(b'<row r="2"', b'<row r="two"')),
+        "corrupted xlsx: s.xlsx Sheet: a row is numbered 'two', not a row number"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_a_bad_scenario_file_is_one_line_and_nothing_is_written(tmp_path, capsys, case):
+    name, make, message = BAD_FILES[case]
+    make(tmp_path)
+    assert main(["batch", str(tmp_path / name), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("suanli: " + message.format(tmp=tmp_path)) and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

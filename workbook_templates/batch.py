@@ -1,9 +1,9 @@
 """Batch generation: one template workbook per row of a scenario file, a summary and a manifest.
 
-``suanli batch SCENARIOS --out DIR`` reads a CSV or XLSX file with one row per scenario: a
-``name`` column and one column per input key (``suanli inputs``); a value applies to every
-column of an input, a ``KEY[COLUMN]`` header (``mm_dau[2025E]``) sets one column; an empty cell
-keeps the base scenario's value.  For each row it writes the template workbook with that
+``suanli batch SCENARIOS --out DIR`` reads a CSV or XLSX file with one row per scenario
+(:mod:`.scenario_file`): a ``name`` column and one column per input key (``suanli inputs``); a
+value applies to every column of an input, a ``KEY[COLUMN]`` header (``mm_dau[2025E]``) sets one
+column; an empty cell keeps the base scenario's value.  For each row it writes the template workbook with that
 scenario's inputs (live formulas and cached values, exactly as ``templates build`` writes it),
 then ``summary.xlsx`` (the scenarios' headline outputs side by side, with charts) and
 ``manifest.json`` (scenario, input hash, file, status).
@@ -15,7 +15,6 @@ whose inputs changed.  A bad row is reported with its row number and key and the
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import re
@@ -23,17 +22,18 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine import SuanliError, exhibits, scenarios
-from engine.errors import InvalidValueError
+from engine.errors import InvalidTypeError, InvalidValueError
 from engine.exhibit import NumericResolver
 
 from . import groups
 from .build import inputs_hash, plan, write_plan
 from .files import write_atomic, write_text_atomic
 from .groups import Group
+from .scenario_file import KEY_COLUMN, CellError, ScenarioRow, Unusable, read_scenarios
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["ScenarioRow", "read_scenarios", "safe_filename", "run_batch", "BatchReport", "HEADLINES"]
@@ -50,71 +50,8 @@ HEADLINES = (
     ("cagr", "infer_cagr", "value", "Inference peak CAGR 2023-27 (%)"),
 )
 
-_KEY_COLUMN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\[\s*([^\]]+?)\s*\])?\s*$")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-
-
-@dataclass
-class ScenarioRow:
-    """One row of the scenario file: its number (as a spreadsheet counts, header = 1), name and values."""
-
-    number: int
-    name: str
-    values: dict[str, object] = field(default_factory=dict)      # header -> raw cell
-    error: str | None = None
-
-
-def read_scenarios(path: str | os.PathLike) -> list[ScenarioRow]:
-    """The rows of a CSV or XLSX scenario file (the first sheet of an XLSX)."""
-    p = Path(path)
-    if not p.is_file():
-        raise InvalidValueError("SCENARIOS", str(p), "must be an existing .csv or .xlsx file")
-    suffix = p.suffix.lower()
-    if suffix == ".csv":
-        with p.open(encoding="utf-8-sig", newline="") as f:
-            table = [row for row in csv.reader(f)]
-    elif suffix in (".xlsx", ".xlsm"):
-        table = _xlsx_rows(p)
-    else:
-        raise InvalidValueError("SCENARIOS", p.name, "must be a .csv or .xlsx file")
-    if not table:
-        raise InvalidValueError("SCENARIOS", p.name, "needs a header row with a 'name' column")
-    header = [str(h).strip() if h is not None else "" for h in table[0]]
-    if "name" not in header:
-        raise InvalidValueError("SCENARIOS", p.name, "needs a 'name' column in its header row")
-    name_at = header.index("name")
-    rows = []
-    for i, raw in enumerate(table[1:], start=2):
-        cells = list(raw) + [None] * (len(header) - len(raw))
-        if all(c in (None, "") for c in cells):
-            continue
-        name = cells[name_at]
-        row = ScenarioRow(i, "" if name is None else str(name).strip())
-        for h, v in zip(header, cells, strict=True):
-            if h and h != "name" and v not in (None, ""):
-                row.values[h] = v
-        if not row.name:
-            row.error = f"row {i}: name is empty"
-        rows.append(row)
-    seen: dict[str, int] = {}
-    for row in rows:
-        if row.error is None and row.name in seen:
-            row.error = f"row {row.number}: name {row.name!r} repeats row {seen[row.name]}"
-        seen.setdefault(row.name, row.number)
-    return rows
-
-
-def _xlsx_rows(p: Path) -> list[list]:
-    import openpyxl
-
-    from .safety import open_checked
-
-    open_checked(p).close()          # refuse zip bombs and non-workbooks before inflating anything
-    wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    try:
-        return [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        wb.close()
+_DECIMAL_COMMA = re.compile(r"^\s*[-+]?[0-9]+,[0-9]+\s*$")
 
 
 def scenario_for(row: ScenarioRow, base: scenarios.Scenario) -> scenarios.Scenario:
@@ -123,7 +60,7 @@ def scenario_for(row: ScenarioRow, base: scenarios.Scenario) -> scenarios.Scenar
     changes: dict[str, object] = {}
     per_column: dict[str, dict[str, object]] = {}
     for header, raw in row.values.items():
-        m = _KEY_COLUMN.match(header)
+        m = KEY_COLUMN.match(header)
         if not m or m.group(1) not in schema:
             raise scenarios.unknown_key(m.group(1) if m else header)
         key, column = m.group(1), m.group(2)
@@ -147,9 +84,13 @@ def scenario_for(row: ScenarioRow, base: scenarios.Scenario) -> scenarios.Scenar
 
 
 def _cell_value(name: str, raw):
+    if isinstance(raw, Unusable):
+        raise CellError(name, raw.problem)
     if isinstance(raw, bool) or isinstance(raw, (int, float)):
         return raw
     if isinstance(raw, str):
+        if _DECIMAL_COMMA.match(raw):
+            raise InvalidTypeError(name, raw, "must be a number", "write the decimal point as '.'")
         return scenarios.parse_value(name, raw)
     raise InvalidValueError(name, raw, "must be a number or TRUE/FALSE")
 
@@ -207,10 +148,12 @@ def headlines(sc: scenarios.Scenario, known: dict | None = None) -> list[float |
 
 def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, template: str = "chain",
               base: str = "csc-2023", jobs: int | None = None, resume: bool = False,
-              progress: Callable[[int, int, dict], None] | None = None) -> BatchReport:
-    """Build one workbook per scenario row, then the summary and the manifest."""
+              progress: Callable[[int, int, dict], None] | None = None,
+              encoding: str | None = None) -> BatchReport:
+    """Build one workbook per scenario row, then the summary and the manifest (``encoding``: a CSV's,
+    None to detect it)."""
     group = groups.group(template)
-    rows = read_scenarios(scenario_file)
+    rows = read_scenarios(scenario_file, encoding)
     base_sc = scenarios.load(base)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
