@@ -149,6 +149,33 @@ def test_safe_filenames():
     assert os.sep not in batch.safe_filename("../../etc/passwd", taken)
 
 
+# ------------------------------------------------------------------ names
+def test_long_names_are_shortened_and_stay_distinct(tmp_path):
+    long_a = "算力需求情景" * 13 + "甲乙"                     # 80 characters, 240 bytes
+    long_b = "算力需求情景" * 13 + "丙丁"
+    scenarios_csv = tmp_path / "s.csv"
+    scenarios_csv.write_text(f"name,train_utilization\n{long_a},0.3\n{long_b},0.4\n", encoding="utf-8")
+    report = batch.run_batch(scenarios_csv, tmp_path / "out", jobs=1)
+    assert [e["status"] for e in report.entries] == ["ok", "ok"]
+    a, b = (e["file"] for e in report.entries)
+    assert a != b and all(len(f.encode()) <= batch.NAME_BYTES + 5 for f in (a, b))
+    assert a.startswith("算力需求情景") and b.startswith("算力需求情景")
+    assert batch.safe_filename(long_b, set()) == b              # the same name, whatever comes before it
+    assert (tmp_path / "out" / a).is_file() and (tmp_path / "out" / b).is_file()
+
+
+def test_a_line_break_in_a_name_keeps_one_progress_line_per_scenario(tmp_path, capsys):
+    scenarios_csv = tmp_path / "s.csv"
+    scenarios_csv.write_text('name,train_utilization\n"two\nlines",0.3\n"tab\there",abc\nplain,0.4\n',
+                             encoding="utf-8")
+    assert main(["batch", str(scenarios_csv), "--out", str(tmp_path / "out")]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert sorted(lines[:3]) == ["error\t3\ttab\\there\trow 3: train_utilization must be a number, got 'abc'",
+                                 "ok\t2\ttwo\\nlines\ttwo_lines.xlsx",
+                                 "ok\t4\tplain\tplain.xlsx"]
+    assert lines[3].startswith("suanli: 2 of 3 workbooks") and len(lines) == 5
+
+
 # ------------------------------------------------------------------ encodings and delimiters
 ROWS = "name,train_utilization,mm_dau[2025E]\n中文情景,0.35,2e8\n第二,0.4,\n"
 

@@ -15,6 +15,7 @@ whose inputs changed.  A bad row is reported with its row number and key and the
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -49,6 +50,10 @@ HEADLINES = (
     ("cagr", "train_cagr", "value", "Training peak CAGR 2023-27 (%)"),
     ("cagr", "infer_cagr", "value", "Inference peak CAGR 2023-27 (%)"),
 )
+
+#: A scenario's file name is at most this many bytes of UTF-8 before ``.xlsx`` (and a ``_2`` when
+#: it repeats another's): room for the temporary name beside it within a file system's 255 bytes.
+NAME_BYTES = 80
 
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?[0-9]+,[0-9]+\s*$")
@@ -96,10 +101,17 @@ def _cell_value(name: str, raw):
 
 
 def safe_filename(name: str, taken: set[str]) -> str:
-    """A file name for a scenario: letters, digits, '-', '_' and '.', unique among ``taken``."""
+    """A file name for a scenario: letters, digits, '-', '_' and '.', at most :data:`NAME_BYTES`
+    bytes before ``.xlsx``, unique among ``taken`` (lower-case names without ``.xlsx``, to which it is added).
+
+    A longer name keeps its beginning and gets a short hash of the whole, so that two long names
+    that begin alike still differ."""
     text = unicodedata.normalize("NFKC", name)
     text = re.sub(r"[^\w.-]+", "_", text, flags=re.UNICODE).strip("._") or "scenario"
-    text = text[:80]
+    if len(text.encode("utf-8")) > NAME_BYTES:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+        head = text.encode("utf-8")[:NAME_BYTES - 7].decode("utf-8", errors="ignore").rstrip("._")
+        text = f"{head}_{digest}"
     if text.upper().split(".")[0] in _RESERVED:
         text = "_" + text
     candidate, n = text, 2
@@ -265,25 +277,36 @@ def _write_summary(path: Path, entries: list[dict], group: Group) -> None:
     write_atomic(path, write)
 
 
+# ------------------------------------------------------------------ progress
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks, tabs and other control characters shown as escapes (``\\n``)."""
+    return "".join(_ESCAPES.get(ch) or (f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+                                        else ch) for ch in text)
+
+
 def progress_printer(stream=None) -> Callable[[int, int, dict], None]:
-    """A progress bar on a terminal; one parseable line per scenario otherwise."""
+    """A progress bar on a terminal; one parseable line per scenario otherwise (tab-separated: status,
+    row, scenario, file or error; a line break or tab in a name shown as ``\\n`` or ``\\t``)."""
     stream = stream or sys.stderr
     tty = hasattr(stream, "isatty") and stream.isatty()
 
     def show(done: int, total: int, entry: dict) -> None:
+        name = one_line(entry.get("scenario", ""))
         if tty:
             width = 30
             filled = int(width * done / max(total, 1))
-            name = entry.get("scenario", "")[:30]
-            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:30s}")
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:30]:30s}")
             if done == total:
                 stream.write("\n")
             if entry["status"] == "error":
-                stream.write(f"\n{entry['error']}\n")
+                stream.write(f"\n{one_line(entry['error'])}\n")
         else:
             status = entry["status"] + ("(resumed)" if entry.get("resumed") else "")
-            detail = entry.get("error") or entry.get("file", "")
-            stream.write(f"{status}\t{entry.get('row', '')}\t{entry.get('scenario', '')}\t{detail}\n")
+            detail = one_line(entry.get("error") or entry.get("file", ""))
+            stream.write(f"{status}\t{entry.get('row', '')}\t{name}\t{detail}\n")
         stream.flush()
 
     return show
