@@ -149,6 +149,68 @@ def test_safe_filenames():
     assert os.sep not in batch.safe_filename("../../etc/passwd", taken)
 
 
+# ------------------------------------------------------------------ files across runs
+def _manifest(out):
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))["scenarios"]
+
+
+def test_a_new_row_never_takes_the_file_of_an_earlier_scenario(tmp_path):
+    out = tmp_path / "out"
+    first = tmp_path / "first.csv"
+    first.write_text("name,train_utilization\nx/y,0.3\n", encoding="utf-8")
+    batch.run_batch(first, out, jobs=1)
+    stamp = (out / "x_y.xlsx").stat().st_mtime_ns
+    second = tmp_path / "second.csv"                    # a new row whose safe name is x/y's, placed before it
+    second.write_text("name,train_utilization\nx_y,0.4\nx/y,0.3\n", encoding="utf-8")
+    report = batch.run_batch(second, out, jobs=1, resume=True)
+    files = {e["scenario"]: e["file"] for e in report.entries}
+    assert files == {"x/y": "x_y.xlsx", "x_y": "x_y_2.xlsx"}
+    assert [e.get("resumed", False) for e in report.entries] == [False, True]
+    assert (out / "x_y.xlsx").stat().st_mtime_ns == stamp      # x/y's workbook untouched
+    assert {e["file"] for e in _manifest(out)} == {"x_y.xlsx", "x_y_2.xlsx"}
+    wb = openpyxl.load_workbook(out / "x_y_2.xlsx", read_only=True)
+    assert dict(wb[META_SHEET].iter_rows(values_only=True))["scenario"] == "x_y"
+    # without --resume too: a later run keeps each scenario's file and rebuilds it there
+    report = batch.run_batch(second, out, jobs=1)
+    assert {e["scenario"]: e["file"] for e in report.entries} == files
+
+
+def test_files_already_in_the_folder_are_never_overwritten(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.xlsx").write_bytes(b"the user's own workbook")
+    scenarios_csv = tmp_path / "s.csv"
+    scenarios_csv.write_text("name,train_utilization\nnotes,0.3\nsummary,0.4\nNOTES_2,0.5\n", encoding="utf-8")
+    report = batch.run_batch(scenarios_csv, out, jobs=1)
+    assert [e["file"] for e in report.entries] == ["notes_2.xlsx", "summary_2.xlsx", "NOTES_2_2.xlsx"]
+    assert (out / "notes.xlsx").read_bytes() == b"the user's own workbook"
+    assert openpyxl.load_workbook(out / "summary.xlsx")["Summary"].max_row == 4     # the summary is not a scenario
+
+
+def test_a_manifest_naming_a_path_outside_the_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    scenarios_csv = tmp_path / "s.csv"
+    scenarios_csv.write_text("name,train_utilization\nx,0.3\n", encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"template": "chain", "scenarios": [
+        {"scenario": "x", "file": "../x.xlsx", "status": "ok", "input_hash": "0"}]}), encoding="utf-8")
+    assert main(["batch", str(scenarios_csv), "--out", str(out), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert "manifest.json is not a manifest suanli batch wrote (entry 1 names the file '../x.xlsx'" in err
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
+def test_resumed_rows_keep_their_values_in_the_summary(csv_file, tmp_path):
+    out = tmp_path / "out"
+    batch.run_batch(csv_file, out, jobs=1)
+    first = [[c.value for c in r] for r in openpyxl.load_workbook(out / "summary.xlsx")["Summary"].iter_rows()]
+    report = batch.run_batch(csv_file, out, jobs=1, resume=True)
+    assert sum(bool(e.get("resumed")) for e in report.entries) == 4
+    again = [[c.value for c in r] for r in openpyxl.load_workbook(out / "summary.xlsx")["Summary"].iter_rows()]
+    assert again == first
+    assert all(isinstance(v, float) for row in again[1:] for v in row[2:4])
+
+
 # ------------------------------------------------------------------ names
 def test_long_names_are_shortened_and_stay_distinct(tmp_path):
     long_a = "算力需求情景" * 13 + "甲乙"                     # 80 characters, 240 bytes
@@ -322,3 +384,50 @@ def test_a_bad_scenario_file_is_one_line_and_nothing_is_written(tmp_path, capsys
     err = capsys.readouterr().err
     assert err.startswith("suanli: " + message.format(tmp=tmp_path)) and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def _manifest_folder(out):
+    (out / "manifest.json").mkdir()
+
+
+BAD_FOLDERS = {
+    "--out is a file": (lambda out: out.rmdir() or out.write_text("x"), "--out must be a folder, got '{out}' (it is a "
+                                                                       "file)"),
+    "manifest.json is a folder": (_manifest_folder, "{out}/manifest.json is not a file: move it away, or delete it "
+                                                    "to start afresh"),
+    "manifest.json is a list": (lambda out: (out / "manifest.json").write_text("[]"),
+                                "{out}/manifest.json is not a manifest suanli batch wrote (it must be an object "
+                                "whose 'scenarios' is a list): move it away, or delete it to start afresh"),
+    "manifest.json is not JSON": (lambda out: (out / "manifest.json").write_text("{"),
+                                  "{out}/manifest.json is not a manifest suanli batch wrote (not JSON: Expecting "
+                                  "property name enclosed in double quotes: line 1 column 2 (char 1)): move it away, "
+                                  "or delete it to start afresh"),
+    "an entry is not an object": (lambda out: (out / "manifest.json").write_text('{"scenarios": [3]}'),
+                                  "{out}/manifest.json is not a manifest suanli batch wrote (entry 1 is not an "
+                                  "object with a scenario and a status): move it away, or delete it to start "
+                                  "afresh"),
+    "manifest.jsonl is a folder": (lambda out: (out / "manifest.jsonl").mkdir(),
+                                   "{out}/manifest.jsonl is not a file: move it away, or delete it to start "
+                                   "afresh"),
+    "manifest.jsonl has a line that is not a record": (
+        lambda out: (out / "manifest.jsonl").write_text('{"status": "ok"}\n'),
+        "{out}/manifest.jsonl is not a manifest suanli batch wrote (line 1 is not a record of a workbook): move it "
+        "away, or delete it to start afresh"),
+    "summary.xlsx is a folder": (lambda out: (out / "summary.xlsx").mkdir(),
+                                 "{out}/summary.xlsx is not a file: move it away, so that the summary can be "
+                                 "written"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FOLDERS)
+@pytest.mark.parametrize("resume", [False, True])
+def test_an_unusable_output_folder_is_one_line_and_nothing_is_written(csv_file, tmp_path, capsys, case, resume):
+    out = tmp_path / "out"
+    out.mkdir()
+    make, message = BAD_FOLDERS[case]
+    make(out)
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert main(["batch", str(csv_file), "--out", str(out)] + ["--resume"] * resume) == 2
+    err = capsys.readouterr().err
+    assert err == f"suanli: {message.format(out=out)}\n"
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
