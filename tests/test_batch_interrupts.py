@@ -251,3 +251,25 @@ def test_a_full_disk_stops_the_batch_and_the_manifest_records_what_was_written(t
     finally:
         if mounted:
             subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_worker_killed_on_its_own_fails_its_row_and_the_others_go_on(tmp_path):
+    scenarios = _scenarios(tmp_path / "s.csv")
+    out = tmp_path / "out"
+    proc = _start(scenarios, out, 2)
+    try:
+        _until(lambda: _built(out) >= 3 or proc.poll() is not None, "three workbooks")
+        assert proc.poll() is None, "the batch ended before a worker could be killed"
+        os.kill(_children(proc.pid)[0], signal.SIGKILL)
+        _, err = proc.communicate(timeout=PATIENCE)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "Traceback" not in err
+    failed = re.findall(r"^row (\d+): the process building it stopped \(killed by SIGKILL\)$", err, re.M)
+    books = {p.name for p in out.glob("s*.xlsx")} - {"summary.xlsx"}
+    assert len(failed) + len(books) == ROWS and len(failed) <= 1
+    assert proc.returncode == (1 if failed else 0)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["scenarios"]
+    assert {e["file"] for e in manifest if e["status"] == "ok"} == books
+    _resume_builds_exactly_the_rest(scenarios, out, books)

@@ -1,7 +1,8 @@
 """Worker processes that live and die with the main process, and SIGINT/SIGTERM as an exception.
 
-:class:`Pool` runs a function over tasks in worker processes, handing each worker its next task
-as it finishes the last, so that the caller decides (and records) what starts when.  A worker
+:class:`Pool` runs a function over tasks in worker processes, taking each task from the caller
+only when a worker has room for it (one in hand and one waiting), so that the caller decides and
+records what is handed out when.  A worker
 ignores SIGINT (a Ctrl-C reaches every process of the terminal's group: the main process decides
 what happens) and leaves on SIGTERM: at once when it is waiting for a task, after the task (and
 sending its result) when it has one, so that what it writes is never left half-written.  It
@@ -23,11 +24,14 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 __all__ = ["Pool", "Died", "Signals", "Interrupted", "WATCH_SECONDS", "signal_name"]
 
+#: How many tasks a worker is sent ahead of the one it is doing.
+DEPTH = 2
 #: How often a worker checks that its parent is alive.
 WATCH_SECONDS = 0.2
 #: How long :meth:`Pool.stop` waits for a terminated worker to finish its task before it kills it.
@@ -116,17 +120,20 @@ class _Worker:
         with _blocked():                       # the child starts with them blocked, until its own handlers are set
             self.process.start()
         child.close()
-        self.task = None
-        self.busy = False
+        self.queue: deque = deque()            # the tasks sent to it, in order, whose results have not come
 
 
 class Pool:
-    """``size`` worker processes running ``fn`` (a module-level function: it may be pickled)."""
+    """``size`` worker processes running ``fn`` (a module-level function: it may be pickled).
+
+    Each worker is sent up to :data:`DEPTH` tasks ahead, so that it starts the next one without
+    waiting for the main process to take the last one's result."""
 
     def __init__(self, fn: Callable, size: int):
         self.fn = fn
         self.ctx = multiprocessing.get_context()
         self.workers: list[_Worker] = []
+        self._done: deque = deque()             # (task, result) pairs not yet handed back
         try:
             for _ in range(size):
                 self.workers.append(_Worker(self.ctx, fn))
@@ -135,53 +142,70 @@ class Pool:
             raise
 
     def imap(self, tasks: Iterable) -> Iterator[tuple[object, object]]:
-        """``(task, result)`` pairs as workers finish, the result a :class:`Died` when the worker died.
+        """``(task, result)`` pairs as workers finish, the result a :class:`Died` when the worker died
+        with the task in hand (a task it had not started goes to the worker that replaces it).
 
-        A task is taken from ``tasks`` only when a worker is free to start it."""
+        A task is taken from ``tasks`` only when a worker has room for it."""
         tasks = iter(tasks)
         more = True
         while True:
-            for i, w in enumerate(self.workers):
-                if more and not w.busy:
+            for i in range(len(self.workers)):
+                while more and len(self.workers[i].queue) < DEPTH:
                     try:
                         task = next(tasks)
                     except StopIteration:
                         more = False
                         break
-                    self.workers[i] = self._start(w, task)
-            busy = [w for w in self.workers if w.busy]
+                    self._send(i, task)
+            while self._done:
+                yield self._done.popleft()
+            busy = [w for w in self.workers if w.queue]
             if not busy:
                 return
             ready = multiprocessing.connection.wait([w.conn for w in busy] + [w.process.sentinel for w in busy])
             for i, w in enumerate(self.workers):
-                if w.busy and (w.conn in ready or w.process.sentinel in ready):
-                    task, result = w.task, self._result(w)
-                    w.busy, w.task = False, None
-                    if isinstance(result, Died):
-                        self.workers[i] = self._replace(w)
-                    yield task, result
+                if w.queue and (w.conn in ready or w.process.sentinel in ready):
+                    self._collect(i, w.process.sentinel in ready)
+            while self._done:
+                yield self._done.popleft()
 
-    def _start(self, w: _Worker, task) -> _Worker:
+    def _send(self, i: int, task, fresh: bool = False) -> None:
+        w = self.workers[i]
         try:
             w.conn.send(task)
-        except OSError:                         # it died while idle: a new one takes the task
-            w = self._replace(w)
-            w.conn.send(task)
-        w.task, w.busy = task, True
-        return w
+        except OSError:                         # it has died
+            if fresh:
+                raise
+            self._died(i, [task])
+            return
+        w.queue.append(task)
 
-    def _result(self, w: _Worker):
-        try:
-            if w.conn.poll(0):
-                return w.conn.recv()
-        except Exception:                       # a message cut short: the worker died writing it
-            pass
+    def _collect(self, i: int, ended: bool) -> None:
+        """The results a worker has sent; when it has ended, the task it had in hand as :class:`Died`."""
+        w = self.workers[i]
+        while w.queue:
+            try:
+                if not w.conn.poll(0):
+                    break
+                result = w.conn.recv()
+            except Exception:                   # the end of the pipe, or a message cut short: it died
+                ended = True
+                break
+            self._done.append((w.queue.popleft(), result))
+        if ended:
+            self._died(i)
+
+    def _died(self, i: int, unsent: Iterable = ()) -> None:
+        """Report a dead worker's task in hand; a new worker takes the tasks it had not started."""
+        w = self.workers[i]
         w.process.join(STOP_SECONDS)
-        return Died(w.process.exitcode)
-
-    def _replace(self, w: _Worker) -> _Worker:
+        if w.queue:
+            self._done.append((w.queue.popleft(), Died(w.process.exitcode)))
+        rest = [*w.queue, *unsent]
         _end(w)
-        return _Worker(self.ctx, self.fn)
+        self.workers[i] = _Worker(self.ctx, self.fn)
+        for task in rest:
+            self._send(i, task, fresh=True)
 
     def close(self) -> None:
         """Let the workers finish (they are idle) and wait for them."""
