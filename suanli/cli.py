@@ -160,8 +160,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="which template workbook to write per scenario (default chain; see `suanli templates build`)")
     s.add_argument("--scenario", default="csc-2023", help="the base scenario the rows change (default csc-2023)")
     s.add_argument("--jobs", type=int, default=None, help="processes (default: the machine's cores)")
-    s.add_argument("--resume", action="store_true", help="build only what is missing or whose inputs changed")
-    s.set_defaults(handler=cmd_batch)
+    s.add_argument("--resume", action="store_true",
+                   help="build only what is missing, unfinished (after an interrupt) or whose inputs changed")
+    s.add_argument("--encoding", default=None,
+                   help="the CSV's encoding, e.g. gbk or utf-16 (default: detected: UTF-8 with or without BOM, "
+                        "UTF-16 with BOM, GB18030/GBK)")
+    s.set_defaults(handler=cmd_batch, flags={"out_dir": "--out", "encoding": "--encoding"})
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
@@ -475,18 +479,36 @@ def cmd_refresh(args) -> str:
 
 
 def cmd_batch(args) -> str:
-    from workbook_templates.batch import progress_printer, run_batch
+    from workbook_templates.batch import BatchInterrupted, progress_printer, run_batch
 
     if args.jobs is not None and args.jobs < 1:
         raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
-    report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
-                       jobs=args.jobs, resume=args.resume, progress=progress_printer())
-    ok = len(report.entries) - len(report.failed)
-    text = f"{ok} of {len(report.entries)} workbooks in {args.out}/ (summary.xlsx, manifest.json)"
-    if report.failed:
-        raise BatchFailed(text + f"; {len(report.failed)} rows failed:\n" +
-                          "\n".join(e["error"] for e in report.failed))
+    try:
+        report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
+                           jobs=args.jobs, resume=args.resume, progress=progress_printer(), encoding=args.encoding)
+    except BatchInterrupted as exc:
+        raise BatchFailed(f"interrupted by {exc}: " + _batch_outcome(exc.report, args.out)) from None
+    except KeyboardInterrupt as exc:
+        raise BatchFailed(f"interrupted{f' by {exc}' if str(exc) else ''} before any workbook was written") from None
+    text = _batch_outcome(report, args.out)
+    if report.failed or report.pending or report.problems:
+        raise BatchFailed(text)
     return text
+
+
+def _batch_outcome(report, out: str) -> str:
+    """What a batch wrote, what failed and what is left, one line each after the first."""
+    written = len(report.written)
+    text = f"{written} of {len(report.entries)} workbooks in {out}/ ({'summary.xlsx, ' * report.summary}" \
+           f"{report.recorded_in})"
+    lines = [e["error"] for e in report.failed] + report.problems
+    if report.failed:
+        text += f"; {len(report.failed)} rows failed"
+    if report.pending:
+        why = report.stopped or report.pending[0]["reason"].removeprefix("not built: ")
+        lines.append(f"{len(report.pending)} rows not built ({why}): run the same command with --resume to "
+                     "build them")
+    return text + (":\n" + "\n".join(lines) if lines else "")
 
 
 class BatchFailed(Exception):
