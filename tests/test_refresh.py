@@ -251,11 +251,13 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book, monkeypatch):
         assert refresh.as_excel_text(text) == "'" + text
 
 
-def test_refreshing_twice_keeps_two_backups(book):
+def test_refreshing_twice_keeps_two_backups(book, layout):
+    """Two refreshes that change the workbook (an input edited between them) keep two backups."""
     import datetime as dt
 
     when = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
     first = refresh.refresh(book, now=when).backup
+    fx.set_cell(book, book, "Inputs", at(layout, "mm_params_base"), "number", 2e12)
     second = refresh.refresh(book, now=when).backup
     assert first.name == "demand.20250102T030405Z.bak.xlsx"
     assert second.name == "demand.20250102T030405Z.bak-2.xlsx"
