@@ -448,8 +448,23 @@ def check_text(computed, shown: float, tolerance: float) -> str:
     """What a check cell shows: ✓ when the computed value rounds to the printed one, else ≠ and the difference."""
     if isinstance(computed, (int, float)) and not isinstance(computed, bool):
         diff = computed - shown
-        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
+        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + _text_scientific(diff)
     return "≠"
+
+
+def _text_scientific(x: float) -> str:
+    """``x`` as ``TEXT(x, "0.00E+00")`` shows it in Excel and LibreOffice: the number to 15 significant digits,
+    then to 3, halves away from zero (172.49999999999997 shows 1.73E+02, where Python's format says 1.72E+02)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(format(x, ".15g"))
+    if d == 0:
+        return "0.00E+00"
+    e = d.adjusted()
+    m = d.scaleb(-e).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(m) >= 10:
+        m, e = (m / 10).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), e + 1
+    return f"{m}E{'+' if e >= 0 else '-'}{abs(e):02d}"
 
 
 def printed_columns(ex_id: str, n: int) -> tuple[int, int]:

@@ -151,7 +151,7 @@ def _check_cell(spec: scenarios.InputSpec, cell: str, column: str | None, raw):
     return checked[0] if isinstance(checked, tuple) else checked
 
 
-_NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)$")
+_NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)$")
 
 
 def check_name(key: str, refers_to: str | None, expected: str) -> None:
@@ -459,7 +459,7 @@ def _check_printed(sheet: Sheet, ex_id: str, ref: str, cell: build.SheetCell, bo
                         "the workbook) and refresh again")
 
 
-_LITERAL = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+_LITERAL = re.compile(r"^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
 
 
 def _refuse_stale_constant(sheet: Sheet, ref: str, key: str, book: Book) -> None:

@@ -93,13 +93,12 @@ def shorten(text: str, n: int = 40) -> str:
 
 
 #: A number as a cell stores it (xsd:double without INF and NaN); Python's float() takes more ("1_0", "nan").
-_NUMBER = re.compile(r"^[ \t\r\n]*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[ \t\r\n]*$")
-_INDEX = re.compile(r"^[ \t\r\n]*\d{1,9}[ \t\r\n]*$")
+_NUMBER = re.compile(r"^[ \t\r\n]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\r\n]*$")
+_INDEX = re.compile(r"^[ \t\r\n]*[0-9]{1,9}[ \t\r\n]*$")
 
 
 # ------------------------------------------------------------------ references
-_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9]\d{0,6}$")
-_ROW = re.compile(r"^[1-9]\d{0,6}$")
+_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9][0-9]{0,6}$")
 
 
 def parse_cell(ref: str) -> tuple[int, int]:
@@ -713,6 +712,9 @@ class _SheetScan(_Scan):
             if known == "f":
                 cell.formula, cut = self.collected()
                 cell.cut |= cut
+                attrs = cell.formula_attrs
+                if attrs.get("t") == "shared" and "ref" in attrs and not cut:
+                    self.masters[attrs.get("si", "")] = (cell.ref, cell.formula)
             elif known == "v":
                 cell.text, cut = self.collected()
                 cell.cut |= cut
