@@ -682,6 +682,11 @@ BROKEN_META = [
     (("A7", "blank", None), "its _suanli sheet has no inputs row (book.xlsx)"),
     (("B2", "text", "servers2"), "book.xlsx names group 'servers2'; suanli "),
     (("A5", "text", "scenario"), "its _suanli sheet has two scenario rows (A3 and A5) (book.xlsx)"),
+    (("B7", "text", "mm_vendors,bogus_key"), "its _suanli sheet's inputs row (_suanli!B7) names 'bogus_key', which "
+                                             "is not an input of suanli"),
+    (("B7", "text", "mm_vendors,mm_vendors"), "its _suanli sheet's inputs row (_suanli!B7) names 'mm_vendors' twice"),
+    (("B6", "text", "fig49,fig999"), "its _suanli sheet's exhibits row (_suanli!B6) names 'fig999', which is not an "
+                                     "exhibit of suanli"),
     (None, "no _suanli sheet in book.xlsx"),
 ]
 
