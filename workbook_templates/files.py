@@ -53,7 +53,7 @@ except ImportError:                    # pragma: no cover - Windows
 
 __all__ = ["write_atomic", "write_text_atomic", "replace_atomic", "Replaced", "FileError", "FileInUseError",
            "Interrupted", "interruptible", "locked", "resolve", "check_writable", "check_not_open", "backup_name",
-           "temporaries", "TEMP_PREFIX"]
+           "temporaries", "temporary_prefix", "lock_path", "TEMP_PREFIX"]
 
 #: Every temporary and lock file written here starts with this (hidden on POSIX).
 TEMP_PREFIX = ".suanli-"
@@ -99,10 +99,15 @@ def _tag(target: Path) -> str:
     return hashlib.sha256(os.fsencode(target.name)).hexdigest()[:12]
 
 
+def temporary_prefix(path: str | os.PathLike) -> str:
+    """How the names of ``path``'s temporaries begin (``.suanli-<hash>-``); they end in ``.part``."""
+    return f"{TEMP_PREFIX}{_tag(resolve(path))}-"
+
+
 def temporaries(path: str | os.PathLike) -> list[Path]:
     """The temporaries of ``path`` lying beside it (left by a writer that was killed, or under way)."""
     target = resolve(path)
-    prefix = f"{TEMP_PREFIX}{_tag(target)}-"
+    prefix = temporary_prefix(target)
     try:
         names = os.listdir(target.parent)
     except OSError:
@@ -179,7 +184,9 @@ _held: dict[str, tuple[int, int]] = {}          # lock path -> (thread id, depth
 _held_guard = threading.Lock()
 
 
-def _lock_path(target: Path) -> Path:
+def lock_path(path: str | os.PathLike) -> Path:
+    """The lock file of ``path`` (``.suanli-<hash>.lock`` beside the file it stands for)."""
+    target = resolve(path)
     return target.parent / f"{TEMP_PREFIX}{_tag(target)}.lock"
 
 
@@ -195,7 +202,7 @@ def locked(path: str | os.PathLike, *, wait: bool = True) -> Iterator[Path]:
     not exist there is nothing to lock (the write that makes the folder takes the lock).
     """
     target = resolve(path)
-    lock = _lock_path(target)
+    lock = lock_path(target)
     key = str(lock)
     me = threading.get_ident()
     with _held_guard:
@@ -377,7 +384,7 @@ def replace_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, ba
 
 
 def _replace(target: Path, write, backup_stamp, like, expect, shown: str) -> Replaced:
-    prefix = f"{TEMP_PREFIX}{_tag(target)}-"
+    prefix = temporary_prefix(target)
     made: list[Path] = []                  # temporaries and the backup: removed unless the rename happened
     committed = False
     try:
