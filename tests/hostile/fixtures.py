@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -16,10 +17,15 @@ from xml.sax.saxutils import escape
 MiB = 1024 * 1024
 
 
+def _making(dst: Path) -> Path:
+    """A short name beside ``dst`` to write it under first (a name of 255 bytes has no room for a suffix)."""
+    return dst.with_name(f".making-{zlib.crc32(dst.name.encode()):08x}")
+
+
 def rewrite(src: Path, dst: Path, edits: dict[str, Callable[[bytes], bytes] | bytes | None],
             add: dict[str, bytes] | None = None) -> Path:
     """Copy the zip ``src`` to ``dst``; ``edits[member]`` maps its bytes (None drops it)."""
-    tmp = dst.with_name(dst.name + ".making")
+    tmp = _making(dst)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -151,7 +157,7 @@ def encrypted_flag(src: Path, dst: Path, member: str = "xl/styles.xml") -> Path:
 
 def corrupt_member(src: Path, dst: Path, member: str) -> Path:
     """Store ``member`` uncompressed, then flip one byte of its data: its CRC no longer matches."""
-    tmp = dst.with_name(dst.name + ".making")
+    tmp = _making(dst)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -254,7 +260,7 @@ def inflate_sheet(src: Path, dst: Path, sheet: str, size: int) -> Path:
         xml = zf.read(member).decode()
     last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
     head, tail = xml.split("</sheetData>", 1)
-    tmp = dst.with_name(dst.name + ".making")
+    tmp = _making(dst)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             if info.filename != member:
