@@ -155,14 +155,26 @@ def test_out_onto_a_read_only_file_is_refused_unless_forced(book, tmp_path, caps
     assert run(capsys, book, "--out", target, "--force")[0] == 0 and zipfile.is_zipfile(target)
 
 
+def _device(tmp_path: Path) -> Path:
+    """A character device to aim at: a null device made in the test's folder where the user may (root), else
+    /dev/null itself, which a user who may not make devices may not replace either."""
+    if os.geteuid() != 0:
+        return Path("/dev/null")
+    null = os.stat("/dev/null")
+    device = tmp_path / "null-device"
+    os.mknod(device, stat.S_IFCHR | 0o666, null.st_rdev)
+    return device
+
+
 def test_out_onto_a_device_a_pipe_or_a_folder_is_refused(book, tmp_path, capsys):
+    device = _device(tmp_path)
     fifo = tmp_path / "pipe.xlsx"
     os.mkfifo(fifo)
     folder = tmp_path / "folder.xlsx"
     folder.mkdir()
     link = tmp_path / "null.xlsx"
-    link.symlink_to("/dev/null")
-    for target, kind in ((Path("/dev/null"), stat.S_ISCHR), (fifo, stat.S_ISFIFO), (folder, stat.S_ISDIR),
+    link.symlink_to(device)
+    for target, kind in ((device, stat.S_ISCHR), (fifo, stat.S_ISFIFO), (folder, stat.S_ISDIR),
                          (link, stat.S_ISCHR)):
         refused(capsys, book, ["refused --out ", "not a regular file"], "--out", target)
         assert kind(os.stat(target).st_mode), target
