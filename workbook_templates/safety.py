@@ -19,8 +19,10 @@ reading it:
 Every limit is read from the zip's headers; reading a member is bounded by the size its
 header declares (``zipfile`` stops there) and a member whose content does not match its CRC
 fails as a damaged workbook.  XML is parsed with ``defusedxml``: no DTDs, no entities, no
-external references.  Every refusal is a :class:`WorkbookError`: one line, shown by the
-command line with exit status 2.
+external references; :func:`member_chunks`, :func:`xml_parser` and :func:`feed` parse a part
+as a stream, a chunk at a time, with the same refusals, so that no part is held whole.  The file
+is opened once: what is checked is what is read.  Every refusal is a :class:`WorkbookError`: one
+line, shown by the command line with exit status 2.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ import defusedxml.minidom as SafeDOM
 from engine.errors import SuanliError
 
 __all__ = ["WorkbookError", "open_checked", "check_members", "read_member", "parse_xml", "parse_dom",
-           "reading", "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "RATIO_GRACE_BYTES"]
+           "reading", "member_chunks", "xml_parser", "feed",
+           "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "RATIO_GRACE_BYTES"]
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
