@@ -150,6 +150,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="write the refreshed workbook here (default: in place, keeping BOOK.<time>.bak.xlsx)")
     s.add_argument("--scenario", default=None,
                    help="the scenario the inputs start from (default: the workbook's own; see `suanli scenarios`)")
+    s.add_argument("--force", action="store_true",
+                   help="refresh a read-only workbook, or one that looks open in Excel or LibreOffice")
     s.set_defaults(handler=cmd_refresh)
 
     s = sub.add_parser("batch", help="one workbook per row of a scenario file (CSV or XLSX), a summary and a manifest")
@@ -473,9 +475,17 @@ def cmd_templates_picture(args) -> str:
 
 
 def cmd_refresh(args) -> str:
+    import signal
+
     from workbook_templates.refresh import refresh
 
-    return refresh(args.path, args.out, args.scenario).summary()
+    try:
+        return refresh(args.path, args.out, args.scenario, force=args.force).summary()
+    except KeyboardInterrupt as exc:           # Ctrl-C, or SIGTERM/SIGHUP while writing: one line, no traceback
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print(f"suanli: refresh interrupted ({signal.Signals(signum).name}); {args.out or args.path} is as it was "
+              "or fully refreshed, never half-written", file=sys.stderr)
+        raise SystemExit(128 + signum) from None
 
 
 def cmd_batch(args) -> str:

@@ -251,11 +251,13 @@ def test_text_that_looks_like_a_formula_is_written_as_text(book, monkeypatch):
         assert refresh.as_excel_text(text) == "'" + text
 
 
-def test_refreshing_twice_keeps_two_backups(book):
+def test_refreshing_twice_keeps_two_backups(book, layout):
+    """Two refreshes that change the workbook (an input edited between them) keep two backups."""
     import datetime as dt
 
     when = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
     first = refresh.refresh(book, now=when).backup
+    fx.set_cell(book, book, "Inputs", at(layout, "mm_params_base"), "number", 2e12)
     second = refresh.refresh(book, now=when).backup
     assert first.name == "demand.20250102T030405Z.bak.xlsx"
     assert second.name == "demand.20250102T030405Z.bak-2.xlsx"
@@ -680,6 +682,11 @@ BROKEN_META = [
     (("A7", "blank", None), "its _suanli sheet has no inputs row (book.xlsx)"),
     (("B2", "text", "servers2"), "book.xlsx names group 'servers2'; suanli "),
     (("A5", "text", "scenario"), "its _suanli sheet has two scenario rows (A3 and A5) (book.xlsx)"),
+    (("B7", "text", "mm_vendors,bogus_key"), "its _suanli sheet's inputs row (_suanli!B7) names 'bogus_key', which "
+                                             "is not an input of suanli"),
+    (("B7", "text", "mm_vendors,mm_vendors"), "its _suanli sheet's inputs row (_suanli!B7) names 'mm_vendors' twice"),
+    (("B6", "text", "fig49,fig999"), "its _suanli sheet's exhibits row (_suanli!B6) names 'fig999', which is not an "
+                                     "exhibit of suanli"),
     (None, "no _suanli sheet in book.xlsx"),
 ]
 

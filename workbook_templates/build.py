@@ -53,7 +53,8 @@ from .render import (
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
-           "sheet_value", "excel_cached", "build_workbook", "build_all", "inputs_hash"]
+           "SheetCell", "sheet_cells", "check_formula", "sheet_value", "excel_cached", "build_workbook", "build_all",
+           "inputs_hash"]
 
 
 #: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
@@ -456,8 +457,23 @@ def check_text(computed, shown: float, tolerance: float) -> str:
     """What a check cell shows: ✓ when the computed value rounds to the printed one, else ≠ and the difference."""
     if isinstance(computed, (int, float)) and not isinstance(computed, bool) and math.isfinite(computed):
         diff = computed - shown
-        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + format(diff, ".2E")
+        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + _text_scientific(diff)
     return "≠"
+
+
+def _text_scientific(x: float) -> str:
+    """``x`` as ``TEXT(x, "0.00E+00")`` shows it in Excel and LibreOffice: the number to 15 significant digits,
+    then to 3, halves away from zero (172.49999999999997 shows 1.73E+02, where Python's format says 1.72E+02)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    d = Decimal(format(x, ".15g"))
+    if d == 0:
+        return "0.00E+00"
+    e = d.adjusted()
+    m = d.scaleb(-e).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if abs(m) >= 10:
+        m, e = (m / 10).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), e + 1
+    return f"{m}E{'+' if e >= 0 else '-'}{abs(e):02d}"
 
 
 def printed_columns(ex_id: str, n: int) -> tuple[int, int]:
@@ -466,15 +482,43 @@ def printed_columns(ex_id: str, n: int) -> tuple[int, int]:
     return p0, p0 + n + 1
 
 
-def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
-    """Each exhibit's check cells with what they show for the plan's values: {exhibit: {A1: (text, row, column)}}."""
-    out: dict[str, dict[str, tuple[str, str, str]]] = {}
+def check_formula(r: int, j: int, p0: int, tolerance: float) -> str:
+    """The formula of the check cell of column ``j`` on sheet row ``r``: ✓ when the computed value is within
+    ``tolerance`` of the printed one, else ≠ and the difference."""
+    computed = xl_rowcol_to_cell(r, FIRST_VALUE_COL + j)
+    printed_ref = xl_rowcol_to_cell(r, p0 + j)
+    tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
+    return (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
+            f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """A cell of an exhibit sheet that its formulas compute or read."""
+
+    kind: str                    # "formula" (a row's value), "printed" (the report's value) or "check"
+    formula: str | None          # the formula (with its =); None for a printed value, which the checks read
+    value: object                # what the cell caches, or holds
+    row: str                     # the exhibit row's key
+    column: str                  # the column's label
+
+
+def sheet_cells(p: Plan) -> dict[str, dict[str, SheetCell]]:
+    """Every cell of the exhibit sheets that the build writes a formula or a printed value into:
+    ``{exhibit: {A1: SheetCell}}``: the formula cells with the engine's values (:func:`formula_cells`),
+    the report's printed values, and the checks with what they show for the engine's values."""
+    resolver = formulas(p)
+    out: dict[str, dict[str, SheetCell]] = {}
+    for ex_id in _dependency_order(p):
+        columns = p.layouts[ex_id].columns
+        out[ex_id] = {xl_rowcol_to_cell(r, c): SheetCell("formula", formula, cached, row.key, columns[j])
+                      for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver)}
     for ex_id in p.order:
         if ex_id not in printed.exhibits():
             continue
         exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
-        _, k0 = printed_columns(ex_id, len(layout.columns))
-        cells = out.setdefault(ex_id, {})
+        p0, k0 = printed_columns(ex_id, len(layout.columns))
+        cells = out[ex_id]
         for key, (_, text) in printed.cells(ex_id).items():
             row = exhibit.row(key)
             r = layout.row_index(key) - 1
@@ -482,9 +526,19 @@ def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
                 got = _printed_cell(row, cell)
                 if got is None:
                     continue
+                shown, tolerance = got
+                column = layout.columns[j]
                 computed = sheet_value(row, result.values[key][j]) if not result.needed(key, j) else None
-                cells[xl_rowcol_to_cell(r, k0 + j)] = (check_text(computed, *got), key, layout.columns[j])
-    return out
+                cells[xl_rowcol_to_cell(r, p0 + j)] = SheetCell("printed", None, shown, key, column)
+                cells[xl_rowcol_to_cell(r, k0 + j)] = SheetCell("check", check_formula(r, j, p0, tolerance),
+                                                                check_text(computed, *got), key, column)
+    return {ex_id: out[ex_id] for ex_id in p.order}
+
+
+def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
+    """Each exhibit's check cells with what they show for the plan's values: {exhibit: {A1: (text, row, column)}}."""
+    return {ex_id: {ref: (c.value, c.row, c.column) for ref, c in cells.items() if c.kind == "check"}
+            for ex_id, cells in sheet_cells(p).items() if ex_id in printed.exhibits()}
 
 
 def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
@@ -492,18 +546,10 @@ def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
     ``{exhibit: {A1: (cached value, row key, column label)}}``.
 
     The formula cells hold the engine's values (:func:`formula_cells`), the printed-value checks
-    what they show for them (:func:`printed_checks`); refresh writes these into a workbook whose
-    inputs were edited.
+    what they show for them (:func:`printed_checks`); see :func:`sheet_cells` for their formulas.
     """
-    resolver = formulas(p)
-    out: dict[str, dict[str, tuple]] = {}
-    for ex_id in _dependency_order(p):
-        columns = p.layouts[ex_id].columns
-        out[ex_id] = {xl_rowcol_to_cell(r, c): (cached, row.key, columns[j])
-                      for row, j, r, c, _, cached in formula_cells(p, ex_id, resolver)}
-    for ex_id, checks in printed_checks(p).items():
-        out[ex_id].update(checks)
-    return {ex_id: out[ex_id] for ex_id in p.order}
+    return {ex_id: {ref: (c.value, c.row, c.column) for ref, c in cells.items() if c.formula is not None}
+            for ex_id, cells in sheet_cells(p).items()}
 
 
 def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
@@ -518,12 +564,8 @@ def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: 
             continue
         shown, tolerance = got
         ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
-        computed = xl_rowcol_to_cell(r, FIRST_VALUE_COL + j)
-        printed_ref = xl_rowcol_to_cell(r, p0 + j)
-        tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
-        formula = (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
-                   f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
-        ws.write_formula(r, k0 + j, formula, None, check_text(computed_values[j], shown, tolerance))
+        ws.write_formula(r, k0 + j, check_formula(r, j, p0, tolerance), None,
+                         check_text(computed_values[j], shown, tolerance))
 
 
 def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:

@@ -4,8 +4,10 @@
 columns A and B; :func:`read` is how ``suanli refresh`` and the Refresh button in Excel read it
 back, both with the same rules: the sheet must be there, with the :data:`REQUIRED` rows (the
 workbook's group, its scenario, its exhibits and its inputs, without which it cannot be checked
-or recomputed), each once, naming a group this suanli builds.  A refresh stamps
-:data:`STAMPED` rows, replacing the ones there or adding rows below them.
+or recomputed), each once, naming a group this suanli builds, exhibits it has and inputs it
+knows, each once.  A refresh stamps :data:`STAMPED` rows, replacing the ones there or adding rows
+below them.  An optional :data:`BASE` row names the packaged scenario that the workbook's own
+scenario started from (a batch row's scenario is not a packaged one).
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from engine import __version__
+from engine import __version__, exhibits, scenarios
 from engine.errors import UnknownNameError
 
 from . import groups
 from .safety import WorkbookError
 from .sheetxml import show_value
 
-__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "Meta", "rows", "read"]
+__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "BASE", "MAX_ROWS", "Meta", "rows", "read"]
 
 META_SHEET = "_suanli"
 
@@ -30,6 +32,12 @@ REQUIRED = ("group", "scenario", "exhibits", "inputs")
 
 #: The rows a refresh writes: when, with which scenario, the hash of the inputs it read.
 STAMPED = ("refreshed_at", "scenario", "inputs_hash")
+
+#: The optional row naming the packaged scenario the workbook's scenario started from.
+BASE = "base"
+
+#: Rows of keys and values a ``_suanli`` sheet may hold (suanli writes about ten).
+MAX_ROWS = 1000
 
 
 def rows(group: str, scenario: str, inputs_hash: str, exhibits: Sequence[str], inputs: Sequence[str],
@@ -60,6 +68,11 @@ class Meta:
     @property
     def scenario(self) -> str:
         return self.values["scenario"]
+
+    @property
+    def base(self) -> str | None:
+        """The packaged scenario the workbook's scenario started from, when the sheet records one."""
+        return self.values.get(BASE) or None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.values.get(key, default)
@@ -107,8 +120,23 @@ def read(sheet_rows: Iterable[tuple[int, object, object]] | None, where: str) ->
         names = ", ".join(g.name for g in groups.GROUPS)
         raise WorkbookError(f"not a suanli workbook: {where} names group {values['group']!r}; suanli {__version__} "
                             f"builds {names}") from None
-    return Meta(values, places, group, _listed(values["exhibits"]), _listed(values["inputs"]))
+    known_exhibits = {e.id for e in exhibits.all_exhibits()}
+    listed = {}
+    for row, known, what in (("exhibits", known_exhibits, "exhibit"), ("inputs", scenarios.schema(), "input")):
+        items = _listed(values[row])
+        cell = f"{META_SHEET}!B{places[row] + 1}"
+        for item in items:
+            if item not in known:
+                raise WorkbookError(f"not a suanli workbook: its {META_SHEET} sheet's {row} row ({cell}) names "
+                                    f"{item!r}, which is not an {what} of suanli {__version__}; restore the row or "
+                                    f"rebuild the workbook ({where})")
+        twice = next((k for i, k in enumerate(items) if k in items[:i]), None)
+        if twice is not None:
+            raise WorkbookError(f"not a suanli workbook: its {META_SHEET} sheet's {row} row ({cell}) names {twice!r} "
+                                f"twice ({where})")
+        listed[row] = items
+    return Meta(values, places, group, listed["exhibits"], listed["inputs"])
 
 
 def _listed(text: str) -> tuple[str, ...]:
-    return tuple(k for k in text.split(",") if k)
+    return tuple(k.strip() for k in text.split(",") if k.strip())

@@ -20,13 +20,29 @@ models accept, and programs that read a workbook without calculating it (pandas,
    validation) is copied byte for byte;
 5. stamps the ``_suanli`` sheet (``refreshed_at``, ``scenario``, ``inputs_hash``) and the Index
    sheet's cell A2, and asks Excel and LibreOffice to recalculate fully on load;
-6. writes a temporary file beside the target and renames it over the target.  Refreshing in
-   place first keeps the original as ``BOOK.<UTC timestamp>.bak.xlsx`` beside it (for example
-   ``demand.20250102T030405Z.bak.xlsx``): every refresh keeps its own backup, none is ever
-   overwritten, and the backup still opens in Excel by a double click.
+6. writes the new file through :func:`.files.replace_atomic`: a temporary beside the target,
+   flushed to disk and renamed over it, a symbolic link kept and the file it points to
+   refreshed, the original's mode and owner kept.  Refreshing in place first keeps the original
+   as ``BOOK.<UTC timestamp>.bak.xlsx`` beside it (for example
+   ``demand.20250102T030405Z.bak.xlsx``): every refresh that changes the workbook keeps its own
+   backup, none is ever overwritten, and the backup still opens in Excel by a double click.  A
+   workbook that already holds what its inputs compute is left as it is: no write, no backup.
 
-Any refusal raises :class:`~.safety.WorkbookError` (one line; exit status 2 from the command
-line) before anything is written: the original is untouched and no temporary file is left.
+What refresh writes is only what the workbook's own formulas compute: every formula cell it
+caches a value for must hold the formula suanli writes there (compared as a spreadsheet reads
+formulas), every printed value the checks read must be the report's, no sheet may carry its own
+name for an input (its formulas would read that instead), and every cell read must hold a value
+a spreadsheet stores.  The workbook is read as a stream (:mod:`.sheetxml`): memory grows with
+the cells refresh reads and writes, not with the size of the sheets.
+
+The target is refused, before anything is read, when it is read-only (unless ``force``), not a
+regular file (a device, a folder), or open in Excel or LibreOffice (``~$BOOK.xlsx`` or
+``.~lock.BOOK.xlsx#`` beside it; unless ``force``).  While it runs refresh holds the target's
+lock (:func:`.files.locked`): a second refresh of the same file is refused as "in use", and the
+temporary of one that was killed is removed.  Ctrl-C, SIGTERM and SIGHUP leave no temporary.
+
+Any refusal raises a :class:`~engine.errors.SuanliError` (one line; exit status 2 from the
+command line) before anything is written: the original is untouched and no temporary file is left.
 
 :func:`check_inputs` and :func:`check_name` are the validation shared with the Refresh button in
 Excel (:mod:`addin.refresh_button`), as :func:`.meta.read` is for the ``_suanli`` sheet.
@@ -38,8 +54,6 @@ import datetime as dt
 import math
 import os
 import re
-import shutil
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,8 +62,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from engine import SuanliError, __version__, scenarios
 
-from . import build, meta, safety
-from .files import write_atomic
+from . import build, files, meta, safety
 from .render import ERRATA_SHEET, INDEX_SHEET, STAMP_CELL, input_layout
 from .safety import WorkbookError
 from .sheetxml import (
@@ -58,16 +71,20 @@ from .sheetxml import (
     DateText,
     ErrorValue,
     Sheet,
-    full_calc_on_load,
+    formula_key,
     parse_cell,
     parse_range,
+    same_formula,
     shorten,
     show_value,
     write_package,
 )
 
-__all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "as_excel_text",
-           "refresh_time", "stamp_text", "backup_path"]
+__all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "check_scoped_names",
+           "starting_scenario", "as_excel_text", "refresh_time", "stamp_text", "backup_path"]
+
+#: Formula cells of the Errata sheet ("switch now") a workbook may hold; suanli writes one per erratum.
+MAX_ERRATA_SWITCHES = 10_000
 
 
 # ------------------------------------------------------------------ the shared validation
@@ -134,7 +151,7 @@ def _check_cell(spec: scenarios.InputSpec, cell: str, column: str | None, raw):
     return checked[0] if isinstance(checked, tuple) else checked
 
 
-_NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)$")
+_NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)$")
 
 
 def check_name(key: str, refers_to: str | None, expected: str) -> None:
@@ -182,15 +199,56 @@ def stamp_text(when: dt.datetime, scenario: str, inputs_hash: str) -> str:
 
 
 def backup_path(path: str | os.PathLike, when: dt.datetime) -> Path:
-    """``BOOK.<UTC timestamp>.bak.xlsx`` beside ``path``, never an existing file."""
-    p = Path(path)
-    stem = f"{p.stem}.{when.strftime('%Y%m%dT%H%M%SZ')}.bak"
-    candidate = p.with_name(stem + p.suffix)
-    n = 2
-    while candidate.exists():
-        candidate = p.with_name(f"{stem}-{n}{p.suffix}")
+    """``BOOK.<UTC timestamp>.bak.xlsx`` beside ``path`` (its symlinks followed), never an existing file.
+
+    Refresh makes the backup through :func:`.files.replace_atomic`, which takes the first of these
+    names that is free at the moment it links the copy in."""
+    target = files.resolve(path)
+    n = 1
+    while True:
+        candidate = files.backup_name(target, _stamp(when), n)
+        if not os.path.lexists(candidate):
+            return candidate
         n += 1
-    return candidate
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.strftime("%Y%m%dT%H%M%SZ")
+
+
+def check_scoped_names(key: str, found: Sequence[tuple[str | None, str, str]], expected: str) -> None:
+    """Refuse the defined names of input ``key`` (from :meth:`.sheetxml.Book.defined_names`) unless there is
+    exactly one, workbook-level, referring to ``expected``: a sheet's own name of the same name would be what
+    that sheet's formulas read."""
+    for scope, name, text in found:
+        if scope is not None:
+            raise WorkbookError(f"input {key}: sheet {scope} has its own name {name} (refers to "
+                                f"{shorten(text.strip().lstrip('=') or '?', 60)}), which that sheet's formulas read "
+                                f"instead of the input; delete it in Formulas > Name Manager and refresh again")
+    workbook = [text for scope, _, text in found if scope is None]
+    if len(workbook) > 1:
+        raise WorkbookError(f"input {key}: the workbook defines the name {key} {len(workbook)} times; keep the one "
+                            f"referring to {expected.lstrip('=')} (Formulas > Name Manager)")
+    check_name(key, workbook[0] if workbook else None, expected)
+
+
+def starting_scenario(info: meta.Meta, scenario: str | None = None) -> tuple[scenarios.Scenario, str, str | None]:
+    """The scenario a refresh starts from: ``(scenario, the name to stamp, a note or None)``.
+
+    ``scenario`` (a packaged scenario's name) when given; else the workbook's own.  A workbook whose
+    scenario is not a packaged one (a batch writes one per row, named after it) keeps its name; it
+    starts from its ``base`` row's scenario, or the group's, and every input is the workbook's own,
+    so what it computes does not depend on which.
+    """
+    if scenario is not None:
+        base = scenarios.load(scenario)
+        return base, base.name, None
+    name = info.scenario
+    if name in scenarios.names():
+        base = scenarios.load(name)
+        return base, base.name, None
+    start = info.base if info.base in scenarios.names() else info.group.scenario
+    return scenarios.load(start), name, f"scenario {name} is not a packaged scenario: its inputs compared with {start}"
 
 
 # ------------------------------------------------------------------ the report
@@ -210,8 +268,13 @@ class RefreshReport:
     inputs: int
     changed: tuple[str, ...] = ()          # inputs whose value differs from the scenario's
     notes: list[str] = field(default_factory=list)
+    unchanged: bool = False                # the workbook already held it all: nothing was written
 
     def summary(self) -> str:
+        if self.unchanged:
+            return "; ".join([f"{self.out} is up to date: its {self.cells} formula results of group {self.group} "
+                              f"already hold what its {self.inputs} inputs compute (scenario {self.scenario}, inputs "
+                              f"{self.inputs_hash}); nothing written"] + self.notes)
         parts = [f"refreshed {self.out}: {self.cells} formula results of group {self.group} from "
                  f"{self.inputs} inputs, scenario {self.scenario}"]
         if self.changed:
@@ -229,86 +292,124 @@ class RefreshReport:
 
 # ------------------------------------------------------------------ refresh
 def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scenario: str | None = None,
-            now: dt.datetime | None = None) -> RefreshReport:
-    """Refresh the template workbook at ``path`` (in place, or into ``out``); see the module."""
-    src = Path(path)
-    target = Path(out) if out is not None else src
-    in_place = out is None or (target.exists() and src.exists() and os.path.samefile(target, src))
+            now: dt.datetime | None = None, force: bool = False) -> RefreshReport:
+    """Refresh the template workbook at ``path`` (in place, or into ``out``); see the module.
+
+    ``force`` refreshes a read-only workbook, or one that looks open in Excel or LibreOffice.
+    """
+    given = Path(path)
+    src = files.resolve(given)
+    shown_target = Path(out) if out is not None else given
+    target = files.resolve(shown_target)
+    in_place = out is None or target == src
     when = refresh_time(now)
-    where = str(src)
-    with safety.open_checked(src) as zf:
-        book = Book(zf, where)
-        info = read_meta(book, where)
-        group = info.group
-        base = scenarios.load(scenario if scenario is not None else info.scenario)
-        keys = list(info.inputs)
-        layout = input_layout(keys)
+    where = str(given)
+    if not src.is_file():
+        safety.open_checked(given).close()         # says why: missing, a folder, a device
+    files.check_writable(shown_target, force, "" if in_place else "--out")
+    if not force:
+        files.check_not_open(given)
+        if not in_place:
+            files.check_not_open(shown_target, "--out")
+    with files.interruptible(), files.locked(target, wait=False), safety.open_checked(src) as zf:
+        original = os.fstat(zf.fp.fileno())
+        return _refresh(zf, given, shown_target, target, in_place, original, scenario, when, where)
 
-        # the names, then the Inputs sheet and its cells
-        for key in keys:
-            check_name(key, book.names.get(key), layout.name_target(key))
-        inputs_sheet = book.sheet(layout.sheet)
-        _refuse_protected(inputs_sheet)
-        cells: dict[str, list[tuple[str, object]]] = {}
-        input_cells: dict[str, str] = {}
-        for key in keys:
-            row, col, width = layout.places[key]
-            refs = [xl_rowcol_to_cell(row, col + j) for j in range(width)]
-            cells[key] = [(f"{layout.sheet}!{r}", inputs_sheet.value(r, book.shared)) for r in refs]
-            input_cells.update({r: key for r in refs})
-        _refuse_merged(inputs_sheet, input_cells)
-        values = check_inputs(cells)
 
-        # recompute, and check the workbook is laid out as suanli lays this group out now
-        edited = base.with_values(values)
-        p = build.plan(group, edited)
-        if p.order != list(info.exhibits) or p.inputs != keys:
-            raise WorkbookError(f"{where} was laid out by suanli {info.get('suanli_version', '?')}, and suanli "
-                                f"{__version__} lays the {group.name} workbook out differently; rebuild it with "
-                                "`suanli templates build` and copy your inputs over")
-        expected = build.cached_results(p)   # the formula cells, and the printed-value checks that follow them
-        replaced: dict[str, bytes] = {}
-        count = 0
-        for ex_id, results in expected.items():
-            sheet = book.sheet(ex_id, "exhibit sheet")
-            _refuse_protected(sheet)
-            for ref, (value, row_key, column) in results.items():
-                if not sheet.has_formula(ref):
-                    raise WorkbookError(f"{ex_id}!{ref} should hold the formula of row {row_key} ({column}) but "
-                                        f"{sheet.describe(ref, book.shared)}: it was moved or overwritten; undo "
-                                        "that (or rebuild the workbook) and refresh again")
-                sheet.set_cached(ref, value)
-                count += 1
-            replaced[sheet.member] = sheet.to_bytes()
+def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, original: os.stat_result,
+             scenario: str | None, when: dt.datetime, where: str) -> RefreshReport:
+    book = Book(zf, where)
+    info = read_meta(book, where)
+    group = info.group
+    base, scenario_name, note = starting_scenario(info, scenario)
+    keys = list(info.inputs)
+    layout = input_layout(keys)
 
-        notes: list[str] = []
-        if ERRATA_SHEET in book.sheets:
-            errata_sheet = book.sheet(ERRATA_SHEET)
-            if _errata_switches(errata_sheet, edited, keys):
-                _refuse_protected(errata_sheet)
-                replaced[errata_sheet.member] = errata_sheet.to_bytes()
+    # the names, then the Inputs sheet and its cells
+    names = book.defined_names(keys)
+    for key in keys:
+        check_scoped_names(key, names[key], layout.name_target(key))
+    input_cells: dict[str, str] = {}
+    refs: dict[str, list[str]] = {}
+    for key in keys:
+        row, col, width = layout.places[key]
+        refs[key] = [xl_rowcol_to_cell(row, col + j) for j in range(width)]
+        input_cells.update({r: key for r in refs[key]})
+    inputs_sheet = book.sheet(layout.sheet, "sheet", cells=input_cells)
+    _refuse_protected(inputs_sheet)
+    _refuse_merged(inputs_sheet, input_cells)
+    cells = {key: [(f"{layout.sheet}!{r}", inputs_sheet.value(r, book.shared)) for r in refs[key]] for key in keys}
+    for key in keys:
+        for r in refs[key]:
+            _refuse_stale_constant(inputs_sheet, r, key, book)
+    values = check_inputs(cells)
 
-        new_hash = build.inputs_hash(edited, keys)
-        meta_sheet = book.sheet(meta.META_SHEET)
-        _refuse_protected(meta_sheet)
-        for r, key, value in info.stamp(when, base.name, new_hash, meta_sheet.last_row):
-            if key is not None:
-                meta_sheet.set_text(xl_rowcol_to_cell(r, 0), key)
-            meta_sheet.set_text(xl_rowcol_to_cell(r, 1), value)
-        replaced[meta_sheet.member] = meta_sheet.to_bytes()
-        if INDEX_SHEET in book.sheets:
-            index = book.sheet(INDEX_SHEET)
-            _refuse_protected(index)
-            index.set_text(STAMP_CELL, stamp_text(when, base.name, new_hash))
-            replaced[index.member] = index.to_bytes()
-        else:
-            notes.append("no Index sheet to stamp")
-        replaced["xl/workbook.xml"] = full_calc_on_load(book.workbook_data, where)
+    # recompute, and check the workbook is laid out as suanli lays this group out now
+    edited = base.with_values(values)
+    p = build.plan(group, edited)
+    if p.order != list(info.exhibits) or p.inputs != keys:
+        raise WorkbookError(f"{where} was laid out by suanli {info.get('suanli_version', '?')}, and suanli "
+                            f"{__version__} lays the {group.name} workbook out differently; rebuild it with "
+                            "`suanli templates build` and copy your inputs over")
+    replaced: dict[str, object] = {}
+    changed = False
+    count = 0
+    for ex_id, expected in build.sheet_cells(p).items():
+        sheet = book.sheet(ex_id, "exhibit sheet", cells=expected)
+        _refuse_protected(sheet)
+        for ref, cell in expected.items():
+            if cell.formula is None:
+                _check_printed(sheet, ex_id, ref, cell, book)
+                continue
+            _check_formula(sheet, ex_id, ref, cell, book)
+            sheet.set_cached(ref, cell.value)
+            count += 1
+        if sheet.changed:
+            changed = True
+            replaced[sheet.member] = sheet.write
 
-        changed = tuple(k for k in keys if _differs(edited.values[k], base.values[k]))
-        report = RefreshReport(src, target, None, group.name, base.name, when.isoformat(), new_hash,
-                               info.get("inputs_hash"), count, len(keys), changed, notes)
-        report.backup = _write(zf, replaced, src, target, in_place, when, where)
+    notes: list[str] = [note] if note else []
+    if ERRATA_SHEET in book.sheets:
+        errata_sheet = _errata_switches(book, edited, keys)
+        if errata_sheet.changed:
+            _refuse_protected(errata_sheet)
+            changed = True
+            replaced[errata_sheet.member] = errata_sheet.write
+
+    new_hash = build.inputs_hash(edited, keys)
+    meta_sheet = book.sheet(meta.META_SHEET)
+    index = book.sheet(INDEX_SHEET, cells=[STAMP_CELL]) if INDEX_SHEET in book.sheets else None
+    if not changed and in_place and _stamped(info, index, book, scenario_name, new_hash):
+        report = RefreshReport(given, shown_target, None, group.name, scenario_name, info.get("refreshed_at", ""),
+                               new_hash, info.get("inputs_hash"), count, len(keys), _changed(keys, edited, base),
+                               notes, unchanged=True)
+        return report
+    _refuse_protected(meta_sheet)
+    stamps = info.stamp(when, scenario_name, new_hash, meta_sheet.last_row)
+    meta_sheet.require([f"A{r + 1}" for r, _, _ in stamps] + [f"B{r + 1}" for r, _, _ in stamps])
+    for r, key, value in stamps:
+        if key is not None:
+            meta_sheet.set_text(xl_rowcol_to_cell(r, 0), key)
+        meta_sheet.set_text(xl_rowcol_to_cell(r, 1), value)
+    replaced[meta_sheet.member] = meta_sheet.write
+    if index is not None:
+        _refuse_protected(index)
+        index.set_text(STAMP_CELL, stamp_text(when, scenario_name, new_hash))
+        replaced[index.member] = index.write
+    else:
+        notes.append("no Index sheet to stamp")
+    replaced["xl/workbook.xml"] = book.full_calc_on_load()
+
+    report = RefreshReport(given, shown_target, None, group.name, scenario_name, when.isoformat(), new_hash,
+                           info.get("inputs_hash"), count, len(keys), _changed(keys, edited, base), notes)
+
+    def write(tmp: Path) -> None:
+        write_package(zf, replaced, tmp, where)
+        zf.close()                       # before the rename: Windows will not replace an open file
+
+    done = files.replace_atomic(target, write, backup_stamp=_stamp(when) if in_place else None,
+                                like=given if not in_place else None, expect=original if in_place else None)
+    report.backup = done.backup
     return report
 
 
@@ -316,8 +417,73 @@ def read_meta(book: Book, where: str) -> meta.Meta:
     """The workbook's ``_suanli`` sheet, checked by :func:`.meta.read`."""
     if meta.META_SHEET not in book.sheets:
         return meta.read(None, where)
-    sheet = book.sheet(meta.META_SHEET)
+    sheet = book.sheet(meta.META_SHEET, keep=lambda c: c.col < 2, limit=2 * meta.MAX_ROWS)
     return meta.read(((r, a, b) for r, (a, b) in sheet.rows(2, book.shared)), where)
+
+
+def _changed(keys: Sequence[str], edited: scenarios.Scenario, base: scenarios.Scenario) -> tuple[str, ...]:
+    return tuple(k for k in keys if _differs(edited.values[k], base.values[k]))
+
+
+def _stamped(info: meta.Meta, index: Sheet | None, book: Book, scenario: str, inputs_hash: str) -> bool:
+    """True when the workbook's stamps already say it was refreshed with this scenario and these inputs."""
+    if info.scenario != scenario or info.get("inputs_hash") != inputs_hash or "refreshed_at" not in info.places:
+        return False
+    try:
+        when = dt.datetime.fromisoformat(info.get("refreshed_at", ""))
+    except ValueError:
+        return False
+    if index is None:
+        return True
+    return index.value(STAMP_CELL, book.shared) == stamp_text(refresh_time(when), scenario, inputs_hash)
+
+
+def _check_formula(sheet: Sheet, ex_id: str, ref: str, cell: build.SheetCell, book: Book) -> None:
+    got = sheet.formula(ref)
+    if got is not None and same_formula(got, cell.formula):
+        return
+    what = "the check of" if cell.kind == "check" else "the formula of"
+    holds = sheet.describe(ref, book.shared) if got is None else f"holds ={shorten(got.strip(), 60)}"
+    raise WorkbookError(f"{ex_id}!{ref} should hold {what} row {cell.row} ({cell.column}) but {holds}: it was "
+                        "moved or overwritten; undo that (or rebuild the workbook) and refresh again")
+
+
+def _check_printed(sheet: Sheet, ex_id: str, ref: str, cell: build.SheetCell, book: Book) -> None:
+    value = sheet.value(ref, book.shared)
+    if isinstance(value, float) and not isinstance(value, bool) and sheet.formula(ref) is None \
+            and format(value, ".15g") == format(cell.value, ".15g"):
+        return
+    holds = sheet.describe(ref, book.shared)
+    raise WorkbookError(f"{ex_id}!{ref} should hold the report's printed value {show_value(cell.value)} for row "
+                        f"{cell.row} ({cell.column}), which its check reads, but {holds}; restore it (or rebuild "
+                        "the workbook) and refresh again")
+
+
+_LITERAL = re.compile(r"^\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*$")
+
+
+def _refuse_stale_constant(sheet: Sheet, ref: str, key: str, book: Book) -> None:
+    """An input holding a formula that is just a number (``=0.5``) must have that number as its saved result:
+    a spreadsheet computes the formula, not the saved result."""
+    formula = sheet.formula(ref)
+    if formula is None:
+        return
+    text = formula.strip().lstrip("=")
+    key_ = formula_key(text)
+    literal = None
+    if _LITERAL.match(text):
+        literal = float(text)
+    elif key_ is not None and len(key_) == 1 and key_[0][1] == "LOGICAL":
+        literal = key_[0][2] == "TRUE"
+    if literal is None:
+        return
+    saved = sheet.value(ref, book.shared)
+    same = (isinstance(saved, bool) and isinstance(literal, bool) and saved == literal) or (
+        isinstance(saved, float) and not isinstance(literal, bool) and saved == literal)
+    if not same:
+        raise WorkbookError(f"input {key} at {sheet.name}!{ref} holds the formula ={shorten(text)} but its saved "
+                            f"result is {show_value(saved) if saved is not FORMULA_WITHOUT_VALUE else 'missing'}; "
+                            "type the value itself and refresh again")
 
 
 def _refuse_protected(sheet: Sheet) -> None:
@@ -339,19 +505,19 @@ def _refuse_merged(sheet: Sheet, input_cells: Mapping[str, str]) -> None:
                                     f"({sheet.name}!{cell}); unmerge them (Home > Merge & Center) and refresh again")
 
 
-def _errata_switches(sheet: Sheet, sc: scenarios.Scenario, keys: Sequence[str]) -> bool:
-    """Cached results of the Errata sheet's "switch now" cells (a formula that is just a switch's name)."""
-    switches = {k for k in keys if scenarios.schema()[k].is_switch}
-    done = False
-    for ref in list(sheet.cells):
-        formula = sheet.formula(ref)
-        if formula is None:
-            continue
-        name = formula.strip().lstrip("=")
-        if name in switches:
+def _errata_switches(book: Book, sc: scenarios.Scenario, keys: Sequence[str]) -> Sheet:
+    """The Errata sheet with the cached results of its "switch now" cells (a formula that is just a switch's name)."""
+    switches = {k.lower(): k for k in keys if scenarios.schema()[k].is_switch}
+
+    def is_switch(cell) -> bool:
+        return cell.formula is not None and cell.formula.strip().lstrip("=").strip().lower() in switches
+
+    sheet = book.sheet(ERRATA_SHEET, keep=is_switch, limit=MAX_ERRATA_SWITCHES)
+    for ref, cell in list(sheet.cells.items()):
+        if is_switch(cell):
+            name = switches[cell.formula.strip().lstrip("=").strip().lower()]
             sheet.set_cached(ref, bool(sc.values[name]))
-            done = True
-    return done
+    return sheet
 
 
 def _differs(a, b) -> bool:
@@ -365,30 +531,3 @@ def _differs(a, b) -> bool:
         if x is not None and not math.isclose(float(x), float(y), rel_tol=1e-15, abs_tol=0.0):
             return True
     return False
-
-
-def _write(zf: zipfile.ZipFile, replaced: Mapping[str, bytes], src: Path, target: Path, in_place: bool,
-           when: dt.datetime, where: str) -> Path | None:
-    """The new archive beside ``target``, renamed over it; in place, the original kept as a backup first."""
-    made: list[Path] = []
-
-    def write(tmp: Path) -> None:
-        write_package(zf, replaced, tmp, where)
-        zf.close()                       # before the rename: Windows will not replace an open file
-        if in_place:
-            backup = backup_path(src, when)
-            write_atomic(backup, lambda p: shutil.copyfile(src, p))
-            made.append(backup)
-
-    try:
-        write_atomic(target, write)
-    except OSError as exc:
-        for p in made:
-            p.unlink(missing_ok=True)
-        name = exc.filename or target
-        raise WorkbookError(f"cannot write {name}: {exc.strerror or exc}") from None
-    except BaseException:
-        for p in made:
-            p.unlink(missing_ok=True)
-        raise
-    return made[0] if made else None

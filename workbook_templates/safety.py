@@ -19,8 +19,10 @@ reading it:
 Every limit is read from the zip's headers; reading a member is bounded by the size its
 header declares (``zipfile`` stops there) and a member whose content does not match its CRC
 fails as a damaged workbook.  XML is parsed with ``defusedxml``: no DTDs, no entities, no
-external references.  Every refusal is a :class:`WorkbookError`: one line, shown by the
-command line with exit status 2.
+external references; :func:`member_chunks`, :func:`xml_parser` and :func:`feed` parse a part
+as a stream, a chunk at a time, with the same refusals, so that no part is held whole.  The file
+is opened once: what is checked is what is read.  Every refusal is a :class:`WorkbookError`: one
+line, shown by the command line with exit status 2.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -41,7 +44,8 @@ import defusedxml.minidom as SafeDOM
 from engine.errors import SuanliError
 
 __all__ = ["WorkbookError", "open_checked", "check_members", "read_member", "parse_xml", "parse_dom",
-           "reading", "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "RATIO_GRACE_BYTES"]
+           "reading", "member_chunks", "xml_parser", "feed",
+           "MAX_MEMBERS", "MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "MAX_RATIO", "RATIO_GRACE_BYTES"]
 
 MAX_MEMBERS = 10_000
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
@@ -79,15 +83,44 @@ def open_checked(path: str | os.PathLike) -> zipfile.ZipFile:
     :func:`read_member` so that a damaged member fails as one clear message.
     """
     p = Path(path)
-    if not p.exists():
-        raise WorkbookError(f"not an xlsx: {p} does not exist")
-    if not p.is_file():
-        raise WorkbookError(f"not an xlsx: {p} is not a file")
     try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-            size = fh.seek(0, os.SEEK_END)
-            declared = _declared_members(fh, size)
+        if not stat.S_ISREG(os.stat(p).st_mode):      # before opening: opening a pipe would wait for a writer
+            raise WorkbookError(f"not an xlsx: {p} is not a file")
+        fh = p.open("rb")
+    except FileNotFoundError:
+        raise WorkbookError(f"not an xlsx: {p} does not exist") from None
+    except OSError as exc:
+        raise WorkbookError(f"cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        return _open_checked(fh, p)
+    except BaseException:
+        fh.close()
+        raise
+
+
+class _OwningZipFile(zipfile.ZipFile):
+    """A :class:`zipfile.ZipFile` that closes the file object it reads when it is closed."""
+
+    def __init__(self, fh):
+        self._owned = fh
+        super().__init__(fh)
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._owned.close()
+
+
+def _open_checked(fh, p: Path) -> zipfile.ZipFile:
+    """The checks of :func:`open_checked` on ``fh``: the one open file, so what is checked is what is read."""
+    try:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise WorkbookError(f"not an xlsx: {p} is not a file")
+        head = fh.read(8)
+        size = fh.seek(0, os.SEEK_END)
+        declared = _declared_members(fh, size)
+        fh.seek(0)
     except OSError as exc:
         raise WorkbookError(f"cannot read {p}: {exc.strerror or exc}") from None
     if head.startswith(_OLE_MAGIC):
@@ -99,7 +132,7 @@ def open_checked(path: str | os.PathLike) -> zipfile.ZipFile:
         raise WorkbookError(f"refused {p}: {declared:,} members in the archive (a workbook has at most "
                             f"{MAX_MEMBERS:,})")
     try:
-        zf = zipfile.ZipFile(p)
+        zf = _OwningZipFile(fh)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise WorkbookError(f"corrupted xlsx: {p} is damaged or truncated ({_reason(exc)}); restore a copy "
                             "or open it in Excel and save it again") from None
@@ -219,3 +252,69 @@ def _parse(parser, malformed, data: bytes, member: str, where: str):
             from None
     except malformed as exc:
         raise WorkbookError(f"corrupted xlsx: {where}: member {member} is not well-formed XML ({exc})") from None
+
+
+# ------------------------------------------------------------------ streaming
+CHUNK = 1 << 20
+
+
+def member_chunks(zf: zipfile.ZipFile, name: str, where: str | None = None, size: int = CHUNK) -> Iterator[bytes]:
+    """The bytes of one member, inflated ``size`` bytes at a time (its CRC checked at the end), so that a
+    large part is never held whole; a damaged member fails as one :class:`WorkbookError`."""
+    where = where or str(zf.filename)
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        raise WorkbookError(f"not an xlsx: {where} has no {name}") from None
+    with reading(where, name):
+        fh = zf.open(info)
+    with fh:
+        while True:
+            with reading(where, name):
+                chunk = fh.read(size)
+            if not chunk:
+                return
+            yield chunk
+
+
+def _forbidden(member: str, where: str):
+    def refuse(*_args):
+        raise WorkbookError(f"refused {where}: member {member} declares a DTD or entities")
+    return refuse
+
+
+def xml_parser(member: str, where: str):
+    """An expat parser for one member that refuses DTDs, entity declarations and external references.
+
+    Namespaces are processed, with prefixes kept: an element's name is ``"URI LOCAL"`` or
+    ``"URI LOCAL PREFIX"``.  Feed it with :func:`feed`.
+    """
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.namespace_prefixes = True
+    refuse = _forbidden(member, where)
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
+
+
+def feed(parser, chunks: Iterable[bytes], member: str, where: str) -> int:
+    """Parse a member's bytes with ``parser`` (from :func:`xml_parser`); returns how many bytes it had.
+
+    Malformed XML is one :class:`WorkbookError`; an error a handler raises passes through.
+    """
+    from xml.parsers.expat import ExpatError
+
+    total = 0
+    try:
+        for chunk in chunks:
+            total += len(chunk)
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except ExpatError as exc:
+        raise WorkbookError(f"corrupted xlsx: {where}: member {member} is not well-formed XML ({exc})") from None
+    return total

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -16,10 +17,15 @@ from xml.sax.saxutils import escape
 MiB = 1024 * 1024
 
 
+def _making(dst: Path) -> Path:
+    """A short name beside ``dst`` to write it under first (a name of 255 bytes has no room for a suffix)."""
+    return dst.with_name(f".making-{zlib.crc32(dst.name.encode()):08x}")
+
+
 def rewrite(src: Path, dst: Path, edits: dict[str, Callable[[bytes], bytes] | bytes | None],
             add: dict[str, bytes] | None = None) -> Path:
     """Copy the zip ``src`` to ``dst``; ``edits[member]`` maps its bytes (None drops it)."""
-    tmp = dst.with_name(dst.name + ".making")
+    tmp = _making(dst)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -151,7 +157,7 @@ def encrypted_flag(src: Path, dst: Path, member: str = "xl/styles.xml") -> Path:
 
 def corrupt_member(src: Path, dst: Path, member: str) -> Path:
     """Store ``member`` uncompressed, then flip one byte of its data: its CRC no longer matches."""
-    tmp = dst.with_name(dst.name + ".making")
+    tmp = _making(dst)
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info)
@@ -171,4 +177,122 @@ def corrupt_member(src: Path, dst: Path, member: str) -> Path:
 def ole_file(dst: Path) -> Path:
     """The first bytes of an OLE compound file: what a password-protected workbook is."""
     dst.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return dst
+
+
+def sheet_xml(path: Path, sheet: str) -> str:
+    """The XML of one worksheet, as text."""
+    with zipfile.ZipFile(path) as zf:
+        return zf.read(sheet_member(path, sheet)).decode()
+
+
+def edit_sheet(path: Path, dst: Path, sheet: str, edit: Callable[[str], str]) -> Path:
+    """Copy ``path`` to ``dst`` with one sheet's XML passed through ``edit`` (text in, text out)."""
+    member = sheet_member(path, sheet)
+    return rewrite(path, dst, {member: lambda b: edit(b.decode()).encode()})
+
+
+def raw_cell(path: Path, dst: Path, sheet: str, ref: str, cell_xml: str) -> Path:
+    """Put exactly ``cell_xml`` (a whole ``<c>`` element) where the cell ``ref`` is."""
+    return edit_sheet(path, dst, sheet, lambda xml: _replace_cell(xml, ref, cell_xml))
+
+
+def _row_span(xml: str, row: int) -> re.Match:
+    m = re.search(rf'<row r="{row}"[^>]*>(.*?)</row>', xml, re.S)
+    if m is None:
+        raise AssertionError(f"row {row} not in the sheet")
+    return m
+
+
+def swap_rows(path: Path, dst: Path, sheet: str, a: int, b: int) -> Path:
+    """Swap the cells of rows ``a`` and ``b`` (1-based), as moving one row past the other would."""
+    def edit(xml: str) -> str:
+        ma, mb = _row_span(xml, a), _row_span(xml, b)
+        cells_a = re.sub(rf'(<c r="[A-Z]+){a}"', rf'\g<1>{b}"', ma.group(1))
+        cells_b = re.sub(rf'(<c r="[A-Z]+){b}"', rf'\g<1>{a}"', mb.group(1))
+        first, second = (ma, mb) if ma.start() < mb.start() else (mb, ma)
+        new_first = cells_b if first is ma else cells_a
+        new_second = cells_a if second is mb else cells_b
+        return (xml[:first.start(1)] + new_first + xml[first.end(1):second.start(1)] + new_second
+                + xml[second.end(1):])
+    return edit_sheet(path, dst, sheet, edit)
+
+
+def share_formulas(path: Path, dst: Path, sheet: str, refs: list[str]) -> Path:
+    """Store the formulas of ``refs`` (one row, left to right) as Excel stores a filled range: the first
+    cell's formula shared over the range, the others pointing at it."""
+    def edit(xml: str) -> str:
+        span = f"{refs[0]}:{refs[-1]}"
+        for k, ref in enumerate(refs):
+            pattern = re.compile(rf'(<c r="{ref}"[^>]*>)<f>(.*?)</f>', re.S)
+            assert pattern.search(xml), ref
+            new = (lambda m: f'{m.group(1)}<f t="shared" ref="{span}" si="0">{m.group(2)}</f>') if k == 0 \
+                else (lambda m: f'{m.group(1)}<f t="shared" si="0"/>')
+            xml = pattern.sub(new, xml, count=1)
+        return xml
+    return edit_sheet(path, dst, sheet, edit)
+
+
+def sheet_index(path: Path, sheet: str) -> int:
+    """The 0-based position of a sheet in the workbook (as ``localSheetId`` counts)."""
+    with zipfile.ZipFile(path) as zf:
+        names = re.findall(r'<sheet name="([^"]*)"', zf.read("xl/workbook.xml").decode())
+    return names.index(sheet)
+
+
+def add_name(path: Path, dst: Path, name: str, target: str, sheet: str | None = None) -> Path:
+    """Add a defined name: workbook-level, or belonging to ``sheet`` (``localSheetId``)."""
+    scope = "" if sheet is None else f' localSheetId="{sheet_index(path, sheet)}"'
+
+    def edit(b: bytes) -> bytes:
+        xml = b.decode()
+        new = f'<definedName name="{name}"{scope}>{escape(target)}</definedName>'
+        assert "</definedNames>" in xml
+        return xml.replace("</definedNames>", new + "</definedNames>", 1).encode()
+    return rewrite(path, dst, {"xl/workbook.xml": edit})
+
+
+def inflate_sheet(src: Path, dst: Path, sheet: str, size: int) -> Path:
+    """``src`` with rows of numbers added below a sheet's last row until its XML holds ``size`` bytes,
+    streamed into the zip (a part that inflates far more than the file it is in)."""
+    member = sheet_member(src, sheet)
+    with zipfile.ZipFile(src) as zf:
+        xml = zf.read(member).decode()
+    last = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
+    head, tail = xml.split("</sheetData>", 1)
+    tmp = _making(dst)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            if info.filename != member:
+                zout.writestr(info, zin.read(info))
+                continue
+            new = zipfile.ZipInfo(member, info.date_time)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            with zout.open(new, "w") as out:
+                out.write(head.encode())
+                written, n = len(head), last + 1
+                while written < size:
+                    block = "".join(f'<row r="{r}"><c r="K{r}"><v>{r % 997}</v></c><c r="L{r}"><v>{r % 89}.5</v></c>'
+                                    f'<c r="M{r}"><v>{r % 13}</v></c></row>' for r in range(n, n + 1000)).encode()
+                    out.write(block)
+                    written += len(block)
+                    n += 1000
+                out.write(("</sheetData>" + tail).encode())
+    tmp.replace(dst)
+    return dst
+
+
+def with_noise(src: Path, dst: Path, size: int, member: str = "xl/media/noise.bin") -> Path:
+    """``src`` plus one member of ``size`` random bytes (they do not compress): a large workbook."""
+    import os
+
+    shutil.copyfile(src, dst)
+    info = zipfile.ZipInfo(member, (2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(dst, "a") as zf, zf.open(info, "w") as out:
+        left = size
+        while left:
+            n = min(left, 4 * MiB)
+            out.write(os.urandom(n))
+            left -= n
     return dst
