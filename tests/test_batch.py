@@ -232,7 +232,8 @@ def test_a_line_break_in_a_name_keeps_one_progress_line_per_scenario(tmp_path, c
                              encoding="utf-8")
     assert main(["batch", str(scenarios_csv), "--out", str(tmp_path / "out")]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert sorted(lines[:3]) == ["error\t3\ttab\\there\trow 3: train_utilization must be a number, got 'abc'",
+    assert sorted(lines[:3]) == ["error\t3\ttab\\there\trow 3: train_utilization must be a number, got 'abc' "
+                                 "(a number may end in 万亿, 亿, 万 or %, as in 18000亿, 2万, 30%)",
                                  "ok\t2\ttwo\\nlines\ttwo_lines.xlsx",
                                  "ok\t4\tplain\tplain.xlsx"]
     assert lines[3].startswith("suanli: 2 of 3 workbooks") and len(lines) == 5

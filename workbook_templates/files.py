@@ -66,9 +66,11 @@ class FileError(SuanliError, OSError):
 
     excel = "#VALUE!"
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, cause: OSError | None = None):
         self.text = text
         super().__init__("file", None, text)
+        if cause is not None:           # the system's reason stays readable: ENOSPC is a full disk
+            self.errno, self.strerror, self.filename = cause.errno, cause.strerror, cause.filename
 
     @property
     def message(self) -> str:
@@ -149,7 +151,7 @@ def check_writable(path: str | os.PathLike, force: bool = False, what: str = "")
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise FileError(f"cannot write {shown}: {exc.strerror or exc}") from None
+        raise FileError(f"cannot write {shown}: {exc.strerror or exc}", exc) from None
     if not stat.S_ISREG(st.st_mode):
         kind = "a folder" if stat.S_ISDIR(st.st_mode) else "a device, a pipe or a socket"
         raise FileError(f"refused {shown}: it is {kind}, not a regular file; give the path of a file")
@@ -242,7 +244,7 @@ def _acquire(lock: Path, target: Path, wait: bool) -> int:
         try:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
-            raise FileError(f"cannot write {target}: {exc.strerror or exc} ({lock.name})") from None
+            raise FileError(f"cannot write {target}: {exc.strerror or exc} ({lock.name})", exc) from None
         try:
             _lock_fd(fd, wait)
         except BlockingIOError:
@@ -377,7 +379,7 @@ def replace_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, ba
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FileError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise FileError(f"cannot write {path}: {exc.strerror or exc}", exc) from None
     with interruptible(), locked(target):
         check_writable(target, force=True)
         return _replace(target, write, backup_stamp, like, expect, shown=str(path))
@@ -389,12 +391,9 @@ def _replace(target: Path, write, backup_stamp, like, expect, shown: str) -> Rep
     committed = False
     try:
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+            tmp = _temporary(target, prefix, made)
         except OSError as exc:
-            raise FileError(f"cannot write {shown}: {exc.strerror or exc}") from None
-        os.close(fd)
-        tmp = Path(tmp_name)
-        made.append(tmp)
+            raise FileError(f"cannot write {shown}: {exc.strerror or exc}", exc) from None
         write(tmp)
         try:
             current = os.stat(target)
@@ -416,12 +415,23 @@ def _replace(target: Path, write, backup_stamp, like, expect, shown: str) -> Rep
     except OSError as exc:
         if committed or isinstance(exc, SuanliError):
             raise
-        raise FileError(f"cannot write {exc.filename or shown}: {exc.strerror or exc}") from None
+        raise FileError(f"cannot write {exc.filename or shown}: {exc.strerror or exc}", exc) from None
     finally:
         if not committed:
             for p in reversed(made):
                 with contextlib.suppress(OSError):
                     p.unlink()
+
+
+def _temporary(target: Path, prefix: str, made: list[Path]) -> Path:
+    """A new empty temporary beside ``target``, recorded in ``made`` before any signal can land: an interrupt
+    between creating it and recording it would leave it behind."""
+    with _signals_held():
+        fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
+        tmp = Path(tmp_name)
+        made.append(tmp)
+    os.close(fd)
+    return tmp
 
 
 def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
@@ -461,10 +471,8 @@ def _own(fd: int, model: os.stat_result) -> None:
 
 def _backup(target: Path, original: os.stat_result, stamp: str, prefix: str, made: list[Path]) -> Path:
     """A copy of ``target`` (checked to be the file read) under a name no file has, with its mode, owner and times."""
-    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
-    tmp = Path(tmp_name)
-    made.append(tmp)
-    with open(fd, "wb") as out, open(target, "rb") as src:
+    tmp = _temporary(target, prefix, made)
+    with open(tmp, "wb") as out, open(target, "rb") as src:
         if not _same_file(os.fstat(src.fileno()), original):
             raise FileError(f"refused {target}: it changed while it was being written; nothing was written: run again")
         shutil.copyfileobj(src, out, COPY_CHUNK)
