@@ -29,10 +29,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from engine import SuanliError, scenarios
+from engine import SuanliError
 from engine.errors import EXCEL_ERRORS
 from workbook_templates import build, meta
-from workbook_templates.refresh import as_excel_text, check_inputs, check_name, refresh_time, stamp_text
+from workbook_templates.refresh import (
+    as_excel_text,
+    check_inputs,
+    check_name,
+    refresh_time,
+    stamp_text,
+    starting_scenario,
+)
 from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout
 from workbook_templates.sheetxml import ErrorValue
 
@@ -70,12 +77,13 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
             check_name(key, None if name is None else name.refers_to, layout.name_target(key))
             cells[key] = [(c.get_address(False, False, include_sheetname=True),
                            cell_value(c.options(err_to_str=True).value)) for c in name.refers_to_range]
-        edited = scenarios.load(info.scenario).with_values(check_inputs(cells))
+        start, name, _ = starting_scenario(info)     # a batch workbook's scenario is its row's name
+        edited = start.with_values(check_inputs(cells), name=name)
         book.app.calculate()
         digest = build.inputs_hash(edited, keys)
-        text = stamp_text(when, edited.name, digest)
+        text = stamp_text(when, name, digest)
         meta_sheet = book.sheets[meta.META_SHEET]
-        for r, key, value in info.stamp(when, edited.name, digest, last_row):
+        for r, key, value in info.stamp(when, name, digest, last_row):
             if key is not None:
                 meta_sheet.range(f"A{r + 1}").value = as_excel_text(key)
             meta_sheet.range(f"B{r + 1}").value = as_excel_text(value)

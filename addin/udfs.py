@@ -467,8 +467,13 @@ def AI_TABLE(exhibit, scenario=None):
         cells = []
         for i in range(len(t.columns)):
             needs = t.result.needed(r.key, i)
-            v = t.value(r.key, i)
-            cells.append(needs_text(needs) if needs else _cell(v))
+            error = t.error(r.key, i)
+            if needs:
+                cells.append(needs_text(needs))
+            elif error is not None:
+                cells.append(str(error))          # "#DIV/0! CAGR from a zero start is undefined", as a cell shows it
+            else:
+                cells.append(_cell(t.value(r.key, i)))
         rows.append([r.label_zh or "", r.label_en, r.unit, *cells])
     return rows
 

@@ -769,3 +769,15 @@ def test_printed_value_checks_follow_the_refreshed_values(tmp_path):
     assert values.cell(a100_row, header["Check 2023E"]).value.startswith("≠")
     vendors_row = next(r for r in range(5, 40) if values.cell(r, 1).value == "多模态大模型研发厂商个数")
     assert values.cell(vendors_row, header["Check 2023E"]).value == "✓"
+
+
+def test_the_refresh_button_stamps_a_workbook_written_by_batch(tmp_path, capsys):
+    """A batch workbook's scenario is its row's name, not a packaged scenario: the button starts from the
+    workbook's base, as `suanli refresh` does, instead of refusing the name."""
+    scenarios_csv = tmp_path / "rows.csv"
+    scenarios_csv.write_text("name,train_utilization\nok,0.45\n", encoding="utf-8")
+    assert main(["batch", str(scenarios_csv), "--out", str(tmp_path / "out"), "--template", "demand",
+                 "--jobs", "1"]) == 0
+    capsys.readouterr()
+    text = excel.refresh_book(_Book(tmp_path / "out" / "ok.xlsx"))
+    assert re.match(r"Refreshed .* · scenario ok · inputs [0-9a-f]{16}$", text), text

@@ -313,3 +313,14 @@ def test_booleans_and_text_inside_an_otherwise_numeric_range():
     assert got[0][0] == 6e9 and got[3][0] == 1.8e10
     assert got[1][0] == "#VALUE! params must be a number >= 0, got TRUE"
     assert got[2][0] == "#VALUE! params must be a number >= 0, got text '2e9'"
+
+
+def test_ai_table_shows_a_cell_with_no_number_as_its_error_and_why(monkeypatch):
+    """AI_TABLE takes packaged scenarios only, whose cells all compute; under an input that leaves a cell with
+    no number (std_vendors=0: a CAGR from a zero start) the cell reads as a spreadsheet shows it, with the reason."""
+    real = udfs.tables.table
+    monkeypatch.setattr(udfs.tables, "table", lambda ex, sc: real(ex, sc, {"std_vendors": 0}))
+    rows = udfs.AI_TABLE("cagr")
+    cells = [c for r in rows[1:] for c in r[3:]]
+    assert "#DIV/0! CAGR from a zero start is undefined (with std_vendors=0)" in cells
+    assert all(c == "" or isinstance(c, float) or c.startswith(("#", "needs ")) for c in cells)
