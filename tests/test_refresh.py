@@ -26,6 +26,7 @@ from workbook_templates import build, groups, meta, refresh, safety, sheetxml
 from workbook_templates.meta import META_SHEET
 
 from hostile import fixtures as fx
+from hostile.cli import refused, run
 
 GROUP = groups.GROUPS[0]
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
@@ -57,30 +58,8 @@ def at(layout, key: str, j: int = 0) -> str:
     return xl_rowcol_to_cell(row, col + j)
 
 
-def run(capsys, *argv) -> tuple[int, str, str]:
-    rc = main(["refresh", *map(str, argv)])
-    out, err = capsys.readouterr()
-    return rc, out, err
-
-
 def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".part") or ".bak" in p.name)
-
-
-def refused(capsys, path: Path, expected: str | list[str], *args) -> str:
-    """Refresh must exit 2 with one line holding ``expected``, leave ``path`` as it was and nothing beside it."""
-    before = path.read_bytes() if path.is_file() else None
-    listing = sorted(p.name for p in path.parent.iterdir())
-    rc, out, err = run(capsys, path, *args)
-    assert rc == 2, (out, err)
-    assert out == ""
-    assert err.startswith("suanli: ") and err.count("\n") == 1, err
-    for text in [expected] if isinstance(expected, str) else expected:
-        assert text in err, err
-    if before is not None:
-        assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == listing
-    return err
 
 
 def members(path: Path) -> dict[str, bytes]:

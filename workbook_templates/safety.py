@@ -224,12 +224,16 @@ def reading(where: str, member: str) -> Iterator[None]:
 def read_member(zf: zipfile.ZipFile, name: str, where: str | None = None) -> bytes:
     """The bytes of one member (its CRC checked), or a :class:`WorkbookError`."""
     where = where or str(zf.filename)
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise WorkbookError(f"not an xlsx: {where} has no {name}") from None
+    info = _member(zf, name, where)
     with reading(where, name):
         return zf.read(info)
+
+
+def _member(zf: zipfile.ZipFile, name: str, where: str) -> zipfile.ZipInfo:
+    try:
+        return zf.getinfo(name)
+    except KeyError:
+        raise WorkbookError(f"not an xlsx: {where} has no {name}") from None
 
 
 def parse_xml(data: bytes, member: str, where: str = "the workbook"):
@@ -262,10 +266,7 @@ def member_chunks(zf: zipfile.ZipFile, name: str, where: str | None = None, size
     """The bytes of one member, inflated ``size`` bytes at a time (its CRC checked at the end), so that a
     large part is never held whole; a damaged member fails as one :class:`WorkbookError`."""
     where = where or str(zf.filename)
-    try:
-        info = zf.getinfo(name)
-    except KeyError:
-        raise WorkbookError(f"not an xlsx: {where} has no {name}") from None
+    info = _member(zf, name, where)
     with reading(where, name):
         fh = zf.open(info)
     with fh:
