@@ -341,6 +341,36 @@ def test_an_interrupted_refresh_leaves_no_temporary(big, tmp_path, sig):
     assert (path.read_bytes() == original and kept == []) or (len(kept) == 1 and kept[0].read_bytes() == original)
 
 
+_HELD = """
+import os, signal, threading, time
+from workbook_templates import files
+stop = threading.Event()
+other = threading.Thread(target=stop.wait)      # a thread that takes signals, as numpy's BLAS threads do
+other.start()
+order = []
+try:
+    with files._signals_held():
+        os.kill(os.getpid(), signal.SIGINT)     # to the process: the system may hand it to the other thread
+        for _ in range(200):
+            time.sleep(0.001)
+        order.append("held-block-done")
+    for _ in range(200):
+        time.sleep(0.001)
+except KeyboardInterrupt:
+    order.append("interrupted")
+stop.set()
+other.join()
+print(" ".join(order))
+"""
+
+
+def test_a_signal_is_held_back_for_a_rename_whichever_thread_receives_it():
+    """The rename and the recording of a temporary are not cut short by Ctrl-C, even when the system
+    delivers the signal to another thread of the process; the interrupt comes right after."""
+    done = subprocess.run([sys.executable, "-c", _HELD], capture_output=True, text=True)
+    assert (done.returncode, done.stdout.split(), done.stderr) == (0, ["held-block-done", "interrupted"], "")
+
+
 def test_a_temporary_left_by_kill_is_removed_by_the_next_run(big, tmp_path, capsys):
     path = Path(shutil.copyfile(big, tmp_path / "big.xlsx"))
     original = path.read_bytes()

@@ -334,16 +334,28 @@ def interruptible() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C, TERM and HUP back for the block; they are delivered right after it."""
-    held = {signal.SIGINT, *_SIGNALS}
-    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - Windows
+    """Hold Ctrl-C, TERM and HUP back for the block; the first one that came is delivered right after it.
+
+    A signal mask cannot do this: Python runs its handlers in the main thread whichever thread the
+    system delivered the signal to, and numpy's BLAS threads leave these signals unblocked.  So for the
+    block each handler is swapped for one that only notes the signal (main thread only: Python runs
+    handlers nowhere else; a signal that is ignored stays ignored)."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    noted: list[int] = []
+    previous = {}
+    for sig in (signal.SIGINT, *_SIGNALS):
+        handler = signal.getsignal(sig)
+        if handler not in (signal.SIG_IGN, None):
+            previous[sig] = signal.signal(sig, lambda signum, frame: noted.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 # ------------------------------------------------------------------ writing

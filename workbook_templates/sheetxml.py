@@ -1387,21 +1387,30 @@ def write_package(zf: zipfile.ZipFile, replaced: Mapping[str, bytes | Callable[[
     Every other member is copied unchanged, with its name, date, attributes and comment; a damaged
     one fails as such (:class:`WorkbookError`), a write error stays an :class:`OSError`.
     """
-    with zipfile.ZipFile(path, "w") as zout:
-        zout.comment = zf.comment
-        for info in zf.infolist():
-            new = _copy_info(info)
-            if info.filename in replaced:
-                content = replaced[info.filename]
-                if isinstance(content, (bytes, bytearray)):
-                    zout.writestr(new, content)
+    with open(path, "wb") as raw:
+        zout = zipfile.ZipFile(raw, "w")
+        try:
+            zout.comment = zf.comment
+            for info in zf.infolist():
+                new = _copy_info(info)
+                if info.filename in replaced:
+                    content = replaced[info.filename]
+                    if isinstance(content, (bytes, bytearray)):
+                        zout.writestr(new, content)
+                    else:
+                        with zout.open(new, "w") as fout:
+                            content(fout)
+                elif info.is_dir():
+                    zout.writestr(new, b"")
                 else:
-                    with zout.open(new, "w") as fout:
-                        content(fout)
-            elif info.is_dir():
-                zout.writestr(new, b"")
-            else:
-                _copy_member(zf, info, zout, new, where)
+                    _copy_member(zf, info, zout, new, where)
+        except BaseException:
+            # Abandon the half-written archive (the caller removes it) without writing its central
+            # directory: an interrupt that lands while a member's handle is being opened would
+            # otherwise make ZipFile.close() raise "open writing handle" and hide the interrupt.
+            zout.fp = None
+            raise
+        zout.close()
 
 
 def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
