@@ -24,7 +24,7 @@ import struct
 from dataclasses import dataclass, field
 
 __all__ = ["VbaError", "decompress", "compress", "read_cfb", "write_cfb", "modules", "with_module_code",
-           "dll_names", "Entry"]
+           "dll_names", "quickstart_project", "Entry"]
 
 CFB_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 FREESECT, ENDOFCHAIN, FATSECT, NOSTREAM = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -428,6 +428,18 @@ def modules(vba_project: bytes) -> dict[str, str]:
     root, _, mods, codepage = _project(vba_project)
     vba = root.child("VBA")
     return {m.name: decompress(vba.child(m.stream).data[m.offset:]).decode(codepage, "replace") for m in mods}
+
+
+def quickstart_project() -> bytes:
+    """The VBA project of the installed xlwings' standalone quickstart workbook (BSD licence): its
+    ``xlwings`` module (RunPython, ImportPythonUDFs, the DLL declarations) and ``Dictionary`` class."""
+    import zipfile
+    from pathlib import Path
+
+    import xlwings
+
+    with zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart_standalone.xlsm") as z:
+        return z.read("xl/vbaProject.bin")
 
 
 def dll_names(vba_project: bytes) -> set[str]:
