@@ -309,8 +309,14 @@ def install(lay: Layout, interpreter: str | None = None, write: bool = True, run
         for source, target, what in copies:
             same = target.is_file() and target.read_bytes() == source.read_bytes()
             ok &= same
-            lines.append(f"  {'ok' if same else 'missing':8} {what}: {target}" +
-                         ("" if same else " is not xlwings' file: quit Excel and run this again"))
+            if same:
+                lines.append(f"  ok       {what}: {target}")
+            elif target.is_file():
+                lines.append(f"  missing  {what}: {target} is not xlwings {xlwings.__version__}'s: quit Excel and "
+                             "run this again")
+            else:
+                lines.append(f"  missing  {what}: not at {target}, where Excel's user startup folder usually is: "
+                             "see what xlwings addin install said above")
     else:
         for source, target, what in copies:
             if write:

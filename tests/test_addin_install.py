@@ -95,9 +95,10 @@ def test_without_excel_install_says_what_it_would_write_and_writes_nothing(tmp_p
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_real_layout_runs_xlwings_own_installer(tmp_path):
+def test_the_real_layout_runs_xlwings_own_installer(tmp_path, monkeypatch):
     """On Windows and macOS without --home, `xlwings addin install` does the copying (it asks Excel
     where); install then checks the add-in it finds. The installer is replaced here by what it does."""
+    monkeypatch.delenv("APPDATA", raising=False)
     lay = install.Layout("windows", tmp_path, real=True, chosen_home=False)
     calls = []
 
@@ -112,10 +113,14 @@ def test_the_real_layout_runs_xlwings_own_installer(tmp_path):
     assert calls == [[sys.executable, "-c", "from xlwings.cli import main; main()", "addin", "install"]]
     assert report.ok and "xlwings addin install: Successfully installed the xlwings add-in!" in report.text
     assert f"ok       add-in: {lay.addin}" in report.text
+    failed = type("Done", (), {"stdout": "", "stderr": "", "returncode": 1})()
+    older_addin(lay.addin)
+    report = install.install(lay, run=lambda argv, **kw: failed)
+    assert not report.ok and f"missing  add-in: {lay.addin} is not xlwings {VERSION}'s: quit Excel" in report.text
+    assert "xlwings addin install: exit status 1" in report.text
     lay.addin.unlink()
-    report = install.install(lay, run=lambda argv, **kw: type("Done", (), {"stdout": "", "stderr": "",
-                                                                           "returncode": 1})())
-    assert not report.ok and f"missing  add-in: {lay.addin} is not xlwings' file" in report.text
+    report = install.install(lay, run=lambda argv, **kw: failed)
+    assert not report.ok and f"missing  add-in: not at {lay.addin}, where Excel's user startup folder" in report.text
 
 
 @pytest.mark.parametrize("argv, message", [
