@@ -457,10 +457,13 @@ Reference of every function: suanli addin reference (also in README.md).
 
 
 def cmd_addin_workbook(args) -> str:
-    from addin.workbook import build, conf_rows
+    from addin.install import check_interpreter
+    from addin.workbook import build, check_xlsm, conf_rows
 
-    path = build(args.path, args.interpreter, args.platform)
-    rows = conf_rows(args.interpreter or sys.executable, args.platform)
+    check_xlsm(args.path)                      # the name first: one refusal at a time, nothing written
+    interpreter = check_interpreter(args.interpreter)
+    path = build(args.path, interpreter, args.platform)
+    rows = conf_rows(interpreter, args.platform)
     return (f"wrote {path}: an Examples sheet and an xlwings.conf sheet with "
             + ", ".join(f"{k} = {v}" for k, v in rows)
             + "\nIn Excel: enable macros, then Alt+F8 > ImportPythonUDFs (Excel 2016/2019: then Ctrl+Alt+F9)")
