@@ -1,5 +1,5 @@
 # Shortcuts for those who have make; ./dev does the work and needs only Python.
-.PHONY: demo test lint bench
+.PHONY: demo test lint bench dist
 demo:
 	./dev demo
 test:
@@ -8,3 +8,5 @@ lint:
 	./dev lint
 bench:
 	./dev bench
+dist:
+	./dev dist

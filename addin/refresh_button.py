@@ -9,17 +9,20 @@ A2: the stamp ``Refreshed <UTC time> · scenario X · inputs <hash>`` (also reco
 ``_suanli`` sheet), or ``Not refreshed: <the one-line reason>``.  Every text it writes is
 entered as text (a leading apostrophe), never as a formula.
 
-Set-up (Windows, the classic xlwings add-in; it cannot run anywhere else):
+Set-up (Windows, the classic xlwings add-in; on macOS RunPython works too):
 
-1. install suanli into the Python that Excel starts (see ``suanli addin``);
-2. save the template as a macro-enabled workbook (``.xlsm``), add a reference to xlwings
-   (VBA editor > Tools > References) and a module with::
+1. install suanli into the Python that Excel starts (``py -m pip install ...``; see the README);
+2. ``suanli templates build --excel-button`` writes macro-enabled workbooks (``.xlsm``) carrying
+   xlwings' VBA with one macro added, :data:`MACRO`::
 
        Sub SuanliRefresh()
            RunPython "from addin.refresh_button import refresh_caller; refresh_caller()"
        End Sub
 
-3. run ``SuanliRefresh`` (Alt+F8, or a button) after editing the Inputs sheet.
+   a *Refresh (xlwings)* button on the Index sheet that runs it, and an ``xlwings.conf`` sheet
+   naming the interpreter.  The command imports the installed package, never a module named
+   after the workbook, so a renamed copy (``demand (1).xlsm``) refreshes the same;
+3. press the button after editing the Inputs sheet.
 
 To refresh the saved file without Excel (cached results for programs that read it without
 calculating), use ``suanli refresh BOOK.xlsx``.
@@ -43,10 +46,38 @@ from workbook_templates.refresh import (
 from workbook_templates.render import INDEX_SHEET, STAMP_CELL, input_layout
 from workbook_templates.sheetxml import ErrorValue
 
-__all__ = ["refresh_caller", "refresh_book", "read_meta", "cell_value"]
+__all__ = ["refresh_caller", "refresh_book", "read_meta", "cell_value", "MACRO", "RUNPYTHON_COMMAND", "vba_code",
+           "vba_project"]
+
+#: The Refresh button's macro, and the Python command it hands to xlwings' ``RunPython``: it has no
+#: double quote, ``%`` or ``&`` (``RunPython`` puts it inside a double-quoted ``python -c`` argument
+#: on cmd.exe's command line), and names no file.
+MACRO = "SuanliRefresh"
+RUNPYTHON_COMMAND = "from addin.refresh_button import refresh_caller; refresh_caller()"
 
 #: The part of the ``_suanli`` sheet read: its rows are the few that :func:`workbook_templates.meta.rows` writes.
 META_RANGE = "A1:B100"
+
+
+def vba_code() -> str:
+    """The VBA of the Refresh macro, as it stands in the workbook's ``Module1``."""
+    return (f"Sub {MACRO}()\n"
+            "    ' suanli: check this workbook's inputs with the engine's rules and stamp the Index sheet\n"
+            f'    RunPython "{RUNPYTHON_COMMAND}"\n'
+            "End Sub\n")
+
+
+_PROJECT: list[bytes] = []
+
+
+def vba_project() -> bytes:
+    """xlwings' standalone VBA project (:func:`addin.vba.quickstart_project`) with ``Module1``'s code
+    (xlwings' ``SampleCall``, which imports a module named after the workbook) replaced by :func:`vba_code`."""
+    from addin import vba
+
+    if not _PROJECT:
+        _PROJECT.append(vba.with_module_code(vba.quickstart_project(), "Module1", vba_code()))
+    return _PROJECT[0]
 
 
 def refresh_caller() -> str:

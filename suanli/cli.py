@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BatchFailed as exc:
         print(f"suanli: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+    except CheckFailed as exc:
+        sys.stdout.write(f"{exc}\n")
+        return EXIT_PARTIAL
     _print_warnings(caught)
     if text:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -117,10 +120,25 @@ def _parser() -> argparse.ArgumentParser:
                        help="the Excel functions: set-up steps, a ready workbook, the Lite bundle, the reference")
     s.set_defaults(handler=cmd_addin_steps)
     addin_sub = s.add_subparsers(title="addin commands", metavar="WHAT")
+    a = addin_sub.add_parser("install", help="install the classic xlwings add-in and write suanli's settings into "
+                                              "the user's xlwings.conf (UDF module, this Python)")
+    _setup_args(a)
+    a.add_argument("--interpreter", default=None, metavar="PYTHON",
+                   help="the python executable Excel starts (default: this one, " + sys.executable + ")")
+    a.set_defaults(handler=cmd_addin_install)
+    a = addin_sub.add_parser("status", help="check the add-in, the config, the interpreter, the xlwings DLL and "
+                                             "workbooks, each ok or missing with the fix")
+    _setup_args(a)
+    a.add_argument("--workbook", action="append", default=[], metavar="BOOK.xlsm",
+                   help="also check this workbook's VBA and xlwings.conf sheet (repeat for more)")
+    a.set_defaults(handler=cmd_addin_status)
     a = addin_sub.add_parser("workbook", help="write a macro-enabled workbook configured for the UDF module addin.udfs")
-    a.add_argument("path", help="where to write it, e.g. suanli.xlsm")
-    a.add_argument("--interpreter", default="python",
-                   help="the Python that Excel starts (Interpreter_Win; default: python on the PATH)")
+    a.add_argument("path", metavar="PATH.xlsm", help="where to write it, e.g. suanli.xlsm")
+    a.add_argument("--interpreter", default=None, metavar="PYTHON",
+                   help="the python executable Excel starts, written into the xlwings.conf sheet "
+                        "(default: this one, " + sys.executable + ")")
+    a.add_argument("--platform", choices=("windows", "mac"), default=None,
+                   help="write it as Interpreter_Win or Interpreter_Mac (default: this system's; windows elsewhere)")
     a.set_defaults(handler=cmd_addin_workbook)
     a = addin_sub.add_parser("lite", help="write the single-file bundle for xlwings Lite (paste it into main.py)")
     a.add_argument("path", help="where to write it, e.g. suanli_lite.py")
@@ -138,6 +156,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
     t.add_argument("--excel-button", action="store_true",
                    help="macro-enabled workbooks (.xlsm) with a Refresh button for Windows Excel and xlwings")
+    t.add_argument("--interpreter", default=None, metavar="PYTHON",
+                   help="with --excel-button: the python executable the button starts, written into each "
+                        "workbook's xlwings.conf sheet (default: this one, " + sys.executable + ")")
     t.set_defaults(handler=cmd_templates_build)
     t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
     t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
@@ -223,6 +244,14 @@ def _scenario_args(s):
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
+
+
+def _setup_args(a):
+    a.add_argument("--home", default=None, metavar="DIR",
+                   help="do it under this folder instead of your home, leaving Excel alone (tests; a computer "
+                        "without Excel)")
+    a.add_argument("--platform", choices=("windows", "mac"), default=None,
+                   help="the layout: windows or mac (default: this system's; windows elsewhere)")
 
 
 def _help_of(parser: argparse.ArgumentParser):
@@ -400,18 +429,22 @@ def cmd_addin_steps(args) -> str:
 
     return f"""suanli {__version__}: {len(udfs.functions())} Excel functions (AI_TRAIN_FLOPS, AI_CAGR, AI_TABLE, ...)
 
-Windows desktop Excel (the classic xlwings add-in), with xlwings {xlwings.__version__}:
-  1. In the Python that Excel will start, install suanli (and with it xlwings {xlwings.__version__}):
-       python -m pip install PATH-TO-THIS-REPOSITORY
-     The workbook's VBA calls xlwings64-{xlwings.__version__}.dll, so keep that exact xlwings version.
-  2. suanli addin workbook suanli.xlsm
-     (UDF module addin.udfs; --interpreter C:\\path\\to\\python.exe if python is not on the PATH)
+Windows desktop Excel (the classic xlwings add-in), with xlwings {xlwings.__version__}, in PowerShell:
+  1. With the Python that Excel will start (python.org's; "py" is its launcher), install suanli:
+       py -m pip install PATH\\TO\\suanli-{__version__}-py3-none-any.whl   (or the repository's folder)
+     It brings xlwings {xlwings.__version__}: the VBA calls its xlwings64-{xlwings.__version__}.dll, installed beside
+     that Python.
+  2. py -m suanli addin install
+     (the xlwings add-in; your xlwings.conf gets UDF Modules = addin.udfs and this Python's full path)
   3. In Excel: File > Options > Trust Center > Trust Center Settings > Macro Settings:
      tick "Trust access to the VBA project object model".
-  4. Open suanli.xlsm, enable macros, press Alt+F8, run ImportPythonUDFs.
+  4. py -m suanli addin status      (each check ok, or what to do)
+  5. py -m suanli addin workbook suanli.xlsm
+     Open it, enable macros, press Alt+F8, run ImportPythonUDFs.
      The Examples sheet's Result column then matches its Expected column.
-  Use the functions in other workbooks through the xlwings add-in (xlwings addin install) with
-  UDF Modules set to addin.udfs.
+  Excel 2016/2019: press Ctrl+Alt+F9 after ImportPythonUDFs; a function returning a range is entered
+  over the whole range with Ctrl+Shift+Enter (Excel 365 spills it by itself).
+  In other workbooks (.xlsm): the xlwings tab > Import Functions.
 
 macOS, Windows or Excel on the web (xlwings Lite, Microsoft 365 or Office 2021+):
   1. suanli addin lite suanli_lite.py
@@ -424,10 +457,39 @@ Reference of every function: suanli addin reference (also in README.md).
 
 
 def cmd_addin_workbook(args) -> str:
-    from addin.workbook import build
+    from addin.install import check_interpreter
+    from addin.workbook import build, check_xlsm, conf_rows
 
-    path = build(args.path, args.interpreter)
-    return f"wrote {path}: UDF module addin.udfs, an Examples sheet; in Excel run ImportPythonUDFs (Alt+F8)"
+    check_xlsm(args.path)                      # the name first: one refusal at a time, nothing written
+    interpreter = check_interpreter(args.interpreter)
+    path = build(args.path, interpreter, args.platform)
+    rows = conf_rows(interpreter, args.platform)
+    return (f"wrote {path}: an Examples sheet and an xlwings.conf sheet with "
+            + ", ".join(f"{k} = {v}" for k, v in rows)
+            + "\nIn Excel: enable macros, then Alt+F8 > ImportPythonUDFs (Excel 2016/2019: then Ctrl+Alt+F9)")
+
+
+def cmd_addin_install(args) -> str:
+    from addin.install import install, layout
+
+    lay = layout(args.platform, args.home)
+    report = install(lay, args.interpreter, write=args.home is not None or lay.real)
+    if not report.ok:
+        raise CheckFailed(report.text)
+    return report.text
+
+
+def cmd_addin_status(args) -> str:
+    from addin.install import layout, status
+
+    report = status(layout(args.platform, args.home), args.workbook)
+    if not report.ok:
+        raise CheckFailed(report.text)
+    return report.text
+
+
+class CheckFailed(Exception):
+    """A set-up check found something missing: the report goes to stdout, and the exit status is 1."""
 
 
 def cmd_addin_lite(args) -> str:
@@ -460,7 +522,15 @@ def cmd_templates_build(args) -> str:
 
     if args.scenario is not None:
         scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
-    paths = build_all(args.out, args.scenario, excel_button=args.excel_button)
+    interpreter = None
+    if args.interpreter is not None:
+        from addin.install import SetupError, check_interpreter
+
+        if not args.excel_button:
+            raise SetupError("--interpreter", "--interpreter goes with --excel-button: it is the Python the "
+                                              "Refresh button starts")
+        interpreter = check_interpreter(args.interpreter)
+    paths = build_all(args.out, args.scenario, excel_button=args.excel_button, interpreter=interpreter)
     lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
     lines += [f"  {p.name}" for p in paths]
     return "\n".join(lines)

@@ -6,9 +6,6 @@ import os
 import subprocess
 import sys
 import textwrap
-import zipfile
-
-import openpyxl
 
 from addin import udfs
 from suanli.cli import main
@@ -21,25 +18,6 @@ def test_steps_name_the_installed_versions(capsys):
     out = capsys.readouterr().out
     assert f"xlwings64-{xlwings.__version__}.dll" in out and "ImportPythonUDFs" in out and "addin.udfs" in out
     assert f"{len(udfs.functions())} Excel functions" in out
-
-
-def test_workbook_is_configured_for_the_udf_module(tmp_path, capsys):
-    path = tmp_path / "suanli.xlsm"
-    assert main(["addin", "workbook", str(path), "--interpreter", r"C:\Python311\python.exe"]) == 0
-    with zipfile.ZipFile(path) as z:
-        assert "xl/vbaProject.bin" in z.namelist()
-        assert "macroEnabled" in z.read("[Content_Types].xml").decode()
-        sheet = z.read("xl/worksheets/sheet1.xml").decode()
-    wb = openpyxl.load_workbook(path, keep_vba=True)
-    conf = {r[0]: r[1] for r in wb["xlwings.conf"].iter_rows(values_only=True) if r[0]}
-    assert conf["UDF Modules"] == "addin.udfs" and conf["Interpreter_Win"] == r"C:\Python311\python.exe"
-    ws = wb["Examples"]
-    rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
-    assert len(rows) == sum(len(f.examples) for f in udfs.functions().values())
-    assert {r[0] for r in rows} == set(udfs.functions())
-    assert "<f>AI_CARDS_PER_INSTANCE(1.75E+11, 80)</f>" in sheet      # a live formula
-    assert '<t>=AI_CARDS_PER_INSTANCE(1.75E+11, 80)</t>' in sheet       # and the same shown as text
-    assert not list(tmp_path.glob("*.part"))
 
 
 def test_lite_bundle_loads_without_reading_a_file(tmp_path, capsys):

@@ -186,32 +186,15 @@ class _CachedFormulas:
 
 
 def build_workbook(group: Group, path: str | os.PathLike, scenario: scenarios.Scenario | None = None,
-                   excel_button: bool = False) -> Path:
+                   excel_button: bool = False, interpreter: str | None = None) -> Path:
     """Write one group's workbook to ``path`` (atomically); returns the path.
 
     With ``excel_button`` the workbook is macro-enabled (``.xlsm``): it carries xlwings' own VBA
-    project and a Refresh button on its Index sheet, and a one-line Python module of the same
-    name is written beside it (see :func:`_excel_button`).
+    project, a Refresh button on its Index sheet and the interpreter the button starts (see
+    :func:`_excel_button`).
     """
     sc = scenario if scenario is not None else scenarios.load(group.scenario)
-    return write_plan(plan(group, sc), path, excel_button=excel_button)
-
-
-#: The module xlwings' SampleCall macro imports is named after the workbook; it refreshes the caller.
-BUTTON_MODULE = ('"""Refresh {name}.xlsm from Excel: its Refresh button runs xlwings\' SampleCall, which imports\n'
-                 'this module (named after the workbook) and calls main()."""\n'
-                 'from addin.refresh_button import refresh_caller as main  # noqa: F401\n')
-
-
-def _xlwings_vba_project() -> bytes:
-    """xlwings' VBA project (its xlwings module and SampleCall), from its standalone quickstart workbook."""
-    import zipfile
-
-    import xlwings
-
-    source = Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
-    with zipfile.ZipFile(source) as z:
-        return z.read("xl/vbaProject.bin")
+    return write_plan(plan(group, sc), path, excel_button=excel_button, interpreter=interpreter)
 
 
 def formulas(p: Plan) -> _CachedFormulas:
@@ -244,7 +227,7 @@ def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
             yield row, j, r, FIRST_VALUE_COL + j, formula, cached
 
 
-def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> Path:
+def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False, interpreter: str | None = None) -> Path:
     """Write a planned workbook to ``path`` (atomically); returns the path."""
 
     def write(tmp: Path) -> None:
@@ -266,25 +249,33 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False) -> 
         meta_ws.hide()
         index.activate()
         if excel_button:
-            _excel_button(wb, index)
+            _excel_button(wb, index, interpreter)
         wb.close()
 
     target = Path(path)
     if excel_button:
         target = target.with_suffix(".xlsm")
-        module = target.with_suffix(".py")
-        write_atomic(module, lambda tmp: tmp.write_text(BUTTON_MODULE.format(name=target.stem), encoding="utf-8"))
     return write_atomic(target, write)
 
 
-def _excel_button(wb, index) -> None:
-    """xlwings' VBA project and a button that runs its SampleCall: ``import <workbook name>; main()``."""
-    import io
+def _excel_button(wb, index, interpreter: str | None) -> None:
+    """xlwings' VBA project with suanli's Refresh macro, a button on the Index sheet that runs it, and a
+    hidden ``xlwings.conf`` sheet naming the interpreter (this Python unless given).
 
-    wb.add_vba_project(io.BytesIO(_xlwings_vba_project()), is_stream=True)
+    The macro is ``RunPython`` of a fixed command that imports the installed package
+    (:data:`addin.refresh_button.RUNPYTHON_COMMAND`): nothing depends on the workbook's file name."""
+    import io
+    import sys
+
+    from addin import refresh_button
+    from addin.workbook import conf_rows, write_conf_sheet
+
+    wb.add_vba_project(io.BytesIO(refresh_button.vba_project()), is_stream=True)
     wb.set_vba_name("ThisWorkbook")
     index.set_vba_name("Sheet1")
-    index.insert_button(2, 3, {"macro": "SampleCall", "caption": "Refresh (xlwings)", "width": 150, "height": 24})
+    index.insert_button(2, 3, {"macro": refresh_button.MACRO, "caption": "Refresh (xlwings)", "width": 150,
+                               "height": 24})
+    write_conf_sheet(wb, conf_rows(interpreter or sys.executable, udf_module=None), "Sheet2")
 
 
 def _dependency_order(p: Plan) -> list[str]:
@@ -644,13 +635,16 @@ def _write_meta(ws, p: Plan) -> None:
         ws.write_string(i, 1, v)
 
 
-def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, excel_button: bool = False) -> list[Path]:
-    """Write every group's workbook and an index into ``out_dir``; returns the paths."""
+def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, excel_button: bool = False,
+              interpreter: str | None = None) -> list[Path]:
+    """Write every group's workbook and an index into ``out_dir``; returns the paths (``interpreter``: the
+    Python the Refresh button of ``excel_button`` workbooks starts, default this one)."""
     out = Path(out_dir)
     paths = []
     for g in GROUPS:
         sc = scenarios.load(scenario_name or g.scenario)
-        paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc, excel_button=excel_button))
+        paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc, excel_button=excel_button,
+                                    interpreter=interpreter))
     paths.append(_build_index(out, scenario_name, ".xlsm" if excel_button else ".xlsx"))
     return paths
 
