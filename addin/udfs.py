@@ -429,10 +429,10 @@ def AI_GPUS(kind=None):
         return "#VALUE! kind takes one cell"
 
 
-@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("infer_bytes_per_param",), 2)],
-     ranges=False)
+@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("infer_bytes_per_param",), 2),
+               (("fig50_util_applied_twice",), True)], ranges=False)
 def AI_INPUT(key, scenario=None):
-    """A scenario input's value in its base unit: one number, or a row of one per column."""
+    """A scenario input's value in its base unit: one number, or a row of one per column; a switch is TRUE or FALSE."""
     try:
         k = as_text(key)
         if k is None:
@@ -442,9 +442,11 @@ def AI_INPUT(key, scenario=None):
         return excel_error(exc)
     except ValueError:
         return "#VALUE! key and scenario take one cell each"
+    spec = scenarios.schema().get(k)
+    cell = _switch_cell if spec is not None and spec.is_switch else _cell
     if isinstance(value, tuple):
-        return [[_cell(v) for v in value]]
-    return _cell(value)
+        return [[cell(v) for v in value]]
+    return cell(value)
 
 
 @udf(examples=[(("fig43",), [["fig43 不同规模大模型所需的显存容量估计",
@@ -489,3 +491,10 @@ def _cell(v):
     if v is None:
         return ""
     return v
+
+
+def _switch_cell(v):
+    """A switch's value as a cell shows it: TRUE or FALSE (the models hold it as 1 or 0)."""
+    if v is None:
+        return ""
+    return bool(v)

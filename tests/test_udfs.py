@@ -33,7 +33,9 @@ def _matches(got, expected):
             _matches(g, e)
         assert len(got) == len(expected), (got, expected)
         return
-    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+    if isinstance(expected, bool):  # TRUE/FALSE, not 1/0
+        assert got is expected, (got, expected)
+    elif isinstance(expected, (int, float)):
         assert got == pytest.approx(expected, rel=1e-4), (got, expected)
     else:
         assert got == expected
@@ -152,6 +154,47 @@ def test_text_results_and_tables():
     assert any(isinstance(c, str) and c.startswith("needs chain_usd_per_switch") for r in chain for c in r)
     names = udfs.AI_GPUS()
     assert ["NVIDIA H100 SXM"] in names and all(len(r) == 1 for r in names)
+
+
+OPTIONAL = {n: [p.name for p in inspect.signature(f).parameters.values() if p.default is not inspect.Parameter.empty]
+            for n, f in NUMERIC.items()}
+
+
+@pytest.mark.parametrize("name", [n for n, opt in OPTIONAL.items() if opt])
+def test_a_blank_in_an_optional_argument_is_its_default(name):
+    """A blank cell (None) in an optional argument means the default, as an omitted argument does
+    in Excel's own functions: alone, as a 1×1 range, and element by element in a range."""
+    f = NUMERIC[name]
+    params = list(inspect.signature(f).parameters.values())
+    required = [a for a, p in zip(_example_args(f), params, strict=False) if p.default is inspect.Parameter.empty]
+    omitted = f(*required)
+    assert not isinstance(omitted, str), omitted
+    for i in range(len(OPTIONAL[name])):
+        blanks = [None] * (i + 1)
+        assert f(*required, *blanks) == omitted, (name, i)
+        assert f(*required, *[[[None]]] * (i + 1)) == omitted, (name, i)
+    first = params[len(required)]
+    given = params[len(required)].default
+    column = f(*required, [[None], [given], [None]]).tolist()
+    assert column == [[omitted]] * 3, (name, first.name)
+
+
+def test_a_blank_in_a_required_argument_is_an_error_in_its_own_cell():
+    got = udfs.AI_TRAIN_FLOPS([[175e9], [None]], 300e9, [[None], [8]]).tolist()
+    assert got[0] == [pytest.approx(3.15e23)]
+    assert got[1] == ["#VALUE! params is blank; it needs a number >= 0"]
+    assert udfs.AI_TRAIN_FLOPS(175e9, [[None]]) == "#VALUE! tokens is blank; it needs a number >= 0"
+    assert udfs.AI_TRAIN_FLOPS(175e9, 300e9, [[None], [8], ["x"]]).tolist()[2][0] == \
+        "#VALUE! flops_per_param_token must be a number > 0, got text 'x'"
+
+
+def test_a_switch_comes_back_as_true_or_false():
+    assert udfs.AI_INPUT("fig50_util_applied_twice") is True
+    assert udfs.AI_INPUT("export_a800_as_a100") is False
+    assert udfs.AI_INPUT("net_nvl_first_hop_copper") == [[True] * 5]
+    assert all(v is False for v in udfs.AI_INPUT("net_first_hop_copper")[0])
+    assert udfs.AI_OPTICAL_MODULES(1120, 200, 200, 3, 40, 1, None, 1 / 6) == \
+        udfs.AI_OPTICAL_MODULES(1120, 200, 200, 3, 40, 1, False, 1 / 6) == 7840
 
 
 def test_a_chip_kind_matches_in_any_case():
