@@ -4,12 +4,10 @@ xlwings' own classic UDF machinery accepting every signature."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import io
 import math
 import re
-import sys
 import types
 from pathlib import Path
 
@@ -299,36 +297,6 @@ def test_readme_reference_matches_the_code():
 
 
 # ------------------------------------------------------------------ xlwings' classic machinery
-@pytest.fixture()
-def classic(monkeypatch):
-    """addin.udfs decorated by xlwings' real classic (Windows) implementation, pywin32 stubbed."""
-    pythoncom = types.ModuleType("pythoncom")
-    pythoncom.CoInitialize = lambda: None
-    pythoncom.IID_IDispatch = None
-    pywintypes = types.ModuleType("pywintypes")
-    pywintypes.com_error = type("com_error", (Exception,), {})
-    win32com = types.ModuleType("win32com")
-    client = types.ModuleType("win32com.client")
-    client.Dispatch = lambda *a, **k: None
-    win32com.client = client
-    for name, mod in {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com,
-                      "win32com.client": client}.items():
-        monkeypatch.setitem(sys.modules, name, mod)
-    xludfs = importlib.import_module("xlwings.udfs")
-    import xlwings
-
-    monkeypatch.setattr(xlwings, "func", xludfs.xlfunc, raising=False)
-    monkeypatch.setattr(xlwings, "arg", xludfs.xlarg, raising=False)
-    saved = sys.modules.pop("addin.udfs")
-    try:
-        module = importlib.import_module("addin.udfs")
-        yield xludfs, module
-    finally:
-        sys.modules["addin.udfs"] = saved
-        import addin
-        addin.udfs = saved
-
-
 def test_xlwings_accepts_every_signature_and_writes_the_vba(classic):
     xludfs, module = classic
     for name in module.functions():
