@@ -441,7 +441,8 @@ def AI_INPUT(key, scenario=None):
         k, name = _texts(key=key, scenario=scenario)
         if k is None:
             return "#VALUE! key is required"
-        value = scenarios.load(name or "csc-2023").value(k)
+        k = k.lower()  # input keys and scenario names are lower case: typed in any case, they match
+        value = scenarios.load((name or "csc-2023").lower()).value(k)
     except _ErrorIn as exc:
         return str(exc)
     except SuanliError as exc:
@@ -465,7 +466,7 @@ def AI_TABLE(exhibit, scenario=None):
         ex, name = _texts(exhibit=exhibit, scenario=scenario)
         if ex is None:
             return "#VALUE! exhibit is required"
-        t = tables.table(ex, name)
+        t = tables.table(ex, name.lower() if name is not None else None)
     except _ErrorIn as exc:
         return str(exc)
     except SuanliError as exc:

@@ -37,7 +37,7 @@ import xlwings
 from xlwings import conversion
 
 from addin import udfs
-from addin.lite import MAX_LINE
+from addin.lite import MAX_LINE, requirements
 from engine.arguments import ARGUMENTS
 from suanli.cli import main as cli
 
@@ -95,6 +95,7 @@ def _calls() -> list[tuple[str, tuple]]:
         ("AI_INPUT", ("fig50_util_applied_twice",)),
         ("AI_INPUT", ("net_nvl_first_hop_copper", None)),
         ("AI_INPUT", ("mm_vendors", "csc-2023-corrected")),
+        ("AI_INPUT", ("MM_VENDORS", "CSC-2023-Corrected")),
         ("AI_INPUT", ("mm_vendors", Err("#REF!"))),
         ("AI_TABLE", ("fig49",)),
         ("AI_TABLE", ("FIG50", "csc-2023-corrected")),
@@ -336,3 +337,9 @@ def test_ai_table_and_ai_gpus_spill_2d(lite):
     every = got("AI_GPUS", OMIT)
     assert every == got("AI_GPUS", None) and len(every) > len(gpus)
     assert got("AI_GPUS", Err("#N/A")) == [["#N/A kind holds the error #N/A"]]
+
+
+def test_the_readme_names_the_requirements_the_bundle_names():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = "   ```text\n" + "".join(f"   {line}\n" for line in requirements().splitlines()) + "   ```"
+    assert block in readme, "README's xlwings Lite steps: requirements.txt lines differ from addin.lite.requirements()"

@@ -201,6 +201,12 @@ def test_a_chip_kind_matches_in_any_case():
     assert udfs.AI_GPUS("Fpga").startswith("#N/A unknown kind 'Fpga'; one of: architecture, gpu")
 
 
+def test_every_name_matches_in_any_case():
+    assert udfs.AI_GPU("h100", "MEMORY_GB") == udfs.AI_GPU("H100", "memory_gb") == 80
+    assert udfs.AI_INPUT("MM_Vendors", "CSC-2023-Corrected") == udfs.AI_INPUT("mm_vendors", "csc-2023-corrected")
+    assert udfs.AI_TABLE("FIG43", "CSC-2023") == udfs.AI_TABLE("fig43")
+
+
 def test_help_text():
     for name, f in FUNCTIONS.items():
         assert name.startswith("AI_") and name == name.upper()
