@@ -341,3 +341,33 @@ def test_ai_table_shows_a_cell_with_no_number_as_its_error_and_why(monkeypatch):
     cells = [c for r in rows[1:] for c in r[3:]]
     assert "#DIV/0! CAGR from a zero start is undefined (with std_vendors=0)" in cells
     assert all(c == "" or isinstance(c, float) or c.startswith(("#", "needs ")) for c in cells)
+
+
+def test_a_long_column_keeps_every_cell_exact():
+    """The one-pass conversion of plain numbers leaves each odd cell to be read on its own: a blank,
+    a text, TRUE/FALSE (never 1/0), an error value, a numpy scalar, and an integer beyond a float."""
+    n = 5000
+    values: list = [float(i + 1) * 1e9 for i in range(n)]
+    odd = {7: None, 100: "x", 2000: True, 3333: "#N/A", 4000: False, 10: np.bool_(True), 4999: np.float64(5e9),
+           12: 3, 13: np.int64(4)}
+    for i, v in odd.items():
+        values[i] = v
+    shown = {7: "#VALUE! params is blank; it needs a number >= 0",
+             100: "#VALUE! params must be a number >= 0, got text 'x'",
+             2000: "#VALUE! params must be a number >= 0, got TRUE",
+             3333: "#N/A params holds the error #N/A; it needs a number >= 0",
+             4000: "#VALUE! params must be a number >= 0, got FALSE",
+             10: "#VALUE! params must be a number >= 0, got TRUE"}
+    for column in ([[v] for v in values], [values[:2500], values[2500:]]):
+        got = np.asarray(udfs.AI_TRAIN_FLOPS(column, 2), dtype=object).ravel().tolist()
+        assert len(got) == n
+        for i, (v, g) in enumerate(zip(values, got, strict=True)):
+            if i in shown:
+                assert g == shown[i], (i, g)
+            else:
+                assert g == 12 * float(v), (i, v, g)
+    # an integer beyond a float's range sends the whole column one by one; every cell still its own
+    values[11] = 10**400
+    got = udfs.AI_TRAIN_FLOPS([[v] for v in values], 2).ravel().tolist()
+    assert got[11] == "#NUM! params must be a number >= 0, got a number above 1.8e308, the largest a cell holds"
+    assert got[7] == shown[7] and got[12] == 36.0 and got[4999] == 6e10 and got[0] == 12e9
