@@ -35,7 +35,6 @@ __all__ = ["call_model", "excel_error", "EXCEL_ERRORS", "as_text", "scalar_or_ro
 # An input holding one of Excel's error values passes it on.
 _ERRORS = frozenset(EXCEL_ERRORS)
 _NUMBER_TYPES = (float, int)
-_PLAIN_NUMBERS = frozenset({float, int})
 
 
 def excel_error(exc: SuanliError) -> str:
@@ -172,22 +171,21 @@ def _floats_and_odd(flat: list, stand_in: float) -> tuple[np.ndarray, Sequence[i
     would do silently.  An integer beyond a float's range sends every element one by one.
     """
     n = len(flat)
-    kinds = set(map(type, flat))
-    if kinds <= _PLAIN_NUMBERS:
-        try:
-            return np.frombuffer(array("d", flat), dtype=float), ()
-        except OverflowError:
-            return np.full(n, stand_in), range(n)
-    if not kinds & _PLAIN_NUMBERS:  # nothing to convert in bulk: a single cell, or a range of text or blanks
-        return np.full(n, stand_in), range(n)
-    types = np.fromiter(map(type, flat), dtype=object, count=n)
-    odd = np.flatnonzero(np.not_equal(types, float) & np.not_equal(types, int)).tolist()  # elementwise, in C
-    plain = list(flat)
-    for i in odd:
-        plain[i] = stand_in
+    types = np.fromiter(map(type, flat), dtype=object, count=n)   # one pass; compared in C below
+    odd_mask = np.not_equal(types, float)
+    if odd_mask.any():
+        odd_mask &= np.not_equal(types, int)
+    odd = np.flatnonzero(odd_mask).tolist()
+    if len(odd) == n:  # nothing to convert in bulk: a single odd cell, or a range of text or blanks
+        return np.full(n, stand_in), odd
+    plain = flat
+    if odd:
+        plain = list(flat)
+        for i in odd:
+            plain[i] = stand_in
     try:
         return np.frombuffer(array("d", plain), dtype=float), odd
-    except OverflowError:
+    except OverflowError:  # an integer beyond a float's range: every element one by one
         return np.full(n, stand_in), range(n)
 
 
@@ -347,7 +345,8 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
                 if v is None or (isinstance(v, Real) and not math.isfinite(v)):
                     bad.setdefault(pos, _NOT_FINITE)
     if bad:
-        out = np.array(out, dtype=object)
+        if out.dtype != object or not out.flags.writeable:  # else already a fresh copy of its own
+            out = np.array(out, dtype=object)
         for pos, text in bad.items():
             out[pos] = text
     return scalar_or_rows(out, all_scalar)
