@@ -15,9 +15,11 @@ for a range (numbers, with error texts where elements were bad).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import math
 from array import array
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from itertools import chain
 from numbers import Real
 from operator import itemgetter
@@ -33,7 +35,6 @@ __all__ = ["call_model", "excel_error", "EXCEL_ERRORS", "as_text", "scalar_or_ro
 # An input holding one of Excel's error values passes it on.
 _ERRORS = frozenset(EXCEL_ERRORS)
 _NUMBER_TYPES = (float, int)
-_PLAIN_NUMBERS = frozenset({float, int})
 
 
 def excel_error(exc: SuanliError) -> str:
@@ -113,24 +114,35 @@ def _and(numbers) -> str:
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def _clean(name: str, value, domain: Domain, stand_in: float) -> _Arg:
+def _clean(name: str, value, domain: Domain, stand_in: float, blank: float | None = None) -> _Arg:
+    """One numeric argument cleaned; ``blank`` is what a blank element means (the default of an
+    optional argument), or None when a blank is an error (a required argument)."""
     flat, shape, scalar = _as_rows(name, value)
     errors: dict[int, str] = {}
-    values = _fast_floats(flat)
-    if values is None:  # blanks, text, dates, TRUE/FALSE or huge integers among the values: one by one
-        values = np.empty(len(flat))
-        for i, v in enumerate(flat):
-            if _is_number(v):
+    if isinstance(flat, np.ndarray):
+        values = flat.astype(float, copy=False)
+    else:
+        values, odd = _floats_and_odd(flat, stand_in)
+        said: dict[tuple[type, object], str] = {}  # one message per distinct blank, text or TRUE/FALSE
+        for i in odd:  # blanks, text, TRUE/FALSE, dates, numpy scalars, huge integers: one by one
+            v = flat[i]
+            kind = type(v)
+            if v is None and blank is not None:
+                values[i] = blank
+            elif v is None or kind is str or kind is bool:
+                text = said.get((kind, v))
+                if text is None:
+                    text = said[kind, v] = _type_error(name, v, domain)
+                errors[i] = text
+            elif _is_number(v):
                 try:
                     values[i] = v
-                    continue
                 except OverflowError:  # an integer (or fraction) beyond a float's range
                     errors[i] = _too_large(name, v, domain)
             elif isinstance(v, _ROW_TYPES):
                 raise _NotARange(_three_d(name, "holds a range inside a range"))
             else:
                 errors[i] = _type_error(name, v, domain)
-            values[i] = stand_in
     ok = domain.ok_mask(values)
     if not ok.all():
         values = values.copy() if not values.flags.writeable else values
@@ -149,17 +161,32 @@ def _is_number(v) -> bool:
     return type(v) in _NUMBER_TYPES or (isinstance(v, Real) and not isinstance(v, (bool, np.bool_, np.timedelta64)))
 
 
-def _fast_floats(flat) -> np.ndarray | None:
-    """The values as floats in one C pass, or None when any is not a plain number
-    (a blank, text, a date, TRUE/FALSE): those go element by element."""
-    if isinstance(flat, np.ndarray):
-        return flat.astype(float, copy=False)
-    if set(map(type, flat)) <= _PLAIN_NUMBERS:
-        try:
-            return np.frombuffer(array("d", flat), dtype=float)
-        except OverflowError:  # an integer beyond a float's range: element by element
-            return None
-    return None
+def _floats_and_odd(flat: list, stand_in: float) -> tuple[np.ndarray, Sequence[int]]:
+    """The values as a float array, and the positions of those that are not plain numbers.
+
+    Plain numbers (Python floats and ints) are converted in one C pass; every other element (a
+    blank, a text, TRUE/FALSE, an error value, a date, a numpy scalar) is left at ``stand_in``
+    and its position returned, for the caller to read or reject one by one.  Type is tested
+    exactly, so TRUE is never read as 1 nor a blank as NaN, which ``np.array(rows, dtype=float)``
+    would do silently.  An integer beyond a float's range sends every element one by one.
+    """
+    n = len(flat)
+    types = np.fromiter(map(type, flat), dtype=object, count=n)   # one pass; compared in C below
+    odd_mask = np.not_equal(types, float)
+    if odd_mask.any():
+        odd_mask &= np.not_equal(types, int)
+    odd = np.flatnonzero(odd_mask).tolist()
+    if len(odd) == n:  # nothing to convert in bulk: a single odd cell, or a range of text or blanks
+        return np.full(n, stand_in), odd
+    plain = flat
+    if odd:
+        plain = list(flat)
+        for i in odd:
+            plain[i] = stand_in
+    try:
+        return np.frombuffer(array("d", plain), dtype=float), odd
+    except OverflowError:  # an integer beyond a float's range: every element one by one
+        return np.full(n, stand_in), range(n)
 
 
 def _too_large(name: str, v, domain: Domain) -> str:
@@ -231,12 +258,14 @@ def _stand_in(domain: Domain) -> float:
     return 1.0
 
 
-def _clean_switch(name: str, value, domain: Domain) -> _Arg:
+def _clean_switch(name: str, value, domain: Domain, blank: float | None = None) -> _Arg:
     flat, shape, scalar = _as_rows(name, value)
     values = np.zeros(len(flat))
     errors = {}
     for i, v in enumerate(flat):
-        if isinstance(v, (bool, np.bool_)):
+        if v is None and blank is not None:
+            values[i] = float(blank)
+        elif isinstance(v, (bool, np.bool_)):
             values[i] = float(v)
         elif _is_number(v) and v in (0, 1):
             values[i] = float(v)
@@ -255,16 +284,19 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
     """Call ``model`` once over every argument broadcast together; return what the cells show.
 
     ``args`` maps the model's argument names to cell values or ranges.  Bad elements become
-    error texts in their own positions; the others get the model's numbers (or texts).
+    error texts in their own positions; the others get the model's numbers (or texts).  A blank
+    (None) in an argument the model gives a default is that default, element by element, as
+    Excel's own functions treat an omitted argument; a blank in a required argument is an error.
     """
     domains = dict(getattr(model, "domains", {}), **(domains or {}))
+    blanks = _defaults(model)
     cleaned: dict[str, _Arg] = {}
     try:
         with np.errstate(all="ignore"):  # a long double beyond a float's range reads as inf: out of every domain
             for name, value in args.items():
-                domain = domains.get(name, ANY)
-                cleaned[name] = (_clean_switch(name, value, domain) if domain.switch
-                                 else _clean(name, value, domain, _stand_in(domain)))
+                domain, blank = domains.get(name, ANY), blanks.get(name)
+                cleaned[name] = (_clean_switch(name, value, domain, blank) if domain.switch
+                                 else _clean(name, value, domain, _stand_in(domain), blank))
     except _NotARange as exc:
         return exc.text
     try:
@@ -275,6 +307,10 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
     all_scalar = all(a.scalar or a.shape == (1, 1) for a in cleaned.values())
     bad: dict[tuple[int, int], str] = {}
     for a in cleaned.values():
+        if a.shape == shape:  # a range of the result's shape: each error in its own cell
+            for pos, text in a.errors.items():
+                bad.setdefault(pos, text)
+            continue
         for (r, c), text in a.errors.items():
             for pos in _positions(r, c, a.shape, shape):
                 bad.setdefault(pos, text)
@@ -309,10 +345,22 @@ def call_model(model: Callable, args: Mapping[str, object], domains: Mapping[str
                 if v is None or (isinstance(v, Real) and not math.isfinite(v)):
                     bad.setdefault(pos, _NOT_FINITE)
     if bad:
-        out = np.array(out, dtype=object)
+        if out.dtype != object or not out.flags.writeable:  # else already a fresh copy of its own
+            out = np.array(out, dtype=object)
         for pos, text in bad.items():
             out[pos] = text
     return scalar_or_rows(out, all_scalar)
+
+
+@cache
+def _defaults(model: Callable) -> dict[str, float]:
+    """The model's numeric defaults by argument: what a blank in an optional argument means."""
+    try:
+        params = inspect.signature(model).parameters.values()
+    except (TypeError, ValueError):  # a callable without a signature has no defaults to offer
+        return {}
+    return {p.name: float(p.default) for p in params
+            if isinstance(p.default, Real) and not isinstance(p.default, np.timedelta64)}
 
 
 _NOT_FINITE = "#NUM! the result is not a finite number (too large, or undefined for these inputs)"

@@ -34,7 +34,7 @@ from engine import (
     training,
 )
 from engine.arguments import ARGUMENTS
-from engine.errors import SuanliError
+from engine.errors import EXCEL_ERRORS, SuanliError
 from engine.exhibit import needs_text
 
 from .cells import as_text, call_model, excel_error
@@ -82,9 +82,9 @@ def udf(model: Callable | None = None, *, examples: list[tuple[tuple, object]], 
         for name in inspect.signature(f).parameters:
             if name not in ARGUMENTS:
                 raise TypeError(f"{f.__name__}: no description for argument {name!r} in engine.arguments")
-            options = {"doc": ARGUMENTS[name].description}
+            options = {"doc": ARGUMENTS[name].description, "err_to_str": True}  # #N/A in, #N/A out
             if ranges:
-                options.update(ndim=2, err_to_str=True)
+                options.update(ndim=2)
             f = arg(name, **options)(f)
         f.model = model
         f.examples = examples
@@ -408,10 +408,12 @@ def AI_GPU(name, field):
     =AI_GPU("H100", "fp16_tensor_dense_tflops") is 990 (dense; the sparse figure is a separate field).
     """
     try:
-        chip, what = as_text(name), as_text(field)
+        chip, what = _texts(name=name, field=field)
         if chip is None or what is None:
             return "#VALUE! name and field are required"
         return catalogue.value(chip, what)
+    except _ErrorIn as exc:
+        return str(exc)
     except SuanliError as exc:
         return excel_error(exc)
     except ValueError:
@@ -422,29 +424,36 @@ def AI_GPU(name, field):
 def AI_GPUS(kind=None):
     """The catalogue's chip names as a column (a dynamic array); a kind keeps only those chips."""
     try:
-        return [[n] for n in catalogue.names(as_text(kind))]
+        return [[n] for n in catalogue.names(*_texts(kind=kind))]
+    except _ErrorIn as exc:
+        return str(exc)
     except SuanliError as exc:
         return excel_error(exc)
     except ValueError:
         return "#VALUE! kind takes one cell"
 
 
-@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("infer_bytes_per_param",), 2)],
-     ranges=False)
+@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("infer_bytes_per_param",), 2),
+               (("fig50_util_applied_twice",), True)], ranges=False)
 def AI_INPUT(key, scenario=None):
-    """A scenario input's value in its base unit: one number, or a row of one per column."""
+    """A scenario input's value in its base unit: one number, or a row of one per column; a switch is TRUE or FALSE."""
     try:
-        k = as_text(key)
+        k, name = _texts(key=key, scenario=scenario)
         if k is None:
             return "#VALUE! key is required"
-        value = scenarios.load(as_text(scenario) or "csc-2023").value(k)
+        k = k.lower()  # input keys and scenario names are lower case: typed in any case, they match
+        value = scenarios.load((name or "csc-2023").lower()).value(k)
+    except _ErrorIn as exc:
+        return str(exc)
     except SuanliError as exc:
         return excel_error(exc)
     except ValueError:
         return "#VALUE! key and scenario take one cell each"
+    spec = scenarios.schema().get(k)
+    cell = _switch_cell if spec is not None and spec.is_switch else _cell
     if isinstance(value, tuple):
-        return [[_cell(v) for v in value]]
-    return _cell(value)
+        return [[cell(v) for v in value]]
+    return cell(value)
 
 
 @udf(examples=[(("fig43",), [["fig43 不同规模大模型所需的显存容量估计",
@@ -454,10 +463,12 @@ def AI_INPUT(key, scenario=None):
 def AI_TABLE(exhibit, scenario=None):
     """A whole exhibit as a dynamic array in the report's layout: labels, unit, then one column per year or case."""
     try:
-        ex = as_text(exhibit)
+        ex, name = _texts(exhibit=exhibit, scenario=scenario)
         if ex is None:
             return "#VALUE! exhibit is required"
-        t = tables.table(ex, as_text(scenario))
+        t = tables.table(ex, name.lower() if name is not None else None)
+    except _ErrorIn as exc:
+        return str(exc)
     except SuanliError as exc:
         return excel_error(exc)
     except ValueError:
@@ -484,8 +495,35 @@ def AI_VERSION():
     return __version__
 
 
+class _ErrorIn(Exception):
+    """An error value (#N/A, ...) in an argument that takes a name: the cell shows it, passed on."""
+
+
+def _texts(**cells) -> list[str | None]:
+    """The text of each argument that takes a name (None where blank), in order.
+
+    Raises :class:`_ErrorIn` for an error value coming in, and ValueError (from
+    :func:`~addin.cells.as_text`) for a range of several cells.
+    """
+    out = []
+    for arg, value in cells.items():
+        text = as_text(value)
+        if text is not None and text.upper() in EXCEL_ERRORS:
+            code = text.upper()
+            raise _ErrorIn(f"{code} {arg} holds the error {code}")
+        out.append(text)
+    return out
+
+
 def _cell(v):
     """A value as a cell shows it: numbers as they are, blanks as empty text."""
     if v is None:
         return ""
     return v
+
+
+def _switch_cell(v):
+    """A switch's value as a cell shows it: TRUE or FALSE (the models hold it as 1 or 0)."""
+    if v is None:
+        return ""
+    return bool(v)

@@ -422,10 +422,15 @@ def _plain(v):
     return None if isinstance(v, float) and math.isnan(v) else v
 
 
+def _indent(text: str, prefix: str) -> str:
+    return "\n".join(prefix + line for line in text.splitlines())
+
+
 def cmd_addin_steps(args) -> str:
     import xlwings
 
     from addin import udfs
+    from addin.lite import requirements as lite_requirements
 
     return f"""suanli {__version__}: {len(udfs.functions())} Excel functions (AI_TRAIN_FLOPS, AI_CAGR, AI_TABLE, ...)
 
@@ -449,8 +454,11 @@ Windows desktop Excel (the classic xlwings add-in), with xlwings {xlwings.__vers
 macOS, Windows or Excel on the web (xlwings Lite, Microsoft 365 or Office 2021+):
   1. suanli addin lite suanli_lite.py
   2. In Excel: Home > Add-ins > xlwings Lite; open its editor.
-  3. Paste all of suanli_lite.py into main.py; put numpy in requirements.txt; save.
-     The AI_* functions are then available in every cell of that workbook.
+  3. Paste all of suanli_lite.py into main.py. Put these lines in requirements.txt and
+     restart xlwings Lite when it asks:
+{_indent(lite_requirements(), "       ")}
+  4. Save the workbook. The AI_* functions then compute in every cell of that workbook, and
+     again whenever it opens (unless Settings > Workbook > Startup Behavior is "Do not autostart").
 
 Reference of every function: suanli addin reference (also in README.md).
 """
@@ -493,12 +501,12 @@ class CheckFailed(Exception):
 
 
 def cmd_addin_lite(args) -> str:
-    from addin.lite import build
+    from addin.lite import build, requirements
     from workbook_templates.files import write_text_atomic
 
     path = write_text_atomic(args.path, build())
     return (f"wrote {path} ({path.stat().st_size:,} bytes): paste it into xlwings Lite's main.py; "
-            "requirements.txt: numpy")
+            f"requirements.txt: {', '.join(requirements().splitlines())}")
 
 
 def cmd_addin_reference(args) -> str:

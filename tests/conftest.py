@@ -1,5 +1,6 @@
-"""Shared test set-up: deterministic, deadline-free hypothesis runs (CI machines are shared), and
-the ``libreoffice`` marker kept honest.
+"""Shared test set-up: deterministic, deadline-free hypothesis runs (CI machines are shared), the
+``libreoffice`` marker kept honest, and ``classic``: the Excel functions under xlwings' classic
+(Windows) decorators.
 
 A test that needs LibreOffice (soffice) or poppler (pdftoppm, pdftotext) installed must carry
 ``@pytest.mark.libreoffice``, so that ``-m "not libreoffice"`` is a quick loop that needs neither;
@@ -8,8 +9,10 @@ an unmarked test that starts one of them fails, naming itself.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
+import types
 
 import pytest
 from hypothesis import settings
@@ -49,3 +52,33 @@ def _refuse_unmarked(event: str, args: tuple) -> None:
 
 
 sys.addaudithook(_refuse_unmarked)
+
+
+@pytest.fixture()
+def classic(monkeypatch):
+    """addin.udfs decorated by xlwings' real classic (Windows) implementation, pywin32 stubbed."""
+    pythoncom = types.ModuleType("pythoncom")
+    pythoncom.CoInitialize = lambda: None
+    pythoncom.IID_IDispatch = None
+    pywintypes = types.ModuleType("pywintypes")
+    pywintypes.com_error = type("com_error", (Exception,), {})
+    win32com = types.ModuleType("win32com")
+    client = types.ModuleType("win32com.client")
+    client.Dispatch = lambda *a, **k: None
+    win32com.client = client
+    for name, mod in {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com,
+                      "win32com.client": client}.items():
+        monkeypatch.setitem(sys.modules, name, mod)
+    xludfs = importlib.import_module("xlwings.udfs")
+    import xlwings
+
+    monkeypatch.setattr(xlwings, "func", xludfs.xlfunc, raising=False)
+    monkeypatch.setattr(xlwings, "arg", xludfs.xlarg, raising=False)
+    saved = sys.modules.pop("addin.udfs")
+    try:
+        module = importlib.import_module("addin.udfs")
+        yield xludfs, module
+    finally:
+        sys.modules["addin.udfs"] = saved
+        import addin
+        addin.udfs = saved

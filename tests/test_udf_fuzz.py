@@ -282,16 +282,20 @@ def _grid(v):
 
 def check_nothing_read_as_a_number(name: str, args: list, out) -> None:
     """Where any argument's cell is blank, text, a date, an error value or TRUE/FALSE (for a number),
-    the result's cell is an error: nothing is read as zero or as a number it is not."""
+    the result's cell is an error: nothing is read as zero or as a number it is not.  A blank in an
+    optional argument is its default (checked in tests/test_udfs.py), so it is left out here."""
     f = FUNCTIONS[name]
     if f.model is None or (isinstance(out, str) and out.startswith(_ERROR_PREFIXES)):
         return   # the catalogue, input and table functions take names; a whole-call error marks every cell
     grids = [_grid(a) for a in args]
     result = out if isinstance(out, np.ndarray) else np.array([[out]], dtype=object)
-    for g, pname in zip(grids, inspect.signature(f).parameters, strict=False):
+    for g, p in zip(grids, inspect.signature(f).parameters.values(), strict=False):
+        pname, optional = p.name, p.default is not inspect.Parameter.empty
         assert g is not None, (name, pname, "a ragged, 3-D or empty range computed", result)
         switch = f.model.domains[pname].switch
         for pos, v in np.ndenumerate(np.broadcast_to(g, result.shape)):
+            if v is None and optional:
+                continue
             if not _number_like(v, switch):
                 shown = result[pos]
                 assert isinstance(shown, str) and shown.startswith(_ERROR_PREFIXES), \

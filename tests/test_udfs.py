@@ -4,12 +4,10 @@ xlwings' own classic UDF machinery accepting every signature."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
 import io
 import math
 import re
-import sys
 import types
 from pathlib import Path
 
@@ -33,7 +31,9 @@ def _matches(got, expected):
             _matches(g, e)
         assert len(got) == len(expected), (got, expected)
         return
-    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+    if isinstance(expected, bool):  # TRUE/FALSE, not 1/0
+        assert got is expected, (got, expected)
+    elif isinstance(expected, (int, float)):
         assert got == pytest.approx(expected, rel=1e-4), (got, expected)
     else:
         assert got == expected
@@ -154,10 +154,57 @@ def test_text_results_and_tables():
     assert ["NVIDIA H100 SXM"] in names and all(len(r) == 1 for r in names)
 
 
+OPTIONAL = {n: [p.name for p in inspect.signature(f).parameters.values() if p.default is not inspect.Parameter.empty]
+            for n, f in NUMERIC.items()}
+
+
+@pytest.mark.parametrize("name", [n for n, opt in OPTIONAL.items() if opt])
+def test_a_blank_in_an_optional_argument_is_its_default(name):
+    """A blank cell (None) in an optional argument means the default, as an omitted argument does
+    in Excel's own functions: alone, as a 1×1 range, and element by element in a range."""
+    f = NUMERIC[name]
+    params = list(inspect.signature(f).parameters.values())
+    required = [a for a, p in zip(_example_args(f), params, strict=False) if p.default is inspect.Parameter.empty]
+    omitted = f(*required)
+    assert not isinstance(omitted, str), omitted
+    for i in range(len(OPTIONAL[name])):
+        blanks = [None] * (i + 1)
+        assert f(*required, *blanks) == omitted, (name, i)
+        assert f(*required, *[[[None]]] * (i + 1)) == omitted, (name, i)
+    first = params[len(required)]
+    given = params[len(required)].default
+    column = f(*required, [[None], [given], [None]]).tolist()
+    assert column == [[omitted]] * 3, (name, first.name)
+
+
+def test_a_blank_in_a_required_argument_is_an_error_in_its_own_cell():
+    got = udfs.AI_TRAIN_FLOPS([[175e9], [None]], 300e9, [[None], [8]]).tolist()
+    assert got[0] == [pytest.approx(3.15e23)]
+    assert got[1] == ["#VALUE! params is blank; it needs a number >= 0"]
+    assert udfs.AI_TRAIN_FLOPS(175e9, [[None]]) == "#VALUE! tokens is blank; it needs a number >= 0"
+    assert udfs.AI_TRAIN_FLOPS(175e9, 300e9, [[None], [8], ["x"]]).tolist()[2][0] == \
+        "#VALUE! flops_per_param_token must be a number > 0, got text 'x'"
+
+
+def test_a_switch_comes_back_as_true_or_false():
+    assert udfs.AI_INPUT("fig50_util_applied_twice") is True
+    assert udfs.AI_INPUT("export_a800_as_a100") is False
+    assert udfs.AI_INPUT("net_nvl_first_hop_copper") == [[True] * 5]
+    assert all(v is False for v in udfs.AI_INPUT("net_first_hop_copper")[0])
+    assert udfs.AI_OPTICAL_MODULES(1120, 200, 200, 3, 40, 1, None, 1 / 6) == \
+        udfs.AI_OPTICAL_MODULES(1120, 200, 200, 3, 40, 1, False, 1 / 6) == 7840
+
+
 def test_a_chip_kind_matches_in_any_case():
     assert udfs.AI_GPUS("GPU") == udfs.AI_GPUS("gpu") == udfs.AI_GPUS(" Gpu ")
     assert ["NVIDIA H100 SXM"] in udfs.AI_GPUS("GPU")
     assert udfs.AI_GPUS("Fpga").startswith("#N/A unknown kind 'Fpga'; one of: architecture, gpu")
+
+
+def test_every_name_matches_in_any_case():
+    assert udfs.AI_GPU("h100", "MEMORY_GB") == udfs.AI_GPU("H100", "memory_gb") == 80
+    assert udfs.AI_INPUT("MM_Vendors", "CSC-2023-Corrected") == udfs.AI_INPUT("mm_vendors", "csc-2023-corrected")
+    assert udfs.AI_TABLE("FIG43", "CSC-2023") == udfs.AI_TABLE("fig43")
 
 
 def test_help_text():
@@ -256,36 +303,6 @@ def test_readme_reference_matches_the_code():
 
 
 # ------------------------------------------------------------------ xlwings' classic machinery
-@pytest.fixture()
-def classic(monkeypatch):
-    """addin.udfs decorated by xlwings' real classic (Windows) implementation, pywin32 stubbed."""
-    pythoncom = types.ModuleType("pythoncom")
-    pythoncom.CoInitialize = lambda: None
-    pythoncom.IID_IDispatch = None
-    pywintypes = types.ModuleType("pywintypes")
-    pywintypes.com_error = type("com_error", (Exception,), {})
-    win32com = types.ModuleType("win32com")
-    client = types.ModuleType("win32com.client")
-    client.Dispatch = lambda *a, **k: None
-    win32com.client = client
-    for name, mod in {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com,
-                      "win32com.client": client}.items():
-        monkeypatch.setitem(sys.modules, name, mod)
-    xludfs = importlib.import_module("xlwings.udfs")
-    import xlwings
-
-    monkeypatch.setattr(xlwings, "func", xludfs.xlfunc, raising=False)
-    monkeypatch.setattr(xlwings, "arg", xludfs.xlarg, raising=False)
-    saved = sys.modules.pop("addin.udfs")
-    try:
-        module = importlib.import_module("addin.udfs")
-        yield xludfs, module
-    finally:
-        sys.modules["addin.udfs"] = saved
-        import addin
-        addin.udfs = saved
-
-
 def test_xlwings_accepts_every_signature_and_writes_the_vba(classic):
     xludfs, module = classic
     for name in module.functions():
@@ -324,3 +341,33 @@ def test_ai_table_shows_a_cell_with_no_number_as_its_error_and_why(monkeypatch):
     cells = [c for r in rows[1:] for c in r[3:]]
     assert "#DIV/0! CAGR from a zero start is undefined (with std_vendors=0)" in cells
     assert all(c == "" or isinstance(c, float) or c.startswith(("#", "needs ")) for c in cells)
+
+
+def test_a_long_column_keeps_every_cell_exact():
+    """The one-pass conversion of plain numbers leaves each odd cell to be read on its own: a blank,
+    a text, TRUE/FALSE (never 1/0), an error value, a numpy scalar, and an integer beyond a float."""
+    n = 5000
+    values: list = [float(i + 1) * 1e9 for i in range(n)]
+    odd = {7: None, 100: "x", 2000: True, 3333: "#N/A", 4000: False, 10: np.bool_(True), 4999: np.float64(5e9),
+           12: 3, 13: np.int64(4)}
+    for i, v in odd.items():
+        values[i] = v
+    shown = {7: "#VALUE! params is blank; it needs a number >= 0",
+             100: "#VALUE! params must be a number >= 0, got text 'x'",
+             2000: "#VALUE! params must be a number >= 0, got TRUE",
+             3333: "#N/A params holds the error #N/A; it needs a number >= 0",
+             4000: "#VALUE! params must be a number >= 0, got FALSE",
+             10: "#VALUE! params must be a number >= 0, got TRUE"}
+    for column in ([[v] for v in values], [values[:2500], values[2500:]]):
+        got = np.asarray(udfs.AI_TRAIN_FLOPS(column, 2), dtype=object).ravel().tolist()
+        assert len(got) == n
+        for i, (v, g) in enumerate(zip(values, got, strict=True)):
+            if i in shown:
+                assert g == shown[i], (i, g)
+            else:
+                assert g == 12 * float(v), (i, v, g)
+    # an integer beyond a float's range sends the whole column one by one; every cell still its own
+    values[11] = 10**400
+    got = udfs.AI_TRAIN_FLOPS([[v] for v in values], 2).ravel().tolist()
+    assert got[11] == "#NUM! params must be a number >= 0, got a number above 1.8e308, the largest a cell holds"
+    assert got[7] == shown[7] and got[12] == 36.0 and got[4999] == 6e10 and got[0] == 12e9
