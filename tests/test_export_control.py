@@ -193,7 +193,7 @@ def test_thresholds_are_inputs_with_the_models_defaults():
     assert d["export_2023_density_tpp_threshold"] == ec.DENSITY_TPP_THRESHOLD_2023 == 1600
     assert d["export_2023_density_threshold"] == ec.DENSITY_THRESHOLD_2023 == 5.92
     spec = scenarios.schema()
-    assert "seed001 L312" in spec["export_tpp_threshold"].source
+    assert spec["export_tpp_threshold"].source.startswith("《AI 服务器行业深度》(2023) §三.2(4)")
     for key in ("export_2023_tpp_threshold", "export_2023_density_tpp_threshold", "export_2023_density_threshold"):
         assert "88 FR 73458" in spec[key].source and "Not from the reports" in spec[key].note
     assert spec["export_die_area_mm2"].user_supplied
