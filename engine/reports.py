@@ -65,7 +65,8 @@ def documents() -> tuple[Document, ...]:
         if any(d.short != s and d.short in s for s in shorts):
             raise ValueError(f"data/reports.toml: the short name {d.short!r} is part of another")
     if len(set(shorts)) != len(shorts) or tuple(d.id for d in out if d.kind == "report") != REPORT_IDS:
-        raise ValueError("data/reports.toml: short names must be unique and the reports must be " + ", ".join(REPORT_IDS))
+        raise ValueError("data/reports.toml: short names must be unique and the reports must be "
+                         + ", ".join(REPORT_IDS))
     return tuple(out)
 
 

@@ -1,4 +1,4 @@
-"""Demand-side exhibits of seed 000 (§1.2, §2.1, §7.2): training, inference, memory, growth.
+"""Demand-side exhibits of the CSC report (§1.2, §2.1, §7.2): training, inference, memory, growth.
 
 Each exhibit lists the report's rows in the report's order, with the report's row label as
 printed (``label_zh``), and computes each from scenario inputs through the engine's models.

@@ -1,4 +1,4 @@
-"""The passages of seed 000 (§1.2, §2.1.1, §2.2, §2.3, §3, §5, §6): the numbers the report
+"""The passages of the CSC report (§1.2, §2.1.1, §2.2, §2.3, §3, §5, §6): the numbers the report
 quotes in its text, the HBM chart (fig85) and the small tables fig155, fig159 and fig160.
 
 A passage has no table, so its rows carry as ``label_zh`` the phrase of the report's text

@@ -100,7 +100,7 @@ GLOBAL_MARKET = _exhibit(
             formula=lambda c: growth.yoy(c["non_ai"], c.prev("non_ai")), decimals=1),
     ),
     note="The 2022-2025 values are interpolated on the 17.3% path; the text prints only 2021 and 2026. "
-         "Seed 000 (IDC via CSC) prints 202.0亿美元 for 2022 and 1601.3亿美元 for 2025E: a different market "
+         "The CSC report (IDC via CSC) prints 202.0亿美元 for 2022 and 1601.3亿美元 for 2025E: a different market "
          "view, never blended with this one (erratum S08).",
 )
 
@@ -152,7 +152,7 @@ CHINA_MARKET = _exhibit(
             formula=only("2027", lambda c: growth.cagr(c.at("asp", 0), c["asp"], c.inp("s001_china_periods"))),
             decimals=2),
     ),
-    note="IDC's forecast is volume-driven: the average price stays near USD 25,500. Seed 000 prints China "
+    note="IDC's forecast is volume-driven: the average price stays near USD 25,500. The CSC report prints China "
          "2022 at 67亿美元 (IDC, +24%) and 2025E at 560.5亿美元 (erratum S08).",
 )
 
