@@ -1,8 +1,10 @@
 """The hardware catalogue: every chip table of the two reports, as package data.
 
 ``data/catalogue.toml`` transcribes the reports' accelerator, GPU, edge-chip, architecture and
-server-CPU tables cell by cell (seed000 figs 14, 42, 43, 44, 55, 58, 61; seed001's domestic
-AI-chip and server-CPU tables).  Every value carries the place it is printed; doubtful cells
+server-CPU tables cell by cell (the CSC report's 图表14, 42, 43, 44, 55, 58, 61; the AI-server
+compilation's domestic AI-chip and server-CPU tables: see :func:`tables`).  Every value carries
+the place it is printed, as a reader finds it in the report (its short name, 图表N or §section
+and the words quoted); doubtful cells
 are kept as printed with a note; other figures the reports give for the same field are kept as
 alternatives.  The file's header documents the layout and the transcription rules; its
 ``[fields]`` table is the field vocabulary with units.
@@ -15,7 +17,7 @@ the H100 SXM and A100 SXM, marked external.
 >>> catalogue.value("H100", "fp16_tensor_dense_tflops")
 990
 >>> catalogue.source("h100 sxm", "fp16_tensor_sparse_tflops")
-'NVIDIA datasheet (external)'
+'NVIDIA H100 datasheet (2022) (external)'
 >>> catalogue.names(kind="architecture")[:2]
 ['NVIDIA Fermi', 'NVIDIA Kepler']
 """
@@ -29,12 +31,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from . import packagedata
+from . import packagedata, reports
 from .errors import InvalidTypeError, InvalidValueError, MissingValueError, UnknownNameError
 
 __all__ = [
-    "Chip", "Alternative", "KINDS", "ACCELERATOR_KINDS", "TOPS_KINDS", "REPORTS", "names", "keys", "get",
-    "value", "source", "note", "printed", "alternatives", "fields", "units", "field_info", "to_records",
+    "Chip", "Alternative", "Table", "KINDS", "ACCELERATOR_KINDS", "TOPS_KINDS", "REPORTS", "names", "keys", "get",
+    "value", "source", "note", "printed", "alternatives", "fields", "units", "field_info", "tables", "to_records",
 ]
 
 #: The chip kinds, in the order the catalogue file uses them: the one list every kind check
@@ -44,8 +46,8 @@ KINDS = ("architecture", "gpu", "edge", "graphics", "gpgpu", "asic", "cpu")
 ACCELERATOR_KINDS = ("gpu", "gpgpu", "asic")
 #: The kinds whose chips are AI accelerators only when they have an AI throughput (TOPS) figure.
 TOPS_KINDS = ("edge", "graphics")
-#: The reports a value can come from (the prefix of every non-external source).
-REPORTS = ("seed000", "seed001")
+#: The reports a value can come from, by id: each non-external source begins with one's short name.
+REPORTS = reports.REPORT_IDS
 
 _IDENTITY = ("name", "name_zh", "aliases", "vendor", "kind", "tables", "note")
 _ENTRY_KEYS = {"value", "source", "printed", "note", "also"}
@@ -62,6 +64,21 @@ class Alternative:
     value: Value
     source: str
     printed: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One transcribed table: the report that prints it, where (``cite``), and its printed title."""
+
+    id: str
+    report: str
+    cite: str
+    title: str
+
+    @property
+    def citation(self) -> str:
+        """The table as every source of a value from it names it: the report's short name and where."""
+        return reports.cite(self.report, self.cite)
 
 
 @dataclass(frozen=True)
@@ -92,9 +109,10 @@ class Chip:
 # ----------------------------------------------------------------------------------- loading
 
 class _Catalogue:
-    def __init__(self, fields: dict[str, dict], chips: list[Chip]):
+    def __init__(self, fields: dict[str, dict], chips: list[Chip], tables: dict[str, Table]):
         self.fields = fields
         self.chips = chips
+        self.tables = tables
         self.by_key = {c.key: c for c in chips}
         self.index: dict[str, str] = {}
         for chip in chips:
@@ -124,8 +142,19 @@ def _build(data: dict) -> _Catalogue:
     for name, spec in fields.items():
         if spec.get("type") not in _FIELD_TYPES or not spec.get("unit"):
             raise ValueError(f"catalogue.toml: field {name} needs a unit and type number|text")
+    tables = {}
+    for table_id, spec in data.get("tables", {}).items():
+        if not isinstance(spec, dict) or set(spec) != {"report", "cite", "title"}:
+            raise ValueError(f"catalogue.toml: tables.{table_id} needs report, cite and title")
+        if spec["report"] not in REPORTS:
+            raise ValueError(f"catalogue.toml: tables.{table_id} report {spec['report']!r} not in {REPORTS}")
+        tables[table_id] = Table(table_id, spec["report"], spec["cite"], spec["title"])
     chips = [_build_chip(key, raw, fields) for key, raw in data.get("chips", {}).items()]
-    return _Catalogue(fields, chips)
+    for chip in chips:
+        unknown = set(chip.tables) - set(tables)
+        if unknown:
+            raise ValueError(f"catalogue.toml: chips.{chip.key} lists tables {sorted(unknown)} not in [tables]")
+    return _Catalogue(fields, chips, tables)
 
 
 def _check_value(where: str, value: object, kind: str) -> None:
@@ -273,8 +302,9 @@ def value(chip: str | Chip, field: str, report: str | None = None) -> Value:
     Numbers are ``int`` or ``float`` exactly as printed (TB/s converted to GB/s); text fields
     return ``str``.  A field outside the vocabulary raises :class:`UnknownNameError`; a field
     the reports do not give for this chip raises :class:`MissingValueError` (never 0 or None).
-    With ``report="seed000"`` or ``"seed001"`` the figure that report prints is returned, which
-    may be one of the :func:`alternatives` (seed001's BR100P BF16 is 960, seed000's 1024).
+    With ``report="csc-2023"`` or ``"ai-server-2023"`` (:data:`REPORTS`) the figure that report
+    prints is returned, which may be one of the :func:`alternatives` (the AI-server compilation's
+    BR100P BF16 is 960, the CSC report's 1024).
     """
     c = get(chip)
     name = _field(field)
@@ -288,14 +318,15 @@ def value(chip: str | Chip, field: str, report: str | None = None) -> Value:
     if name in c.values:
         candidates.append((c.values[name], c.sources[name]))
     candidates += [(a.value, a.source) for a in c.alternatives.get(name, ())]
+    prefix = reports.short(report)
     for val, src in candidates:
-        if any(part.strip().startswith(report) for part in src.split(";")):
+        if any(part.strip().startswith(prefix) for part in src.split(";")):
             return val
-    raise _missing(c, name, f"is not given in {report}")
+    raise _missing(c, name, f"is not given in {prefix}")
 
 
 def source(chip: str | Chip, field: str) -> str:
-    """Return where the chip's field is printed (text: "seed000 fig42 L908", "seed001 ... L195").
+    """Return where the chip's field is printed (text: "中信建投《算力大时代》(2023) 图表42, 图表58").
 
     For a recorded blank (a cell printed "-" or "NA") it is where the blank is.  A field with
     no entry for this chip raises :class:`MissingValueError`.
@@ -339,6 +370,11 @@ def field_info(field: str) -> dict[str, str]:
     """Return a field's unit, type ("number" or "text") and description, as a dict of text."""
     spec = _catalogue().fields[_field(field)]
     return {"unit": spec["unit"], "type": spec["type"], "doc": spec.get("doc", "")}
+
+
+def tables() -> dict[str, Table]:
+    """Return the transcribed tables by id ("fig42", "s001_chips"), in file order."""
+    return dict(_catalogue().tables)
 
 
 def to_records(sources: bool = False) -> list[dict]:

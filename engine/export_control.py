@@ -1,10 +1,10 @@
 """US export control of advanced computing chips (ECCN 3A090): Total Processing Performance and
 the class a chip falls in.
 
-Seed 001 (L312) quotes the rule of October 2022 as the report understands it: a product whose
+《AI 服务器行业深度》(2023), §三.2(4), quotes the rule of October 2022 as it understands it: a product whose
 bidirectional I/O is above 600 GB/s and whose "bit length per operation × TOPS" is 4800 or more
 cannot be exported to China; the A100 is restricted, the A800, whose interconnect is cut by 1/3
-(L183), is not.  The rule itself (BIS interim final rule, 87 FR 62186, 13 October 2022, ECCN
+(§二.3(1)), is not.  The rule itself (BIS interim final rule, 87 FR 62186, 13 October 2022, ECCN
 3A090) says "600 GB/s or more", which is what :func:`export_class` implements (erratum S10).
 
 The revision of October 2023 (BIS interim final rule, 88 FR 73458, 25 October 2023, in force
@@ -36,7 +36,7 @@ __all__ = [
 RULE_2022 = "2022 rule: ECCN 3A090, BIS interim final rule 87 FR 62186 (13 Oct 2022)"
 RULE_2023 = "2023 rule: ECCN 3A090.a, BIS interim final rule 88 FR 73458 (25 Oct 2023)"
 
-#: Thresholds of the 2022 rule (the report quotes both, seed001 L312).
+#: Thresholds of the 2022 rule (the AI-server compilation quotes both, §三.2(4)).
 TPP_THRESHOLD = 4800
 IO_THRESHOLD_GB_S = 600
 #: Thresholds of the 2023 rule's 3A090.a (not in the reports).

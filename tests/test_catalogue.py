@@ -1,8 +1,8 @@
 """Tests of the hardware catalogue (engine/data/catalogue.toml and engine/catalogue.py).
 
-The expected values below were transcribed from the seed text by hand and cross-checked cell by
-cell; each carries the figure it comes from, and the test also checks that the catalogue cites
-that figure.  Nothing here reads the seed files.
+The expected values below were transcribed from the reports by hand and cross-checked cell by
+cell; each carries the table it comes from, and the test also checks that the catalogue cites
+that table as a reader finds it (图表N, or the compilation's section and table title).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import catalogue
+from engine import catalogue, reports
 from engine.errors import InvalidValueError, MissingValueError, UnknownNameError
 
 try:  # Python 3.11+
@@ -29,10 +29,25 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 RAW = tomllib.loads(
     resources.files("engine").joinpath("data").joinpath("catalogue.toml").read_text(encoding="utf-8"))
 CHIPS = [catalogue.get(k) for k in catalogue.keys()]
-EXTERNAL = "NVIDIA datasheet (external)"
-SOURCE_PART = re.compile(
-    r"^(seed000 (fig\d+|text) L\d+(-\d+)?(, L\d+(-\d+)?)*"
-    r"|seed001 (s001_chips|s001_cpus|text) L\d+(-\d+)?)( \(.+\))?$")
+EXTERNAL = {"h100_sxm": "NVIDIA H100 datasheet (2022) (external)", "a100_sxm": "NVIDIA A100 datasheet (2020) (external)"}
+SHORTS = tuple(reports.short(r) for r in catalogue.REPORTS)
+TABLE_CITES = {t.cite for t in catalogue.tables().values()}
+#: One place in a report: a figure (图表N), a passage (摘要 or §section, then the words quoted), or
+#: a table of the compilation named by its section and title; an optional remark in brackets.
+PLACE = re.compile(r"^(图表\d+|(摘要|§[0-9.]+|§[一二三四五六七八]\.\d(\(\d\))?)( 表「[^「」]+」:)?[^「」]*「[^「」]+」)( \(.+\))?$")
+
+
+def cited(source: str, table_id: str) -> bool:
+    """Whether a source names the table as a reader finds it: its report's short name, then its place."""
+    table = catalogue.tables()[table_id]
+    short = reports.short(table.report)
+    for part in source.split(";"):
+        part = part.strip()
+        if part.startswith(short + " "):
+            places = part[len(short) + 1:].split(", ")
+            if any(p == table.cite or p.startswith(table.cite + " (") for p in places):
+                return True
+    return False
 
 
 # ------------------------------------------------------------------------------ file integrity
@@ -59,16 +74,22 @@ def test_every_value_has_a_source_and_blanks_have_no_value():
         for name, alts in chip.alternatives.items():
             assert name in chip.values, (chip.key, name)
             for alt in alts:
-                assert alt.source.startswith(catalogue.REPORTS), (chip.key, name, alt)
+                assert alt.source.startswith(SHORTS), (chip.key, name, alt)
 
 
 def test_sources_are_well_formed_and_cite_the_reports():
+    """Each part names a report by its short name, then the places in it as a reader finds them."""
     for chip in CHIPS:
         for name, src in chip.sources.items():
-            if src == EXTERNAL:
+            if src == EXTERNAL.get(chip.key):
                 continue
             for part in src.split(";"):
-                assert SOURCE_PART.match(part.strip()), (chip.key, name, part)
+                part = part.strip()
+                short = next((s for s in SHORTS if part.startswith(s + " ")), None)
+                assert short, (chip.key, name, part)
+                for place in part[len(short) + 1:].split(", "):
+                    assert place in TABLE_CITES or PLACE.match(place), (chip.key, name, place)
+                assert not re.search(r"\bL\d|seed", part), (chip.key, name, part)
 
 
 def test_external_values_only_where_allowed():
@@ -79,12 +100,12 @@ def test_external_values_only_where_allowed():
 
 
 def test_every_listed_table_is_cited_by_a_source_of_that_chip():
-    tables = {"fig14", "fig42", "fig43", "fig44", "fig55", "fig58", "fig61", "s001_chips", "s001_cpus"}
+    tables = catalogue.tables()
+    assert set(tables) == {"fig14", "fig42", "fig43", "fig44", "fig55", "fig58", "fig61", "s001_chips", "s001_cpus"}
     for chip in CHIPS:
-        assert chip.tables and set(chip.tables) <= tables, chip.key
-        cited = " ".join(chip.sources.values())
+        assert chip.tables and set(chip.tables) <= set(tables), chip.key
         for table in chip.tables:
-            assert re.search(rf"\b{table}\b", cited), (chip.key, table)
+            assert any(cited(s, table) for s in chip.sources.values()), (chip.key, table)
 
 
 def test_values_have_the_type_of_their_field():
@@ -138,15 +159,15 @@ def test_h100_and_a100_dense_and_sparse_are_separate():
     assert catalogue.value("A100 SXM", "fp16_tensor_sparse_tflops") == 624
     assert catalogue.value("A100 SXM", "int8_tensor_dense_tops") == 624
     assert catalogue.value("A100 SXM", "int8_tensor_sparse_tops") == 1248
-    assert "seed000 fig42" in catalogue.source("H100", "fp16_tensor_dense_tflops")
-    assert catalogue.source("H100", "fp16_tensor_sparse_tflops") == EXTERNAL
+    assert catalogue.source("H100", "fp16_tensor_dense_tflops").startswith("中信建投《算力大时代》(2023) 图表42,")
+    assert catalogue.source("H100", "fp16_tensor_sparse_tflops") == EXTERNAL["h100_sxm"]
 
 
 def test_no_sparse_figure_sits_in_a_dense_field():
     for chip in CHIPS:
         for name in chip.values:
             if "sparse" in name:
-                assert chip.sources[name] == EXTERNAL, (chip.key, name)
+                assert chip.sources[name] == EXTERNAL[chip.key], (chip.key, name)
                 dense = name.replace("sparse", "dense")
                 assert chip.values[name] == 2 * round(chip.values[dense]) or (
                     chip.values[name] == pytest.approx(2 * chip.values[dense], rel=0.002)), chip.key
@@ -159,8 +180,8 @@ def test_no_sparse_figure_sits_in_a_dense_field():
 
 def test_report_models_use_the_dense_figures():
     # fig49 / fig50 take 312 and 990 per card
-    assert "fig49" in catalogue.source("A100", "fp16_tensor_dense_tflops")
-    assert "fig50" in catalogue.source("H100", "fp16_tensor_dense_tflops")
+    assert "图表49" in catalogue.source("A100", "fp16_tensor_dense_tflops")
+    assert "图表50" in catalogue.source("H100", "fp16_tensor_dense_tflops")
 
 
 # ------------------------------------------------------------------ values against the seed text
@@ -220,7 +241,7 @@ CELLS = [
     ("昆仑芯2", "tdp_w", 120, "fig61"),
     ("TPU v4", "ecosystem", "TensorFlow XLA", "fig61"),
     ("MLU590", "year", 2022, "fig61"),
-    # seed001 domestic AI-chip table (decoded alignment)
+    # the compilation's domestic AI-chip table (decoded alignment)
     ("思元370", "memory_bandwidth_gb_s", 307.2, "s001_chips"),
     ("思元290", "int16_tops", 256, "s001_chips"),
     ("含光800", "int8_tops", 825, "s001_chips"),
@@ -230,7 +251,7 @@ CELLS = [
     ("壁研104P", "memory_bandwidth_gb_s", 819, "s001_chips"),
     ("DCU", "fp64_tflops", 10.8, "s001_chips"),
     ("思元270", "tdp_w", 70, "s001_chips"),
-    # seed001 server CPUs
+    # the compilation's server CPUs
     ("EPYC 9654", "memory_channels", 12, "s001_cpus"),
     ("3C5000L", "isa", "LoongArch", "s001_cpus"),
     ("S2500", "pcie_lanes", 17, "s001_cpus"),
@@ -242,7 +263,7 @@ CELLS = [
 @pytest.mark.parametrize("chip, field, expected, table", CELLS)
 def test_cell_as_printed(chip, field, expected, table):
     assert catalogue.value(chip, field) == expected
-    assert table in catalogue.source(chip, field)
+    assert cited(catalogue.source(chip, field), table)
     assert table in catalogue.get(chip).tables
 
 
@@ -254,7 +275,7 @@ def test_at_least_three_cells_per_table_from_different_columns():
 
 def test_text_extras():
     assert catalogue.value("T4", "cuda_cores") == 2560
-    assert catalogue.source("T4", "cuda_cores") == "seed000 text L1834"
+    assert catalogue.source("T4", "cuda_cores") == "中信建投《算力大时代》(2023) §2.2「包含了 2560 个 CUDA 内核」"
     assert catalogue.value("天垓100", "memory_bandwidth_gb_s") == 1200
     assert catalogue.value("天垓100", "transistors_billion") == 24
     assert catalogue.value("BR100", "transistors_billion") == 77
@@ -338,18 +359,18 @@ def test_fig14_non_integer_cores_per_sm_are_noted():
 
 def test_values_per_report():
     assert catalogue.value("壁砺100P", "bf16_tflops") == 1024
-    assert catalogue.value("壁砺100P", "bf16_tflops", report="seed000") == 1024
-    assert catalogue.value("壁砺100P", "bf16_tflops", report="seed001") == 960
-    assert catalogue.value("壁砺100P", "fp32_tflops", report="seed001") == 240
-    assert catalogue.value("MTT S3000", "tdp_w", report="seed001") == 250
-    assert catalogue.value("昇腾910", "tdp_w", report="seed001") == 310
-    assert catalogue.value("昇腾910", "fp16_tflops", report="seed001") == 320
-    with pytest.raises(MissingValueError, match="int8_tops of Huawei Ascend 910 is not given in seed001"):
-        catalogue.value("昇腾910", "int8_tops", report="seed001")
-    with pytest.raises(MissingValueError, match="not given in seed000"):
-        catalogue.value("含光800", "int8_tops", report="seed000")
-    with pytest.raises(InvalidValueError):
-        catalogue.value("H100", "fp32_tflops", report="seed002")
+    assert catalogue.value("壁砺100P", "bf16_tflops", report="csc-2023") == 1024
+    assert catalogue.value("壁砺100P", "bf16_tflops", report="ai-server-2023") == 960
+    assert catalogue.value("壁砺100P", "fp32_tflops", report="ai-server-2023") == 240
+    assert catalogue.value("MTT S3000", "tdp_w", report="ai-server-2023") == 250
+    assert catalogue.value("昇腾910", "tdp_w", report="ai-server-2023") == 310
+    assert catalogue.value("昇腾910", "fp16_tflops", report="ai-server-2023") == 320
+    with pytest.raises(MissingValueError, match=r"int8_tops of Huawei Ascend 910 is not given in 《AI 服务器行业深度》\(2023\)"):
+        catalogue.value("昇腾910", "int8_tops", report="ai-server-2023")
+    with pytest.raises(MissingValueError, match=r"not given in 中信建投《算力大时代》\(2023\)"):
+        catalogue.value("含光800", "int8_tops", report="csc-2023")
+    with pytest.raises(InvalidValueError, match="csc-2023, ai-server-2023"):
+        catalogue.value("H100", "fp32_tflops", report="seed000")
 
 
 # -------------------------------------------------------------------------------- the API
@@ -465,7 +486,7 @@ def test_to_records():
     h100 = next(r for r in records if r["key"] == "h100_sxm")
     assert h100["fp16_tensor_dense_tflops"] == 990 and h100["fp8_tensor_dense_tflops"] is None
     with_sources = catalogue.to_records(sources=True)[0]
-    assert with_sources["year_source"] == "seed000 fig14 L501; seed000 text L485"
+    assert with_sources["year_source"] == "中信建投《算力大时代》(2023) 图表14, §2.1.1「2010 年 NVIDIA 提出的 Fermi 架构」"
 
 
 def test_records_make_a_dataframe():
@@ -496,6 +517,7 @@ def _data(**chip):
     base.update(chip)
     return {"fields": {"tdp_w": {"unit": "W", "type": "number"},
                        "process": {"unit": "text", "type": "text"}},
+            "tables": {"fig42": {"report": "csc-2023", "cite": "图表42", "title": "t"}},
             "chips": {"x": base}}
 
 
@@ -507,6 +529,7 @@ def _data(**chip):
     ({"tdp_w": {"value": 1, "source": "s", "unit": "W"}}, "inline table"),
     ({"kind": "fpga"}, "kind"),
     ({"tdp_w": {"value": 1, "source": "s", "also": [{"value": 2}]}}, "also"),
+    ({"tables": ["fig99"]}, r"lists tables \['fig99'\] not in \[tables\]"),
 ])
 def test_loader_rejects_bad_entries(chip, message):
     with pytest.raises(ValueError, match=message):

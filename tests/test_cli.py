@@ -128,7 +128,7 @@ def test_catalogue_lists_and_shows_a_chip(capsys):
     fields = {f["field"]: f for f in d["fields"]}
     assert fields["fp16_tensor_dense_tflops"]["value"] == 990
     assert fields["fp16_tensor_sparse_tflops"]["value"] == 1979
-    assert fields["fp16_tensor_sparse_tflops"]["source"] == "NVIDIA datasheet (external)"
+    assert fields["fp16_tensor_sparse_tflops"]["source"] == "NVIDIA H100 datasheet (2022) (external)"
     code, _, err = run(capsys, "catalogue", "A800")
     assert code == 2 and "NVIDIA A800 80GB" in err
     code, _, err = run(capsys, "catalogue", "--kind", "fpga")

@@ -1,9 +1,9 @@
 """Export control: the A100 and A800 on the thresholds, the domestic chips, the inputs' agreement
 with the catalogue, the models' properties, formulas and bad input.
 
-The report (seed001 L183, L312) prints no table of classes, only the rule and three verdicts;
-the worked TPP figures come from the catalogue of models (seed 001 §3), each checked against
-the seed text's chip figures.  Both are package data, engine/data/printed/export_control.toml
+The AI-server compilation (its §二.3(1) and §三.2(4)) prints no table of classes, only the rule and three verdicts;
+the worked TPP figures come from the catalogue of its models, each checked against
+the report's chip figures.  Both are package data, engine/data/printed/export_control.toml
 (the verdicts as text cells of class_2022 with the report's words, the TPP figures as derived
 cells), and golden cells (tests/test_golden.py).
 """
@@ -80,7 +80,7 @@ def test_the_reports_wording_would_free_the_a100():
 
 @pytest.mark.parametrize("a800", ["a800_80gb", "a800_pcie_40gb"])
 def test_a800_interconnect_cut_by_a_third(a800):
-    """seed001 L183: 较 A100 在互联带宽方面被削弱 1/3 (600 -> 400)."""
+    """The compilation, §二.3(1): 较 A100 在互联带宽方面被削弱 1/3 (600 -> 400)."""
     t = _t()
     assert t.value("io", a800) == pytest.approx(t.value("io", "a100_sxm") * (1 - 1 / 3))
     assert t.value("io", a800) == 400
@@ -99,12 +99,12 @@ def test_a800_compute_is_not_copied_from_the_a100():
     assert assumed.value("tpp_max", "a100_sxm") == 4992
 
 
-# ---------------------------------------------------- seed 001 §3 worked TPP table (M26, M27)
+# ---------------------------------------------------- the compilation's worked TPP table (M26, M27)
 def test_br100p_differs_from_seed001_and_says_why():
-    """seed001 prints 1920 / 960 / 480 / 240 (TPP 15360 from INT8, BF16, TF32); the catalogue keeps
-    seed000's INT8 2048 / BF16 1024 (16384) and fig58's FP32 typo 2456 (78592): errata S12, E22."""
+    """The compilation prints 1920 / 960 / 480 / 240 (TPP 15360 from INT8, BF16, TF32); the catalogue keeps
+    the CSC report's INT8 2048 / BF16 1024 (16384) and 图表58's FP32 typo 2456 (78592): errata S12, E22."""
     t = _t()
-    seed001 = {p: catalogue.value("biren_br100p", f, report="seed001")
+    seed001 = {p: catalogue.value("biren_br100p", f, report="ai-server-2023")
                for p, f in [("int8", "int8_tops"), ("bf16", "bf16_tflops"), ("tf32", "tf32_tflops"),
                             ("fp32", "fp32_tflops")]}
     bits = {"int8": 8, "bf16": 16, "tf32": 32, "fp32": 32}
@@ -117,7 +117,7 @@ def test_br100p_differs_from_seed001_and_says_why():
 
 
 def test_which_domestic_chips_meet_the_tpp_threshold():
-    """seed 001 §3: 含光800, 昇腾910, 壁砺100P, 壁砺104P meet TPP 4800; the I/O is never printed (S11)."""
+    """The compilation's chips: 含光800, 昇腾910, 壁砺100P, 壁砺104P meet TPP 4800; the I/O is never printed (S11)."""
     t = _t()
     meet = {"thead_hanguang_800", "huawei_ascend_910", "biren_br100p", "biren_br104p"}
     domestic = ["cambricon_mlu370", "cambricon_mlu290", "cambricon_mlu270", "thead_hanguang_800",
@@ -193,7 +193,7 @@ def test_thresholds_are_inputs_with_the_models_defaults():
     assert d["export_2023_density_tpp_threshold"] == ec.DENSITY_TPP_THRESHOLD_2023 == 1600
     assert d["export_2023_density_threshold"] == ec.DENSITY_THRESHOLD_2023 == 5.92
     spec = scenarios.schema()
-    assert "seed001 L312" in spec["export_tpp_threshold"].source
+    assert spec["export_tpp_threshold"].source.startswith("《AI 服务器行业深度》(2023) §三.2(4)")
     for key in ("export_2023_tpp_threshold", "export_2023_density_tpp_threshold", "export_2023_density_threshold"):
         assert "88 FR 73458" in spec[key].source and "Not from the reports" in spec[key].note
     assert spec["export_die_area_mm2"].user_supplied

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import checks, errata, exhibits, hbm, scenarios, table
+from engine import checks, errata, exhibits, hbm, reports, scenarios, table
 from engine.errors import SuanliError
 from engine.exhibit import evaluate
 from engine.ops import Formula, ref
@@ -93,7 +93,7 @@ def test_every_input_is_read_and_sourced():
     assert set(declared) <= read, f"inputs no exhibit reads: {set(declared) - read}"
     for key in declared:
         spec = scenarios.schema()[key]
-        assert "seed000" in spec.source and spec.label, key
+        assert reports.short("csc-2023") in spec.source and spec.label, key
 
 
 def test_inputs_carry_the_reports_values():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import errata, exhibits, packagedata, printed, scenarios
+from engine import errata, exhibits, packagedata, printed, reports, scenarios
 from engine import export_control as ec
 from engine.exhibits import export_control as export_exhibits
 
@@ -108,14 +108,14 @@ def test_corrected_cells_name_a_switch():
 
 
 def test_the_export_verdicts_are_the_reports_five():
-    """seed001 L183, L312: A100 and H100 restricted; A800 (both) and V100 not."""
+    """The AI-server compilation, §二.3(1) and §三.2(4): A100 and H100 restricted; A800 (both) and V100 not."""
     chips = _columns("export_control")
     verdicts = dict(zip(chips, printed.texts("export_control")["class_2022"][1], strict=True))
     quoted = dict(zip(chips, printed.quotes("export_control")["class_2022"], strict=True))
     given = {c: v for c, v in verdicts.items() if v != "_"}
     assert given == {"v100_sxm": ec.NOT_RESTRICTED, "a100_sxm": ec.RESTRICTED, "h100_sxm": ec.RESTRICTED,
                      "a800_80gb": ec.NOT_RESTRICTED, "a800_pcie_40gb": ec.NOT_RESTRICTED}
-    assert all(quoted[c].startswith("seed001 L") for c in given)
+    assert all(quoted[c].startswith(reports.short("ai-server-2023") + " §") for c in given)
     assert export_exhibits.EXPORT_CONTROL.id in printed.exhibits(kind="derived")
     assert "export_control" not in printed.exhibits()        # the report prints no TPP table
 

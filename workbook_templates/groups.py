@@ -36,7 +36,7 @@ GROUPS: tuple[Group, ...] = (
     Group("power", "Power, racks and cooling", _ids("power")),
     Group("export_control", "Export control of AI chips", _ids("export")),
     Group("passages", "HBM, packaging, CPO, IDC and the report's other figures", _ids("passages")),
-    Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids("seed001"),
+    Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids("ai_server"),
           scenario="ai-server-2023"),
     Group("chain", "The chain from demand to data-centre energy", _ids("chain")),
 )

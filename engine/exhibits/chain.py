@@ -10,7 +10,7 @@ say so.  Every row records what it reads (:attr:`engine.exhibit.Result.reads`).
 
 from __future__ import annotations
 
-from .. import market, network, power
+from .. import market, network, power, reports
 from ..exhibit import Exhibit, Row
 from ..ops import where
 
@@ -108,7 +108,7 @@ CHAIN = Exhibit(
     id="chain",
     title_zh="AI 算力产业链：从需求到数据中心能耗",
     title_en="The AI compute chain, from demand to data-centre energy",
-    source="seed000: fig49, fig50, fig7, §2.3.1 (HBM), §4 (network), §6 (power and cooling), fig147, fig159",
+    source=reports.cite("csc-2023", "图表49, 图表50, 图表7, §2.3.1 (HBM), §4 (network), §6 (power and cooling), 图表147, 图表159"),
     axis="years",
     group="chain",
     errata=("E01", "E11", "E30"),

@@ -1,4 +1,4 @@
-"""Demand-side exhibits of seed 000 (§1.2, §2.1, §7.2): training, inference, memory, growth.
+"""Demand-side exhibits of the CSC report (§1.2, §2.1, §7.2): training, inference, memory, growth.
 
 Each exhibit lists the report's rows in the report's order, with the report's row label as
 printed (``label_zh``), and computes each from scenario inputs through the engine's models.
@@ -8,10 +8,13 @@ Rows the report does not print (a total the headline CAGR needs, a derived check
 
 from __future__ import annotations
 
-from .. import compute, growth, inference, memory, training
+from .. import compute, growth, inference, memory, reports, training
 from ..exhibit import Exhibit, Row
 from ..ops import where
 from ..units import DAYS_PER_YEAR, GIGA
+
+#: The short name every source of this module cites the report by (engine/data/reports.toml).
+CSC = reports.short("csc-2023")
 
 ORDER = 10
 
@@ -90,7 +93,7 @@ FIG49 = Exhibit(
     id="fig49",
     title_zh="全球大模型训练所需算力/AI 芯片数量测算",
     title_en="Global LLM training compute and AI-chip count",
-    source="seed000 §2.1.3 图表49 (OpenAI, Google Research, NVIDIA, 中信建投)",
+    source=f"{CSC} 图表49 (§2.1.3; OpenAI, Google Research, NVIDIA, 中信建投)",
     axis="years",
     errata=("E03", "E05", "E09", "E14"),
     rows=tuple(
@@ -154,7 +157,7 @@ FIG50 = Exhibit(
     id="fig50",
     title_zh="大模型云端推理所需算力/AI 芯片数量测算（算力角度）",
     title_en="Cloud LLM inference compute and AI-chip count (compute view)",
-    source="seed000 §2.1.3 图表50 (NVIDIA, OpenAI, 中信建投)",
+    source=f"{CSC} 图表50 (§2.1.3; NVIDIA, OpenAI, 中信建投)",
     axis="years",
     errata=("E01", "E03", "E04", "E06", "E07", "E08", "E09", "E14"),
     rows=tuple(
@@ -197,7 +200,7 @@ CAGR = Exhibit(
     id="cagr",
     title_zh="训练端与推理端峰值算力 2023-2027 年复合增长率",
     title_en="Headline CAGRs of training and inference peak compute, 2023-2027",
-    source="seed000 summary, §1, §2.1.3 and §8",
+    source=f"{CSC} 摘要, §1.3, §2.1.3 and §8「78.0%」,「113%」",
     axis="value",
     errata=("E05", "E06"),
     rows=(
@@ -231,7 +234,7 @@ FIG43 = Exhibit(
     id="fig43",
     title_zh="不同规模大模型所需的显存容量估计",
     title_en="GPU memory needed by LLMs of different sizes, and cards per model instance",
-    source="seed000 §2.1.3 图表43",
+    source=f"{CSC} 图表43 (§2.1.3)",
     axis="llm_sizes",
     errata=("E14",),
     rows=(
@@ -256,7 +259,7 @@ FIG51 = Exhibit(
     id="fig51",
     title_zh="大模型云端推理所需算力/AI 芯片数量测算（显存角度）",
     title_en="Cloud LLM inference AI-chip count (memory view), A100 80GB, search-engine deployment",
-    source="seed000 §2.1.3 图表51 (OpenAI, NVIDIA, 中信建投)",
+    source=f"{CSC} 图表51 (§2.1.3; OpenAI, NVIDIA, 中信建投)",
     axis="llm_sizes",
     errata=("E14",),
     rows=(
@@ -291,7 +294,7 @@ FIG45 = Exhibit(
     id="fig45",
     title_zh="大模型参数量及训练所需 Tokens",
     title_en="LLM parameters and training tokens, with their training compute",
-    source="seed000 §2.1.3 图表45 (Training Compute-Optimal Language Models)",
+    source=f"{CSC} 图表45 (§2.1.3; Training Compute-Optimal Language Models)",
     axis="fig45_models",
     rows=(
         Row("year", "Year", "年份", "text", text=("2020", "2021", "2022", "2022")),
@@ -310,7 +313,7 @@ FIG48 = Exhibit(
     id="fig48",
     title_zh="不同大模型训练过程中的算力利用率",
     title_en="Compute utilisation of LLM training runs",
-    source="seed000 §2.1.3 图表48 (PaLM: Scaling Language Modeling with Pathways)",
+    source=f"{CSC} 图表48 (§2.1.3; PaLM: Scaling Language Modeling with Pathways)",
     axis="fig48_models",
     rows=(
         Row("year", "Year", "年份", "text", text=("2020", "2022", "2022", "2022")),
@@ -340,7 +343,7 @@ GPT3 = Exhibit(
     id="gpt3",
     title_zh="GPT-3 训练算力 3640 PF-days 与训练时间（8 张 / 512 张 V100）",
     title_en="GPT-3 training compute, cost, and time on 8 and 512 V100s",
-    source="seed000 §1.2 (line 257) and §2.1.1 (line 690)",
+    source=f"{CSC} §1.2「总算力消耗约为 3640PF-days」and §2.1.1「GPT-3 模型需要 36 年」",
     axis="value",
     errata=("E27", "E28", "E31"),
     rows=(
@@ -371,7 +374,7 @@ ZERO = Exhibit(
     id="fig173",
     title_zh="ZeRO 优化下 P_os 实现显存占用优化至基准方法的 26.2%",
     title_en="ZeRO training-state memory per GPU by stage",
-    source="seed000 §7.2 and 图表173 (ZeRO paper, Ψ = 7.5B, Nd = 64)",
+    source=f"{CSC} §7.2「其中 75%来自Adam优化器」and 图表173 (the ZeRO paper's figure: Ψ = 7.5B, Nd = 64)",
     axis="zero_stages",
     errata=("E18",),
     rows=(

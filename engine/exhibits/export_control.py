@@ -1,5 +1,5 @@
 """Export control of the catalogue's accelerators: TPP per precision, I/O, and the class under
-the rule the report quotes (seed001 L183, L312; October 2022) and under ECCN 3A090.a of the
+the rule the AI-server compilation quotes (its §二.3(1) and §三.2(4); October 2022) and under ECCN 3A090.a of the
 October 2023 revision.
 
 The report prints no such table: it states the rule and three verdicts (A100 and H100
@@ -14,7 +14,7 @@ Which catalogue field feeds which input is defined here (:data:`PRECISIONS`,
 
 from __future__ import annotations
 
-from .. import catalogue
+from .. import catalogue, reports
 from .. import export_control as ec
 from ..exhibit import Exhibit, NeedsInput, Row
 from ..ops import maximum, where
@@ -41,7 +41,7 @@ HEADLINE = ("int8", "fp16", "bf16")
 IO_FIELD = "chip_to_chip_gb_s"
 
 #: Columns that may borrow another chip's throughput when the user turns the assumption on:
-#: the A800 is an A100 with NVLink cut to 400 GB/s (seed001 L183); the reports print no
+#: the A800 is an A100 with NVLink cut to 400 GB/s (the compilation's §二.3(1)); the reports print no
 #: INT8/FP16 figure for it.
 ASSUMED_LIKE = {"a800_80gb": "a100_sxm", "a800_pcie_40gb": "a100_sxm"}
 
@@ -133,8 +133,10 @@ EXPORT_CONTROL = Exhibit(
     id="export_control",
     title_zh="先进计算芯片出口管制分类（TPP 与双向 I/O）",
     title_en="Export control of the catalogue's accelerators: TPP, I/O and class (2022 and 2023 rules)",
-    source="seed001 L183, L312 (the rule as the report quotes it, A100/H100/A800); seed000 L1388-1390; "
-           "figures from the hardware catalogue (seed000 figs 42, 43, 44, 55, 58, 61; seed001 L190-201)",
+    source=f"{reports.short('ai-server-2023')} §二.3(1)「美国要求英伟达停止向中国企业出售 A100 和 H100」and §三.2(4)"
+           "「将无法出口至中国，英伟达的 A100 即属于限制范围之内」(the rule as the report quotes it, A100/H100/A800); "
+           f"{reports.short('csc-2023')} §2.2「国高端芯片的出口限制」; figures from suanli's hardware catalogue "
+           f"({reports.short('csc-2023')} 图表42, 43, 44, 55, 58, 61; {reports.short('ai-server-2023')} §二.3(2) 国产 GPU 单卡指标表)",
     axis="export_chips",
     group="export",
     errata=("S10", "S11", "S12", "E50", "E22", "E24"),
@@ -155,9 +157,9 @@ EXPORT_CONTROL = Exhibit(
     ),
     note="TPP = dense TOPS (or TFLOPS) x bit length, the highest over the precisions; NVIDIA's dense "
          "tensor figures, other vendors' headline figures (the reports never say dense or sparse). "
-         "The 2022 rule is the one the report quotes (seed001 L312); the report says I/O '高于 600GB/s' "
+         "The 2022 rule (BIS 87 FR 62186 (2022)) is the one the AI-server compilation quotes (§三.2(4)); it says I/O '高于 600GB/s' "
          "but calls the A100, at exactly 600 GB/s, restricted: the rule's '600 GB/s or more' is used "
-         "(erratum S10). The 2023 rule (88 FR 73458) is not in the reports; only its 3A090.a is "
+         "(erratum S10). The 2023 rule (BIS 88 FR 73458 (2023)) is not in the reports; only its 3A090.a is "
          "modelled, and with no die area printed a chip with TPP from 1600 to 4800 needs one. A TPP "
          "from FP32 or FP64 alone is a lower bound: it can show a chip meets 4800, never that it does "
          "not. The A800 columns can borrow the A100's figures (input export_a800_as_a100, an "

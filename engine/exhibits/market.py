@@ -1,4 +1,4 @@
-"""AI-server market exhibits of seed 000: fig7 (= fig108), fig8 (= fig109) and fig107.
+"""AI-server market exhibits of the CSC report: fig7 (= fig108), fig8 (= fig109) and fig107.
 
 The report's hidden assumptions are inputs here: USD 10,000 per A100 (fig7 turns 万张 into
 亿美元 one for one), training demand alone feeding the market, the efficiency row printed but
@@ -7,10 +7,13 @@ never applied, and China 2022 taken as IDC's 67.0.
 
 from __future__ import annotations
 
-from .. import growth, market
+from .. import growth, market, reports
 from ..exhibit import Blank, Exhibit, Row
 from ..ops import round_half_up, where
 from ..units import YI
+
+#: The short name every source of this module cites the report by (engine/data/reports.toml).
+CSC = reports.short("csc-2023")
 
 ORDER = 30
 
@@ -60,7 +63,7 @@ FIG7 = Exhibit(
     aliases=("fig108",),
     title_zh="全球 AI 服务器市场规模测算",
     title_en="Global AI-server market",
-    source="seed000 §1 图表7 and §3.2.1 图表108 (OpenAI, IDC, Nvidia, 中信建投)",
+    source=f"{CSC} 图表7 (§1.3) = 图表108 (§3.2.1) (OpenAI, IDC, Nvidia, 中信建投)",
     axis="market_years",
     group="market",
     errata=("E02", "E10", "E11", "E12"),
@@ -104,7 +107,7 @@ FIG8 = Exhibit(
     aliases=("fig109",),
     title_zh="中国 AI 服务器市场规模测算",
     title_en="China AI-server market",
-    source="seed000 §1 图表8 and §3.2.2 图表109 (OpenAI, IDC, Nvidia, 中信建投)",
+    source=f"{CSC} 图表8 (§1.3) = 图表109 (§3.2.2) (OpenAI, IDC, Nvidia, 中信建投)",
     axis="market_years",
     group="market",
     errata=("E13",),
@@ -137,7 +140,7 @@ FIG107 = Exhibit(
     id="fig107",
     title_zh="浪潮 AI 服务器售价及 GPU 成本占比估算",
     title_en="Inspur AI-server prices and the GPU share of cost",
-    source="seed000 §3.1.2 图表107 (浪潮信息, 京东, 中信建投)",
+    source=f"{CSC} 图表107 (§3.1.2; 浪潮信息, 京东, 中信建投)",
     axis="fig107_configs",
     group="market",
     errata=("E15",),

@@ -1,4 +1,4 @@
-"""Network exhibits of seed 000 (§4, §5 and the summary): GPU : optical-module ratios from a
+"""Network exhibits of the CSC report (§4, §5 and the 摘要): GPU : optical-module ratios from a
 fat-tree model (``optics``) and the switch, SerDes, optical-module, NIC and PCIe figures of
 the same passages (``switching``).
 
@@ -11,10 +11,13 @@ numbers, which have no row label in the report.
 
 from __future__ import annotations
 
-from .. import growth, network
+from .. import growth, network, reports
 from ..exhibit import Exhibit, Row
 from ..ops import is_symbolic, where
 from ..units import BITS_PER_BYTE, DIRECTIONS
+
+#: The short name every source of this module cites the report by (engine/data/reports.toml).
+CSC = reports.short("csc-2023")
 
 ORDER = 40
 
@@ -80,7 +83,7 @@ OPTICS = Exhibit(
     id="optics",
     title_zh="训练端 GPU 与光模块配比（A100:200G=1:7，H100:800G=1:3.5，GH200:800G=1:9/1:12）",
     title_en="GPU : optical-module ratios from a fat-tree model, by assumption set",
-    source="seed000 summary (L75-83), §4 (L2941-3031, 图表116-123) and §8; NVIDIA DGX SuperPOD and DGX GH200 designs",
+    source=f"{CSC} 摘要, §4 and §8「训练端 A100 和 200G 光模块的比例是 1:7」; §4 图表116-123 and「计算侧 1 个 GH200 对应 9 个 800G 光模块」; NVIDIA DGX SuperPOD and DGX GH200 designs",
     axis="optics_sets",
     group="network",
     errata=("E40", "E41", "E42", "E46"),
@@ -172,7 +175,7 @@ SWITCHING = Exhibit(
     id="switching",
     title_zh="交换机带宽、SerDes、800G 光模块与网卡/PCIe/NVLink 带宽",
     title_en="Switch bandwidth, SerDes, 800G modules, and NIC, PCIe and NVLink bandwidth",
-    source="seed000 summary (L367-373), §4 (L2974-3003, L3065-3071, L3117-3125) and §5 (L3298-3300, L3327, L3362)",
+    source=f"{CSC} §1.3 and §4「SerDes 通道的速率每四年翻倍，数量每两年翻倍」; §4「过去 10 年交换机带宽增长了 80 倍」,「光模块速率由网卡决定」; §5「交换演进将在 2025 年达到 102.4Tbps」",
     axis="value",
     group="network",
     errata=("E17", "E43", "E44", "E45"),

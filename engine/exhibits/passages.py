@@ -1,4 +1,4 @@
-"""The passages of seed 000 (§1.2, §2.1.1, §2.2, §2.3, §3, §5, §6): the numbers the report
+"""The passages of the CSC report (§1.2, §2.1.1, §2.2, §2.3, §3, §5, §6): the numbers the report
 quotes in its text, the HBM chart (fig85) and the small tables fig155, fig159 and fig160.
 
 A passage has no table, so its rows carry as ``label_zh`` the phrase of the report's text
@@ -10,10 +10,13 @@ tests check the report's arithmetic.
 
 from __future__ import annotations
 
-from .. import checks, growth, hbm, power
+from .. import checks, growth, hbm, power, reports
 from ..exhibit import Blank, Exhibit, Row
 from ..ops import where
 from ..units import DAYS_PER_YEAR, DIRECTIONS, GB_PER_TB, KW_PER_GW, KW_PER_MW, METRES_PER_FOOT, MONTHS_PER_YEAR
+
+#: The short name every source of this module cites the report by (engine/data/reports.toml).
+CSC = reports.short("csc-2023")
 
 ORDER = 70
 
@@ -49,7 +52,7 @@ FIG85 = Exhibit(
     id="fig85",
     title_zh="全球 HBM 市场规模预测",
     title_en="Global HBM market forecast",
-    source="seed000 §2.3.1 图表85 (TrendForce, Omdia; bar labels L2147-2168) and text L2130-2138",
+    source=f"{CSC} 图表85 (§2.3.1; TrendForce, Omdia; its bar labels) and §2.3.1「2023-2025 年 HBM 市场 CAGR 有望成长至 40-45%以上」",
     axis="hbm_years",
     group=GROUP,
     rows=(
@@ -79,8 +82,8 @@ HBM_VALUE = Exhibit(
     id="s2.3.1_hbm_value",
     title_zh="单 GPU HBM 价值量与单机搭载量",
     title_en="HBM value per GPU and per AI server, and HBM facts",
-    source="seed000 §2.3.1 (2) L2079-2085 (HBM2 vs GDDR5, HBM3 stacks), L2109-2113 (IDC, value per GPU), "
-           "L2124 (SK hynix), L2130 (share of DRAM)",
+    source=f"{CSC} §2.3.1: HBM2 vs GDDR5 and HBM3 stacks (「HBM2 比 GDDR5 节省了 94%的」), IDC's value per GPU "
+           "(「加权平均数约为 8 颗/台」), SK hynix (「60%-70%的市场份额」), share of DRAM (「HBM 占整个 DRAM 市场比重仅约 1.5%」)",
     axis="value",
     group=GROUP,
     errata=("E65",),
@@ -124,7 +127,7 @@ HBM_BANDWIDTH = Exhibit(
     id="s2.3.1_hbm_bandwidth",
     title_zh="显存带宽 = 等效频率 × 位宽 / 8：HBM 与 HBM3",
     title_en="Memory bandwidth = pin rate × bus width ÷ 8: first-generation HBM and HBM3",
-    source="seed000 §2.3.1 (2) L2077-2087 (海力士, Rambus)",
+    source=f"{CSC} §2.3.1 (海力士, Rambus)「目前 HBM 产品带宽增加了七倍」,「HBM3 带宽达 819GB/s，相对初代增加了 7 倍」",
     axis="hbm_generations",
     group=GROUP,
     errata=("E26",),
@@ -160,7 +163,7 @@ PACKAGING = Exhibit(
     id="s2.3.1_packaging",
     title_zh="先进封装市场规模及结构（Yole）",
     title_en="Advanced packaging market (Yole): shares, 2027 size, CAGRs and flip-chip, with consistency checks",
-    source="seed000 §2.3.1 L1931-1943 (Yole), 图表72/73",
+    source=f"{CSC} §2.3.1 (Yole)「预计 2027 年先进封装市场规模增至 651」亿美元, 图表72/73",
     axis="packaging_years",
     group=GROUP,
     errata=("E66",),
@@ -201,7 +204,7 @@ COWOS = Exhibit(
     id="s2.3.1_cowos",
     title_zh="CoWoS-S、TSV 与 SoIC 关键指标",
     title_en="CoWoS-S generations, TSV and SoIC figures",
-    source="seed000 §2.3.1 L2002-2008 (CoWoS-S), L2045-2047 (TSV), §2.3.1 (3) L2282-2286 (SoIC)",
+    source=f"{CSC} §2.3.1: CoWoS-S (「硅中介层扩大到 2500mm2」), TSV (「技术能够缩减 30%体积」), SoIC (「台积电 SoIC 键合的热阻比微凸点下降低 35%」)",
     axis="value",
     group=GROUP,
     rows=(
@@ -237,7 +240,7 @@ RND_COST = Exhibit(
     id="s2.3.1_rnd_cost",
     title_zh="先进制程芯片研发费用（IBS）",
     title_en="Chip design cost at 5nm against 28nm (IBS)",
-    source="seed000 §2.3 L1873-1877 (IBS), 图表67",
+    source=f"{CSC} §2.3.1 (IBS)「几乎是 28nm 芯片研发费用的 10.6 倍」, 图表67",
     axis="value",
     group=GROUP,
     rows=(
@@ -253,7 +256,7 @@ CIM = Exhibit(
     id="s2.3.2_cim",
     title_zh="我国存算一体市场规模估算（2030）",
     title_en="China compute-in-memory chip market, 2030 (量子位智库)",
-    source="seed000 §2.3.2 L2396-2400, 图表100",
+    source=f"{CSC} §2.3.2 (量子位智库)「总市场规模约为 1136 亿人民币」, 图表100",
     axis="value",
     group=GROUP,
     rows=(
@@ -270,7 +273,7 @@ GPT_SCALE = Exhibit(
     id="s2.1.1_gpt_scale",
     title_zh="GPT 到 GPT-3：参数量与预训练数据量",
     title_en="GPT to GPT-3: parameters and pre-training data",
-    source="seed000 §1.2 L253-255 and §2.1.1 L678-682 (OpenAI)",
+    source=f"{CSC} §1.2「预训练数据量约 5GB，而 GPT-3 参数量达 1750 亿」and §2.1.1「从 5GB 提升到了 45TB」(OpenAI)",
     axis="value",
     group=GROUP,
     rows=(
@@ -289,7 +292,7 @@ TENSOR_CORE = Exhibit(
     id="s2.1.1_tensor_core",
     title_zh="Tensor Core 吞吐量与精度算力比例",
     title_en="Tensor-core throughput and precision ratios",
-    source="seed000 §2.1.1 L587-591 (V100 FP32/FP64), L606-610 (Volta), L620-624 (A100 → H100); 图表42",
+    source=f"{CSC} §2.1.1: V100 FP32/FP64 (「FP64（7.8 TFLOPS）」), Volta (「4×4×4=64次 FMA操作」), A100 → H100 (「H100 FP8 Tensor Core 的吞吐量是 A100 FP16 Tensor」Core 的 6 倍); 图表42",
     axis="value",
     group=GROUP,
     rows=(
@@ -317,7 +320,7 @@ NVLINK = Exhibit(
     id="s2.1.1_nvlink",
     title_zh="NVLink 与 PCIe 带宽关系",
     title_en="NVLink and PCIe bandwidth relationships",
-    source="seed000 §2.1.1 L697-714, 图表42; §4 L2992-2998 (unidirectional NVLink)",
+    source=f"{CSC} §2.1.1「每个 GPU 提供 900 GB/s 的双向带宽，比上一代高 1.5 倍，比第一代 NVLink 高 5.6 倍」, 图表42; §4 (unidirectional NVLink)「单向带宽为 300GB/s」",
     axis="value",
     group=GROUP,
     errata=("E64",),
@@ -347,7 +350,7 @@ TPU_V4 = Exhibit(
     id="s2.2_tpu_v4",
     title_zh="谷歌 TPU v4 与英伟达 A100 对比",
     title_en="Google TPU v4 against NVIDIA A100",
-    source="seed000 §2.2 L1636-1638 (Google) and §7.1 L4113-4115 (MLPerf)",
+    source=f"{CSC} §2.2 (Google)「最高快 1.7 倍，节能效率提高 1.9 倍」and §7.1 (MLPerf)「应用 BERT 场景下性能是 A100 的 1.15 倍左右」",
     axis="value",
     group=GROUP,
     rows=(
@@ -370,7 +373,7 @@ AI_INVESTMENT = Exhibit(
     id="s1.2_ai_investment",
     title_zh="IDC 全球与中国人工智能 IT 投资预测",
     title_en="IDC global and China AI IT investment forecast",
-    source="seed000 §1.2 L265-272 (IDC)",
+    source=f"{CSC} §1.2 (IDC)「2021 年全球人工智能 IT 投资额为 929.5 亿美元」",
     axis="ai_investment_years",
     group=GROUP,
     rows=(
@@ -415,7 +418,7 @@ CAICT = Exhibit(
     id="s1.2_caict_compute",
     title_zh="中国信通院全球与中国算力规模",
     title_en="CAICT global and China compute capacity",
-    source="seed000 §1.2 L274-286 (中国信通院), 图表5/6",
+    source=f"{CSC} §1.2 (中国信通院)「年全球计算设备算力总规模达到 615EFlops」, 图表5/6",
     axis="caict_years",
     group=GROUP,
     errata=("E63",),
@@ -460,7 +463,7 @@ AI_SERVER_SHARE = Exhibit(
     id="s3.2_ai_server_share",
     title_zh="AI 服务器占全球服务器市场的比例（IDC）",
     title_en="AI servers' share of the global server market (IDC), and the server market it implies",
-    source="seed000 §1 L168-170, §3.2.1 L314-316 and L2598-2600 (IDC); the AI-server values are fig7's actuals",
+    source=f"{CSC} 摘要, §1.3 and §3.2.1 (IDC)「占服务器市场规模的比例为 16.4%」; the AI-server values are 图表7's actuals",
     axis="market_actuals",
     group=GROUP,
     rows=(
@@ -481,7 +484,7 @@ SERVER_MARKET = Exhibit(
     id="s3.4_server_market",
     title_zh="服务器市场：中国市场规模（IDC）与全球出货量（TrendForce）",
     title_en="Server market: China (IDC) and global shipments (TrendForce)",
-    source="seed000 §3.4.1 L2777-2795 (TrendForce, IDC), §3.4.2 L2809-2819",
+    source=f"{CSC} §3.4.1 (TrendForce, IDC)「2022 年我国服务器市场规模为 273.4 亿美元」, §3.4.2「2023 年 AI 服务器出货量将同比实现 10%增长」",
     axis="server_market_years",
     group=GROUP,
     rows=(
@@ -518,7 +521,7 @@ CPO = Exhibit(
     id="s5_cpo",
     title_zh="CPO（共封装光学）市场预测",
     title_en="Co-packaged optics forecasts",
-    source="seed000 §5 L3362-3370 (LightCounting and others)",
+    source=f"{CSC} §5 (LightCounting and others)「到 2027 年，共封装光学的市场收入将达到 54 亿美元」",
     axis="value",
     group=GROUP,
     errata=("E16",),
@@ -552,7 +555,7 @@ IDC_RACKS = Exhibit(
     id="s6.1_idc_racks",
     title_zh="IDC 新增机柜数量",
     title_en="New IDC racks in China, and the three carriers' additions",
-    source="seed000 summary L192-200 and §6.1 L3479-3493",
+    source=f"{CSC} 摘要 and §6.1「2021 年和 2022 年分别新增机柜数量 120 万架和 150 万架」",
     axis="rack_years",
     group=GROUP,
     rows=(
@@ -572,7 +575,7 @@ EAST_DATA_WEST = Exhibit(
     id="s6.1_east_data_west",
     title_zh="“东数西算”工程进展",
     title_en="East-Data-West-Compute: investment, hubs, clusters and western construction",
-    source="seed000 §6.1 L3441-3447 and L3467-3475 (央视新闻)",
+    source=f"{CSC} §6.1「规划设立 10 个数据中心集群」and (央视新闻)「全国新增投资超过 4000 亿元」",
     axis="value",
     group=GROUP,
     rows=(
@@ -600,7 +603,7 @@ PUE_RETROFIT = Exhibit(
     id="s6.2_pue_retrofit",
     title_zh="华北某数据中心间接蒸发冷却改造",
     title_en="A North-China data centre retrofitted with indirect evaporative cooling",
-    source="seed000 §6.2 L3620-3628 (《间接蒸发冷却在华北地区某数据中心的应用》)",
+    source=f"{CSC} §6.2 (《间接蒸发冷却在华北地区某数据中心的应用》)「机房年均 PUE 降至 1.28」",
     axis="pue_retrofit",
     group=GROUP,
     rows=(
@@ -636,7 +639,7 @@ OFFSHORE_WIND = Exhibit(
     id="s6.3_offshore_wind",
     title_zh="中国海上风电装机量",
     title_en="China offshore wind capacity",
-    source="seed000 §6.3.2 L3734-3747 (国家能源局), 图表154",
+    source=f"{CSC} §6.3.2 (国家能源局)「截至 2022 年末，中国海上风电装机量达」30.51GW, 图表154",
     axis="wind_years",
     group=GROUP,
     rows=(
@@ -654,7 +657,7 @@ OFFSHORE_WIND_COST = Exhibit(
     id="s6.3_offshore_wind_cost",
     title_zh="海上风电单 GW 造价与上网电价",
     title_en="Offshore wind build cost per GW and the legacy tariff",
-    source="seed000 §6.3.2 L3739-3745",
+    source=f"{CSC} §6.3.2「目前已经降至 120-130 亿元」",
     axis="range_bounds",
     group=GROUP,
     rows=(
@@ -691,7 +694,7 @@ FIG155 = Exhibit(
     id="fig155",
     title_zh="海上风电经济性指标测算",
     title_en="Offshore wind economics by province (reference data; the gaps are back-solved, not reproducible)",
-    source="seed000 §6.3.2 图表155 (华东勘测设计研究院). 注：最小电价差和最小造价差以资本金 IRR6%反算",
+    source=f"{CSC} 图表155 (§6.3.2; 华东勘测设计研究院). 注：最小电价差和最小造价差以资本金 IRR6%反算",
     axis="fig155_provinces",
     group=GROUP,
     errata=("E62",),
@@ -732,7 +735,7 @@ FIG159 = Exhibit(
     id="fig159",
     title_zh="水下数据中心与传统陆上 IDC 部分指标对比",
     title_en="Undersea against land data centres: the build cost per MW checked against the report's own capex",
-    source="seed000 §6.3.3 图表159 L3863-3960 (Dgtl Infra); capex per kW from §6.2 L3636-3638 (数据港)",
+    source=f"{CSC} 图表159 (§6.3.3; Dgtl Infra); capex per kW from §6.2 (数据港)「制冷系统约占数据中心建设投资的 20%左右」",
     axis="range_bounds",
     group=GROUP,
     errata=("E19",),
@@ -772,7 +775,7 @@ UDC_WATER = Exhibit(
     id="s6.3_udc_water",
     title_zh="海底数据中心节水",
     title_en="Water an undersea data centre saves",
-    source="seed000 §6.3.3 L3979-3981",
+    source=f"{CSC} §6.3.3「典型规模年省水 60 万立方米」",
     axis="value",
     group=GROUP,
     rows=(
@@ -791,7 +794,7 @@ FIG160 = Exhibit(
     id="fig160",
     title_zh="微软 Natick 项目测试指标",
     title_en="Microsoft Project Natick test parameters",
-    source="seed000 §6.3.4 图表160 (微软) and text L3992-4066",
+    source=f"{CSC} 图表160 (§6.3.4; 微软) and §6.3.4「为期 4 个月的水下概念验证测试」",
     axis="natick_phases",
     group=GROUP,
     errata=("E60", "E61"),
@@ -829,7 +832,7 @@ FIG160 = Exhibit(
             formula=only_input("Phase 3", "natick_phase3_text_depth_ft"), decimals=0,
             note="the table: >131ft(>40m) (erratum E61)"),
     ),
-    note="Phase 2 PUE 1.07 and a failure rate 1/8 of land data centres (L4064-4066).",
+    note="Phase 2 PUE 1.07 and a failure rate 1/8 of land data centres (§6.3.4「故障率是地面数据中心故障率的八分之一」).",
 )
 
 
@@ -838,7 +841,7 @@ FIGURE_TITLES = Exhibit(
     id="figure_titles",
     title_zh="重复的图表标题",
     title_en="Figure titles the report repeats for a different figure",
-    source="seed000 L3040/3077, L3138/3346, L3513/3840",
+    source=f"{CSC} 图表123/124 (§4), 图表127 (§4)/136 (§5), 图表144/157 and 145/158 (§6.2/§6.3.3)",
     axis="duplicate_titles",
     group=GROUP,
     errata=("E29",),
@@ -846,11 +849,11 @@ FIGURE_TITLES = Exhibit(
         Row("first", "First figure and title", None, "text",
             text=("图表123： GH200 的网络连接示意图", "图表127： 交换机发展示意图", "图表144： IDC 机房的各类消耗",
                   "图表145： 我国数据中心能耗分布")),
-        Row("first_line", "Its line", None, "text", text=("L3040", "L3138", "L3513", "L3513")),
+        Row("first_section", "Its section", None, "text", text=("§4", "§4", "§6.2", "§6.2")),
         Row("repeat", "Later figure with the same title", None, "text",
             text=("图表124： GH200 的网络连接示意图", "图表136： 交换机发展示意图", "图表157： IDC 机房的各类消耗",
                   "图表158： 我国数据中心能耗分布")),
-        Row("repeat_line", "Its line", None, "text", text=("L3077", "L3346", "L3840", "L3840")),
+        Row("repeat_section", "Its section", None, "text", text=("§4", "§5", "§6.3.3", "§6.3.3")),
         Row("first_source", "Source the report gives for the first", None, "text",
             text=("英伟达", "思科", "中国热管理网", "赛迪顾问")),
         Row("repeat_source", "Source the report gives for the later one", None, "text",

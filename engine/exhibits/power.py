@@ -1,12 +1,15 @@
-"""Power and cooling exhibits of seed 000 §6: the cooling (温控) market passage, fig147's
+"""Power and cooling exhibits of the CSC report's §6: the cooling (温控) market passage, fig147's
 cooling methods and the power density of AI servers.
 """
 
 from __future__ import annotations
 
-from .. import power
+from .. import power, reports
 from ..exhibit import Blank, Exhibit, Row
 from ..units import KW_PER_MW
+
+#: The short name every source of this module cites the report by (engine/data/reports.toml).
+CSC = reports.short("csc-2023")
 
 ORDER = 50
 
@@ -27,7 +30,7 @@ COOLING_MARKET = Exhibit(
     id="s6.2_cooling_market",
     title_zh="国内温控（液冷）市场规模测算",
     title_en="China data-centre cooling market: all air-cooled versus 70% liquid",
-    source="seed000 §6.2, L3648-3652 (数据港招股书 for the 20% capex share)",
+    source=f"{CSC} §6.2「假设国内每年新增机柜数为 100 万架」(数据港招股书 for the 20% capex share)",
     axis="cooling_cases",
     group="power",
     errata=("E30",),
@@ -60,7 +63,7 @@ FIG147 = Exhibit(
     id="fig147",
     title_zh="各类制冷方式情况梳理",
     title_en="Cooling methods: PUE and the rack power each supports",
-    source="seed000 §6.2 图表147 (英维克, 依米康, 阿里巴巴, 中信建投)",
+    source=f"{CSC} 图表147 (§6.2; 英维克, 依米康, 阿里巴巴, 中信建投)",
     axis="cooling_methods",
     group="power",
     rows=(
@@ -83,7 +86,7 @@ POWER_DENSITY = Exhibit(
     id="s6_power_density",
     title_zh="AI 服务器功率密度",
     title_en="Power density: a DGX A100 against a CPU server, and what a rack holds",
-    source="seed000 §1 (L148), §6.2 (L3503, L3520-3531)",
+    source=f"{CSC} 摘要「单机最大功率约可达到 6.5kW」; §6.2「单机最大功率约可以达到 6.5kW」,「液冷数据中心单机柜可以支持 30kW 以上」,「自然风冷的数据中心单柜密度一般只支持 8kW-10kW」",
     axis="value",
     group="power",
     rows=(

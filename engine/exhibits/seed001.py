@@ -1,25 +1,26 @@
-"""Seed 001, 《AI 服务器行业深度：驱动因素、市场机遇、产业链及相关企业深度梳理》: every model the text
-lets one reproduce (its charts were lost in extraction).
+"""《AI 服务器行业深度：驱动因素、市场机遇、产业链及相关企业深度梳理》(2023): every model its text
+lets one reproduce (its charts are images, whose values suanli does not read).
 
 The compilation quotes Statista and IDC market levels that conflict with the CSC report's
-(seed 000), so these exhibits read only their own ``s001_`` inputs and default to the
-scenario ``ai-server-2023``; no exhibit of seed 000 reads them (erratum S08).  As for seed
-000's passages, ``label_zh`` is the phrase of the text that names a printed number, and
+report, so these exhibits read only their own ``s001_`` inputs and default to the
+scenario ``ai-server-2023``; no exhibit of the CSC report reads them (erratum S08).  As for the
+CSC report's passages, ``label_zh`` is the phrase of the text that names a printed number, and
 ``None`` marks a check the text does not print.
 """
 
 from __future__ import annotations
 
-from .. import checks, growth
+from .. import checks, growth, reports
 from ..exhibit import Blank, Exhibit, Row
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from .passages import only, only_input
 
 ORDER = 80
 
-GROUP = "seed001"
+GROUP = "ai_server"
 SCENARIO = "ai-server-2023"
-SOURCE = "seed001 《AI 服务器行业深度：驱动因素、市场机遇、产业链及相关企业深度梳理》"
+#: The short name every source of this module cites the compilation by (engine/data/reports.toml).
+SOURCE = reports.short("ai-server-2023")
 
 
 def _exhibit(**kw) -> Exhibit:
@@ -69,7 +70,7 @@ GLOBAL_MARKET = _exhibit(
     id="s001_global_market",
     title_zh="全球服务器与 AI 服务器市场规模（Statista）",
     title_en="Global server and AI-server market (Statista): 2021, the 2020 it implies, and the 2026 forecast",
-    source=f"{SOURCE} L7 (Statista, via 天风证券)",
+    source=f"{SOURCE} 开篇 (Statista)「2021 年全球服务器市场规模达到 831.7 亿美元」",
     axis="s001_global_years",
     errata=("S08", "S09"),
     rows=(
@@ -99,7 +100,7 @@ GLOBAL_MARKET = _exhibit(
             formula=lambda c: growth.yoy(c["non_ai"], c.prev("non_ai")), decimals=1),
     ),
     note="The 2022-2025 values are interpolated on the 17.3% path; the text prints only 2021 and 2026. "
-         "Seed 000 (IDC via CSC) prints 202.0亿美元 for 2022 and 1601.3亿美元 for 2025E: a different market "
+         "The CSC report (IDC via CSC) prints 202.0亿美元 for 2022 and 1601.3亿美元 for 2025E: a different market "
          "view, never blended with this one (erratum S08).",
 )
 
@@ -115,7 +116,7 @@ CHINA_MARKET = _exhibit(
     id="s001_china_market",
     title_zh="中国大陆 AI 服务器出货量与销售额（IDC）",
     title_en="China AI-server shipments and sales, 2022-2027 (IDC), their CAGRs and the average price",
-    source=f"{SOURCE} L121 (IDC, via 中泰证券); the 2019-2027 charts are lost, only the endpoints survive",
+    source=f"{SOURCE} §一.4 (IDC, via 中泰证券)「2022 年大陆 AI 服务器出货量达 28.4 万台」; the 2019-2027 charts are images: only the endpoints are in the text",
     axis="s001_china_years",
     errata=("S01", "S08", "S09"),
     rows=(
@@ -151,7 +152,7 @@ CHINA_MARKET = _exhibit(
             formula=only("2027", lambda c: growth.cagr(c.at("asp", 0), c["asp"], c.inp("s001_china_periods"))),
             decimals=2),
     ),
-    note="IDC's forecast is volume-driven: the average price stays near USD 25,500. Seed 000 prints China "
+    note="IDC's forecast is volume-driven: the average price stays near USD 25,500. The CSC report prints China "
          "2022 at 67亿美元 (IDC, +24%) and 2025E at 560.5亿美元 (erratum S08).",
 )
 
@@ -161,7 +162,7 @@ WORKLOAD_MIX = _exhibit(
     id="s001_workload_mix",
     title_zh="中国 AI 服务器负载与加速芯片结构",
     title_en="China AI servers: inference and training workload, GPU and non-GPU accelerators",
-    source=f"{SOURCE} L94 (IDC, via 浙商证券), L109, L310; the 2021 split chart is lost",
+    source=f"{SOURCE} §一.3(1) (IDC, via 浙商证券)「推理负载占比约 55.5%」, §一.3(2)「其他非 GPU 芯片占比超过 20%」, §三.2(4)「市场占有率近 90%」; the 2021 split chart is an image",
     axis="value",
     rows=(
         Row("inference", "Inference share of the workload, 2021", "推理负载占比约", "%",
@@ -185,7 +186,7 @@ NLP_GROWTH = _exhibit(
     id="s001_nlp_growth",
     title_zh="NLP 模型参数量增长（ELMo → Megatron-Turing NLG）",
     title_en="NLP model parameters, ELMo to Megatron-Turing NLG",
-    source=f"{SOURCE} L151 (《AI 算力集群方案设计与优化》, via 招商证券)",
+    source=f"{SOURCE} §二.1(1) (《AI 算力集群方案设计与优化》, via 招商证券)「增长了近5600倍」",
     axis="value",
     errata=("S05",),
     rows=(
@@ -203,7 +204,7 @@ GPT_SCALE = _exhibit(
     id="s001_gpt_scale",
     title_zh="GPT-1 到 GPT-3 的参数量与预训练数据量",
     title_en="GPT-1 to GPT-3: parameters and pre-training data",
-    source=f"{SOURCE} L151 (via 招商证券)",
+    source=f"{SOURCE} §二.1(1) (via 招商证券)「以GPT-1到GPT-3的发展过程为例」",
     axis="s001_gpt_models",
     rows=(
         Row("released", "Released", None, "text", text=("2018-06", "2019-02", "2020-05")),
@@ -224,7 +225,8 @@ LLM_GPUS = _exhibit(
     id="s001_llm_gpus",
     title_zh="大模型所需 GPU 与服务器数量",
     title_en="GPUs and servers large models need: GPT-3.5 and GPT-4",
-    source=f"{SOURCE} L53, L171 (GPT-4; its calculation was a chart), L312 (电子发烧网), L317",
+    source=f"{SOURCE} §一.1(2)「一般配备 8 个 GPU」; §二.1(2) (GPT-4; its calculation is a chart)「为满足算力需要近千台浪潮 NF5688M6 服务器」; "
+           f"§三.2(4) (电子发烧网)「GPT-3.5 大模型需要高达 2 万枚 GPU」and 表「国内 AI 服务器所搭载的 GPU 厂商主要以英伟达为主」",
     axis="value",
     errata=("S03",),
     rows=(
@@ -258,7 +260,7 @@ GPU_COMPARE = _exhibit(
     id="s001_gpu_compare",
     title_zh="H100、A100、A800 与 V100",
     title_en="H100 against A100, the A800's bandwidth cut and V100's process",
-    source=f"{SOURCE} L183",
+    source=f"{SOURCE} §二.3(1)「H100 较 A100 计算速度快约 3 倍 (67/19.5)」",
     axis="value",
     errata=("S02",),
     rows=(
@@ -268,7 +270,7 @@ GPU_COMPARE = _exhibit(
             formula=lambda c: c["h100"] / c["a100"], decimals=0, note="3.44 (erratum S02)"),
         Row("a800_cut", "A800 interconnect bandwidth cut", "在互联带宽方面被削弱", "%", input="s001_a800_bandwidth_cut",
             decimals=1, note="printed 1/3"),
-        Row("a100_nvlink", "A100 NVLink, bidirectional (not in seed 001)", None, "GB/s", input="s001_a100_nvlink_gbs",
+        Row("a100_nvlink", "A100 NVLink, bidirectional (not in this report)", None, "GB/s", input="s001_a100_nvlink_gbs",
             decimals=0),
         Row("a800_nvlink", "A800 NVLink after the cut", None, "GB/s",
             formula=lambda c: c["a100_nvlink"] * (1 - c["a800_cut"]), decimals=0),
@@ -280,7 +282,7 @@ SERVER_CPU = _exhibit(
     id="s001_server_cpu",
     title_zh="英伟达 AI 服务器 CPU 升级：DGX-2 到 DGX H100",
     title_en="CPUs of NVIDIA AI servers: DGX-2 (Xeon 8168) to DGX H100 (Xeon 8480C)",
-    source=f"{SOURCE} L55 (CSDN, Intel, via 招商证券)",
+    source=f"{SOURCE} §一.1(2) (CSDN, Intel, via 招商证券)「主频大约 2.7GHz」",
     axis="s001_dgx_servers",
     errata=("S06",),
     rows=(
@@ -299,7 +301,7 @@ P2P_BANDWIDTH = _exhibit(
     id="s001_p2p_bandwidth",
     title_zh="GPU 卡间 P2P 带宽",
     title_en="GPU peer-to-peer bandwidth by interconnect",
-    source=f"{SOURCE} L73 (南京锟前, via 天风证券)",
+    source=f"{SOURCE} §一.1(2) 表「AI服务器与普通服务器相比具有更好的技术优势」 (南京锟前, via 天风证券)",
     axis="s001_p2p_links",
     errata=("S07",),
     rows=(
@@ -319,7 +321,7 @@ SERVER_BOM = _exhibit(
     id="s001_server_bom",
     title_zh="通用服务器与 AI 服务器（DGX H100）成本结构",
     title_en="Bill of materials: a 2-socket Sapphire Rapids server against an NVIDIA DGX H100",
-    source=f"{SOURCE} L217 (via 华福证券)",
+    source=f"{SOURCE} §三.2 (via 华福证券)「GPU 占比高达 72.6%」",
     axis="s001_bom_servers",
     rows=(
         Row("price", "Price", "售价", "USD", input="s001_bom_price", decimals=0),
@@ -361,7 +363,8 @@ MARKET_SHARES = _exhibit(
     id="s001_market_shares",
     title_zh="服务器 CPU 与独立 GPU 市场份额",
     title_en="Server CPU and discrete GPU market shares",
-    source=f"{SOURCE} L223, L230 (Counterpoint and others, via 华福证券), L312",
+    source=f"{SOURCE} §三.2(1) (Counterpoint and others, via 华福证券)「2022 年仍占据全球服务器市场 70.77% 的份额」and "
+           f"表「服务器CPU主要架构参与者」; §三.2(4)「2021Q1 市占率达到 83%」",
     axis="value",
     rows=(
         Row("intel", "Intel, 2022", "仍占据全球服务器市场", "%", input="s001_intel_share", decimals=2),
@@ -379,7 +382,7 @@ MEMORY_WALL = _exhibit(
     id="s001_memory_wall",
     title_zh="内存墙：处理器与内存性能增速",
     title_en="Memory wall: processor against memory performance growth",
-    source=f"{SOURCE} L282, L285 (via 华福证券)",
+    source=f"{SOURCE} §三.2(3)1) (via 华福证券)「处理器的性能以每年大约 55% 速度快速提升」",
     axis="value",
     rows=(
         Row("processor", "Processor performance growth per year", "处理器的性能以每年大约", "%",
@@ -399,7 +402,8 @@ ACCELERATORS = _exhibit(
     id="s001_accelerators",
     title_zh="每台 AI 服务器的加速芯片数量（IDC）",
     title_en="Accelerators per AI server now and in 18 months (IDC's most common configuration)",
-    source=f"{SOURCE} L308-310 (IDC, via 华福证券); L53 and L72 for the 8 and 4+ GPU figures",
+    source=f"{SOURCE} §三.2(4) (IDC, via 华福证券)「配备 2 个 GPU、3 个 FPGA 或 3 个 ASIC 的比例最高」; §一.1(2)「一般配备 8 个 GPU」and "
+           f"表「AI服务器与普通服务器相比具有更好的技术优势」 for the 8 and 4+ GPU figures",
     axis="s001_accelerator_types",
     errata=("S04",),
     rows=(
@@ -412,9 +416,9 @@ ACCELERATORS = _exhibit(
         Row("multiple", "Future against now", None, "x", formula=lambda c: c["future"] / c["now"], decimals=2),
         Row("annualised", "Growth per year", None, "%",
             formula=lambda c: checks.annualised(c["multiple"], c.inp("s001_accelerator_months")), decimals=1),
-        Row("ai_server_min_gpus", "GPU cards an AI server needs at least (L72)", "基础要求为四块以上的 GPU 卡", "张",
+        Row("ai_server_min_gpus", "GPU cards an AI server needs at least (§一.1(2), table)", "基础要求为四块以上的 GPU 卡", "张",
             formula=only_input("GPU", "s001_ai_server_min_gpus"), decimals=0),
-        Row("training_server_gpus", "GPUs in an NVIDIA training server (L53)", "一般搭载", "张",
+        Row("training_server_gpus", "GPUs in an NVIDIA training server (§一.1(2))", "一般搭载", "张",
             formula=only_input("GPU", "s001_gpus_per_training_server"), decimals=0),
     ),
 )
@@ -425,7 +429,7 @@ INDUSTRY = _exhibit(
     id="s001_industry_points",
     title_zh="AI 芯片投融资与联想 ISG 增速",
     title_en="China AI-chip financing and Lenovo ISG growth",
-    source=f"{SOURCE} L312 (IT桔子), L342 (联想集团; the paragraph repeats seed 000 §3.2.3)",
+    source=f"{SOURCE} §三.2(4) (IT桔子)「2022 年中国 AI 芯片行业投融资额达到 179.5 亿元」, §三.3 (联想集团; the paragraph repeats the CSC report's §3.2.3)",
     axis="value",
     rows=(
         Row("financing", "China AI-chip investment and financing, 2022", "中国 AI 芯片行业投融资额达到", "亿元",
