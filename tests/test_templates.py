@@ -94,11 +94,11 @@ def test_inputs_are_defined_names_with_validation(built):
         keys = meta["inputs"].split(",")
         assert set(keys) <= names and set(keys) <= set(schema)
         validated = {str(dv.sqref) for dv in wb["Inputs"].data_validations.dataValidation}
+        layout = build.plan(g, scenarios.load(g.scenario)).input_layout
         for key in keys:
             target = wb.defined_names[key].attr_text
-            assert target.startswith("'Inputs'!$F$"), (key, target)
-            first = target.split("!")[1].replace("$", "").split(":")[0]
-            assert any(first in v.split(":")[0] or v.startswith(first) for v in validated), key
+            assert "=" + target == layout.name_target(key), (key, target)
+            assert target.split("!")[1].replace("$", "") in validated, key
 
 
 def test_formulas_use_only_functions_excel_2016_and_libreoffice_share(built):
