@@ -28,7 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 
 __all__ = ["UnitFormat", "FORMATS", "unit_format", "excel_format", "format_value", "format_number",
-           "InputDisplay", "input_display", "describe_domain", "to_display", "from_display", "decimals_needed", "MAX_INPUT_DECIMALS"]
+           "InputDisplay", "input_display", "describe_domain", "to_display", "from_display", "decimals_needed",
+           "MAX_INPUT_DECIMALS"]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine import exhibits, printed, scenarios
+from engine import exhibits, formats, printed, scenarios
 from suanli import libreoffice
 from suanli.cli import main
 from workbook_templates import build, groups
@@ -177,7 +177,7 @@ def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
         cells = wb["Inputs"][target]
         cells = [c for row in cells for c in row] if isinstance(cells, tuple) else [cells]
         for cell, v in zip(cells, value if isinstance(value, list) else [value] * len(cells), strict=True):
-            cell.value = v
+            cell.value = formats.input_display(key).cell_value(v)      # as the sheet shows it: 0.3 (亿) for 3e7
     wb.save(edited)
     expected = tmp_path / "servers_engine.xlsx"
     build.build_workbook(group, expected, scenarios.load("csc-2023").with_values(edits))

@@ -23,6 +23,7 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,8 +40,8 @@ from .groups import GROUPS, Group
 from .render import (
     ERRATA_SHEET,
     FIRST_DATA_ROW,
-    FIRST_VALUE_COL,
     FIRST_INPUT_ROW,
+    FIRST_VALUE_COL,
     HEADER_ROW,
     INDEX_SHEET,
     INPUT_VALUE_COL,
@@ -136,17 +137,9 @@ def _plain_formula_worksheet():
 
 
 def _num_format(row) -> str:
-    if row.unit == "text":
-        return "@"
-    if row.unit == "year":
-        return "0"
-    if row.sig is not None:
-        return "0." + "0" * (row.sig - 1) + "E+00"
-    if row.display.percent:
-        return "0" + ("." + "0" * row.decimals if row.decimals else "") + "%" if row.decimals is not None else "0.00%"
-    if row.decimals is None:
-        return "General"
-    return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
+    """The number format of a row's cells: its unit's (:func:`engine.formats.excel_format`), at the row's
+    printed decimals or significant figures, so a cell reads as ``suanli table`` prints it."""
+    return formats.excel_format(row.unit, row.decimals, row.sig)
 
 
 def sheet_value(row, value):
@@ -348,8 +341,8 @@ def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
             ws.write_string(r, 0, title, look.heading)
             heights[r] = 18.0
         elif item.kind == "shared":
-            under = ", ".join(sorted({next(ex for ex in p.order if ex in input_readers().get(k, ())) for k in item.keys},
-                                     key=p.order.index))
+            homes = {next(ex for ex in p.order if ex in input_readers().get(k, ())) for k in item.keys}
+            under = ", ".join(sorted(homes, key=p.order.index))
             ws.write_string(r, 0, f"Also reads {', '.join(item.keys)} (under {under}).", fmt.subtle)
         elif item.kind == "header":
             labels = ["value"] if item.axis is None else list(axes[item.axis])
@@ -367,7 +360,7 @@ def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
             put(r, 1, "TRUE/FALSE" if spec.is_switch else shown.label, look.text)
             put(r, accepted_col, _accepted(spec), look.accepted)
             put(r, source_col, spec.source, look.small, points=9.0)
-            ws.write_string(r, name_col, key, look.key)
+            _write_key(ws, r, name_col, key, look.key)
             if key in layout.down:
                 row0, col0, _ = layout.places[key]
                 put(r, first, f"↓ column {xl_col_to_name(col0)}", look.note)
@@ -437,6 +430,19 @@ def _write_input_cells(wb, ws, p: Plan, key: str, look: _InputLooks) -> None:
         ws.write_comment(r1, c1, "Not in the reports: yours to supply. Cells that need it show "
                                  f"\"needs {key}\" until you do.")
     wb.define_name(key, p.input_layout.name_target(key))
+
+
+#: Text LibreOffice reads as an escaped character in any cell (``_x16_``), though the standard escapes have four digits.
+_LOOKS_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{1,4}_")
+
+
+def _write_key(ws, r: int, c: int, key: str, style) -> None:
+    """An input's key as text; one LibreOffice would show mangled (``psg_pcie4_x16_gbs`` as ``psg_pcie4gbs``)
+    as a formula giving the text, which neither application decodes."""
+    if _LOOKS_ESCAPED.search(key):
+        ws.write_formula(r, c, f'="{key}"', style, key)
+    else:
+        ws.write_string(r, c, key, style)
 
 
 def _accepted(spec) -> str:

@@ -98,7 +98,8 @@ def check_inputs(cells: Mapping[str, Sequence[tuple[str, object]]]) -> dict[str,
     or one per column of the input's axis).  A raw value is a float (in the input's display unit, as
     the Inputs sheet holds it: 15,000 for 15,000亿, 0.3 for 30%), a bool, None (blank), text (a
     ``str``), an :class:`ErrorValue` or :data:`FORMULA_WITHOUT_VALUE`.  Returns ``key -> value``
-    (in base units: 1.5e12; a float, None, or a tuple per column) ready for :meth:`engine.scenarios.Scenario.with_values`;
+    (in base units: 1.5e12; a float, None, or a tuple per column) ready for
+    :meth:`engine.scenarios.Scenario.with_values`;
     raises one :class:`WorkbookError` naming the first bad cell, its key and what is accepted.
     """
     schema, axes = scenarios.schema(), scenarios.axes()

@@ -8,8 +8,8 @@ symbolic counterpart of the engine's numeric resolver: it hands the very same ro
 formula that computes it.  A later row refers to the earlier row's cell; an input is its
 workbook-level defined name (``INDEX(name, k)`` for one with columns), which holds the value in the
 input's display unit (15,000 for 15,000亿; a percentage's fraction): the formula converts it
-(``INDEX(mm_params_base,1)*100000000``) with the factor :func:`engine.formats.input_display` gives.  The cells the engine
-says wait for an input the user must supply are wrapped in ``IF(ISBLANK(...), "needs KEY", ...)``,
+(``INDEX(mm_params_base,1)*100000000``) with the factor :func:`engine.formats.input_display` gives.
+The cells the engine says wait for an input the user must supply are wrapped in ``IF(ISBLANK(...), "needs KEY", ...)``,
 as the engine shows "needs KEY".
 
 Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
