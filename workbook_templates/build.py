@@ -302,7 +302,7 @@ def _dependency_order(p: Plan) -> list[str]:
 
 
 #: Inputs sheet column widths (characters): the input, its unit, each value, the accepted range, the source.
-INPUT_WIDTHS = {"input": 38, "unit": 15, "value": 11, "accepted": 17, "source": 46}
+INPUT_WIDTHS = {"input": 40, "unit": 15, "value": 11, "accepted": 20, "source": 46}
 #: The height of one line of 11-point text, in points (Excel's and LibreOffice's default row holds one).
 LINE_POINTS = 15.0
 
@@ -396,7 +396,7 @@ class _InputLooks:
         self.wb, self.fmt = wb, fmt
         top = {"valign": "top"}
         self.text = wb.add_format({**top, "text_wrap": True})
-        self.accepted = wb.add_format({**top, "text_wrap": True, "indent": 1})
+        self.accepted = wb.add_format({**top, "text_wrap": True, "align": "left", "indent": 1})
         self.small = wb.add_format({**top, "text_wrap": True, "font_size": 9, "font_color": "#404040"})
         self.key = wb.add_format({**top, "font_size": 9, "font_color": "#404040"})
         self.note = wb.add_format({**top, "italic": True, "font_color": "#555555"})
@@ -452,16 +452,16 @@ def _accepted(spec) -> str:
 
 def _lines(text: str, width: float) -> int:
     """The lines ``text`` wraps to in a column ``width`` characters wide, word by word: a character of a
-    proportional font is about 0.9 of the ``0`` a column width counts, a CJK character about two."""
+    proportional font is about 0.85 of the ``0`` a column width counts, a CJK character about two."""
     import unicodedata
 
-    room = max(width - 1.0, 1.0)
+    room = max(width - 0.5, 1.0)
     lines, used = 1, 0.0
     for part in text.replace("\n", " \n ").split(" "):
         if part == "\n":
             lines, used = lines + 1, 0.0
             continue
-        size = sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 0.9 for ch in part)
+        size = sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 0.85 for ch in part)
         gap = 1.0 if used else 0.0
         if used + gap + size <= room:
             used += gap + size
