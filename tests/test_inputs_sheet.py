@@ -276,3 +276,26 @@ def test_each_inputs_sheet_prints_one_page_wide_with_all_its_text(built, tmp_pat
         assert not missing, (name, missing[:10])
         for number, page in enumerate(pages, start=1):
             assert not _overlaps(page), (name, number, _overlaps(page)[:5])
+
+
+def test_batch_takes_base_and_report_units_and_writes_display_values(tmp_path, capsys):
+    """A scenario file's bare number is in the base unit and text may carry the report's unit; either way the
+    workbook's Inputs sheet shows the report's unit, and the workbook refreshes as it is."""
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,mm_params_base,train_utilization,mm_dau[2025E]\nbase units,1.8e12,0.45,1e8\n"
+                    "report units,18000亿,45%,1亿\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(rows), "--out", str(out), "--jobs", "1", "--template", "demand"]) == 0, \
+        capsys.readouterr().err
+    p = build.plan(groups.group("demand"), scenarios.load("csc-2023"))
+    meant = scenarios.load("csc-2023", {"mm_params_base": 1.8e12, "train_utilization": 0.45,
+                                        "mm_dau": [2e7, 5e7, 1e8, 2e8, 4e8]})
+    shown = []
+    for name in ("base_units", "report_units"):
+        ws = openpyxl.load_workbook(out / f"{name}.xlsx")[INPUTS_SHEET]
+        shown.append([ws.cell(r + 1, c + 1).value for key in ("mm_params_base", "train_utilization", "mm_dau")
+                      for r, c in p.input_layout.cells(key)[:3]])
+        report = refresh.refresh(out / f"{name}.xlsx")
+        assert set(report.changed) == {"mm_params_base", "train_utilization"}        # mm_dau is the report's
+        assert report.inputs_hash == build.inputs_hash(meant, p.inputs)
+    assert shown[0] == shown[1] == [18000, 0.45, 0.45, 0.45, 0.2, 0.5, 1]
