@@ -194,8 +194,8 @@ def to_display(value: float, factor: float) -> float:
 
 
 def from_display(value: float, factor: float) -> float:
-    """A ``value`` in a display unit of ``factor`` in the base unit, as ``--set`` reads it typed with that
-    unit: ``from_display(0.2, 1e8)`` is 2e7 (what ``0.2亿`` is)."""
+    """A ``value`` in a display unit of ``factor`` in the base unit, as :func:`engine.units.parse_quantity`
+    reads it typed with that unit: ``from_display(0.2, 1e8)`` is 2e7 (what ``0.2亿`` is)."""
     if factor == 1:
         return float(value)
     return float(Decimal(repr(float(value))) * Decimal(repr(float(factor))))
@@ -204,8 +204,8 @@ def from_display(value: float, factor: float) -> float:
 @dataclass(frozen=True)
 class InputDisplay:
     """How one input is shown: ``unit`` (its display unit: 亿, %, TFLOPS), ``factor`` (display value =
-    base value / factor; 0.01 for %), ``percent``, and ``base`` (the unit the engine and ``--set``
-    without a suffix take it in).
+    base value / factor; 0.01 for %), ``percent``, and ``base`` (the unit the engine takes it in, and a
+    value typed without a unit is read in).
 
     A workbook cell holds :meth:`cell_value`: the display value, or for a percentage the fraction
     its % format shows; :attr:`cell_factor` turns the cell's value back into the base unit.

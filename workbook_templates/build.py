@@ -4,9 +4,11 @@
 network, power, export control, the other passages, the AI-server compilation, the chain)
 and an index.  In each workbook:
 
-* **Inputs**: every input the workbook's exhibits read, as a workbook-level defined name equal
-  to its key (``suanli inputs``), with unit, accepted range (enforced by data validation) and
-  source; the cells to edit are coloured.
+* **Inputs**: every input the workbook's exhibits read, in the unit the report prints it in
+  (15,000 in 亿, 30%; :mod:`engine.formats`), under the exhibit that reads it, as a workbook-level
+  defined name equal to its key (``suanli inputs``) holding what the sheet shows, with unit,
+  accepted range in that unit (enforced by data validation) and source; the cells to edit are
+  coloured, and the sheet prints one page wide.
 * one sheet per exhibit, laid out like the report: the report's row label as printed, the
   English label, the unit, then one column per year or case; every value a native formula
   (built from the same row definitions the engine computes with) carrying the engine's value
@@ -51,8 +53,8 @@ from .render import (
     FormulaResolver,
     InputLayout,
     SheetLayout,
+    home_exhibit,
     input_layout,
-    input_readers,
     quote_sheet,
 )
 from .writer import HouseFormats, new_workbook
@@ -341,7 +343,7 @@ def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
             ws.write_string(r, 0, title, look.heading)
             heights[r] = 18.0
         elif item.kind == "shared":
-            homes = {next(ex for ex in p.order if ex in input_readers().get(k, ())) for k in item.keys}
+            homes = {home_exhibit(k, p.order) for k in item.keys}
             under = ", ".join(sorted(homes, key=p.order.index))
             ws.write_string(r, 0, f"Also reads {', '.join(item.keys)} (under {under}).", fmt.subtle)
         elif item.kind == "header":

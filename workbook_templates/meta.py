@@ -130,10 +130,9 @@ def read(sheet_rows: Iterable[tuple[int, object, object]] | None, where: str) ->
         built = values.get("suanli_version", "an earlier version")
         if layout is None:
             raise WorkbookError(f"{where} was built by suanli {built} with its Inputs sheet in base units "
-                                "(1500000000000 parameters, 0.3 for 30%); suanli " + __version__ + " reads the "
-                                "Inputs sheet in the report's units (15,000 in 亿): rebuild the workbook with "
-                                "`suanli templates build` and type your inputs into the new Inputs sheet, in the "
-                                "units it shows")
+                                "(1500000000000 parameters); suanli " + __version__ + " reads the Inputs sheet in "
+                                "the report's units (15,000 in 亿): rebuild the workbook with `suanli templates "
+                                "build` and type your inputs into the new Inputs sheet, in the units it shows")
         raise WorkbookError(f"{where}: its {META_SHEET} sheet's {LAYOUT} row (B{places[LAYOUT] + 1}) says "
                             f"{layout!r}; suanli {__version__} reads {INPUTS_LAYOUT!r} workbooks: rebuild it with "
                             "`suanli templates build` and copy your inputs over")

@@ -27,7 +27,8 @@ from engine import SuanliError, exhibits, formats, scenarios
 from engine.exhibit import Blank, Context, Exhibit, NumericResolver, Resolver, Result, needs_text
 from engine.ops import Formula, ref
 
-__all__ = ["SheetLayout", "InputLayout", "InputRow", "input_layout", "input_readers", "FormulaResolver", "quote_sheet",
+__all__ = ["SheetLayout", "InputLayout", "InputRow", "input_layout", "input_readers", "exhibit_inputs", "home_exhibit",
+           "FormulaResolver", "quote_sheet",
            "MAX_ACROSS", "INPUT_VALUE_COL", "FIRST_INPUT_ROW",
            "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET", "INDEX_SHEET", "ERRATA_SHEET",
            "STAMP_CELL"]
@@ -107,13 +108,10 @@ class InputLayout:
 
 
 @cache
-def input_readers() -> dict[str, tuple[str, ...]]:
-    """For every input, the exhibits whose rows read it directly, in the report's order.
-
-    Found by evaluating every exhibit once with the report's values (and a value for each input
-    the user supplies, so that every cell reads all it can); what a cell reads does not depend on
-    the values, since a formula takes both branches of each IF.
-    """
+def _reading_resolver() -> NumericResolver:
+    """A resolver over the report's values and a value for each input the user supplies, so that every
+    cell reads all it can; what a cell reads does not depend on the values, since a formula takes both
+    branches of each IF."""
     schema, axes = scenarios.schema(), scenarios.axes()
     base = scenarios.load("csc-2023")
     filled = {}
@@ -125,22 +123,36 @@ def input_readers() -> dict[str, tuple[str, ...]]:
         scenario = base.with_values(filled)
     except SuanliError:                    # a supplied input that takes no such value: read as the report has it
         scenario = base
-    resolver = NumericResolver(scenario, exhibits.get)
+    return NumericResolver(scenario, exhibits.get)
+
+
+@cache
+def exhibit_inputs(exhibit_id: str) -> frozenset[str]:
+    """The inputs the rows of exhibit ``exhibit_id`` read directly (not through another exhibit's rows)."""
+    resolver = _reading_resolver()
+    result = resolver.run(exhibits.get(exhibit_id))
+    schema = scenarios.schema()
+    return frozenset(item for reads in result.reads.values() for item in reads if item in schema)
+
+
+def input_readers() -> dict[str, tuple[str, ...]]:
+    """For every input, the exhibits whose rows read it directly, in the report's order."""
     readers: dict[str, list[str]] = {}
     for exhibit in exhibits.all_exhibits():
-        resolver.run(exhibit)
-    for exhibit in exhibits.all_exhibits():
-        for reads in resolver.results[exhibit.id].reads.values():
-            for item in reads:
-                if item in schema and exhibit.id not in readers.setdefault(item, []):
-                    readers[item].append(exhibit.id)
+        for key in exhibit_inputs(exhibit.id):
+            readers.setdefault(key, []).append(exhibit.id)
     return {k: tuple(v) for k, v in readers.items()}
+
+
+def home_exhibit(key: str, order: Sequence[str]) -> str | None:
+    """The exhibit of ``order`` an input sits under on the Inputs sheet: the first that reads it."""
+    return next((ex for ex in order if key in exhibit_inputs(ex)), None)
 
 
 def input_layout(keys: Sequence[str], order: Sequence[str] = ()) -> InputLayout:
     """Where a workbook with these inputs and exhibits (``order``, as its sheets) puts its inputs.
 
-    Inputs are grouped under the first exhibit of ``order`` that reads them (:func:`input_readers`),
+    Inputs are grouped under the first exhibit of ``order`` that reads them (:func:`home_exhibit`),
     under a heading row with its title; inputs no exhibit of ``order`` reads come last.  In a group
     the single values come first, then the inputs of each axis under a header row with the axis's
     labels, one row per input, its values from column C; an axis longer than :data:`MAX_ACROSS` runs
@@ -150,22 +162,21 @@ def input_layout(keys: Sequence[str], order: Sequence[str] = ()) -> InputLayout:
     The builder lays the Inputs sheet out with it, and refresh and the Refresh button find the
     cells each defined name must refer to with it.
     """
-    schema, axes, readers = scenarios.schema(), scenarios.axes(), input_readers()
+    schema, axes = scenarios.schema(), scenarios.axes()
     layout = InputLayout()
     groups: dict[str | None, list[str]] = {ex: [] for ex in order}
     groups[None] = []
     for k in keys:
-        first = next((ex for ex in order if ex in readers.get(k, ())), None)
-        groups[first].append(k)
+        groups[home_exhibit(k, order)].append(k)
     row = FIRST_INPUT_ROW
     width = 1
     placed: list[str] = []
     for ex, members in groups.items():
-        if not members and not (ex is not None and _shared(ex, keys, placed, readers)):
+        if not members and not (ex is not None and _shared(ex, placed)):
             continue
         layout.rows[row] = InputRow("heading", exhibit=ex)
         row += 1
-        shared = _shared(ex, keys, placed, readers) if ex is not None else ()
+        shared = _shared(ex, placed) if ex is not None else ()
         if shared:
             layout.rows[row] = InputRow("shared", exhibit=ex, keys=shared)
             row += 1
@@ -201,9 +212,9 @@ def input_layout(keys: Sequence[str], order: Sequence[str] = ()) -> InputLayout:
     return layout
 
 
-def _shared(ex: str, keys: Sequence[str], placed: Sequence[str], readers) -> tuple[str, ...]:
+def _shared(ex: str, placed: Sequence[str]) -> tuple[str, ...]:
     """The inputs exhibit ``ex`` reads that sit under an earlier exhibit."""
-    return tuple(k for k in placed if ex in readers.get(k, ()))
+    return tuple(k for k in placed if k in exhibit_inputs(ex))
 
 
 @dataclass
