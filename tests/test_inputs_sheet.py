@@ -299,3 +299,12 @@ def test_batch_takes_base_and_report_units_and_writes_display_values(tmp_path, c
         assert set(report.changed) == {"mm_params_base", "train_utilization"}        # mm_dau is the report's
         assert report.inputs_hash == build.inputs_hash(meant, p.inputs)
     assert shown[0] == shown[1] == [18000, 0.45, 0.45, 0.45, 0.2, 0.5, 1]
+
+
+@pytest.mark.libreoffice
+def test_picture_of_the_inputs_sheet(tmp_path, capsys):
+    png = tmp_path / "inputs.png"
+    assert main(["templates", "picture", "--inputs", "--out", str(png)]) == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+    assert capsys.readouterr().out.strip() == f"wrote {png}"
