@@ -100,7 +100,7 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
     try:
         info, last_row = read_meta(book)
         keys = list(info.inputs)
-        layout = input_layout(keys)
+        layout = input_layout(keys, info.exhibits)
         names = {n.name: n for n in book.names}
         cells = {}
         for key in keys:

@@ -433,10 +433,11 @@ def AI_GPUS(kind=None):
         return "#VALUE! kind takes one cell"
 
 
-@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("infer_bytes_per_param",), 2),
-               (("fig50_util_applied_twice",), True)], ranges=False)
+@udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("mm_params_base",), 1.5e12),
+               (("infer_bytes_per_param",), 2), (("fig50_util_applied_twice",), True)], ranges=False)
 def AI_INPUT(key, scenario=None):
-    """A scenario input's value in its base unit: one number, or a row of one per column; a switch is TRUE or FALSE."""
+    """A scenario input's value in its base unit, as the models take it: 1.5E+12 for mm_params_base (a template's
+    Inputs sheet shows 15,000 in 亿), 0.3 for 30%. One number, or a row of one per column; a switch is TRUE or FALSE."""
     try:
         k, name = _texts(key=key, scenario=scenario)
         if k is None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine import formats
 from workbook_templates import batch, build, groups
 
 
@@ -51,7 +52,7 @@ def openpyxl_way(template: Path, rows: list[batch.ScenarioRow], out: Path) -> No
             cells = [c for r in cells for c in r] if isinstance(cells, tuple) else [cells]
             value = sc.values[key]
             for cell, v in zip(cells, value if isinstance(value, tuple) else [value], strict=True):
-                cell.value = v
+                cell.value = formats.input_display(key).cell_value(v)    # as the sheet shows it (0.2 in 亿人)
         wb.save(out / f"{row.name}.xlsx")
 
 

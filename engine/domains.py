@@ -63,8 +63,12 @@ class Domain:
         return low_ok and high_ok
 
     # description -----------------------------------------------------------------------
-    def describe(self) -> str:
-        """What is accepted, as a phrase after the argument name ("must be in [0, 1]")."""
+    def describe(self, show=None) -> str:
+        """What is accepted, as a phrase after the argument name ("must be in [0, 1]").
+
+        ``show`` writes a bound (default: ``0.3``, ``1e+07``); the Inputs sheet of a workbook shows
+        bounds in the input's display unit with it ("must be in (0%, 100%]")."""
+        _num = show or _plain_number
         if self.switch:
             return "must be TRUE or FALSE (1 or 0)"
         kind = "a whole number" if self.whole else "a number"
@@ -152,7 +156,7 @@ class Domain:
         return self.hint(v)
 
 
-def _num(x: float) -> str:
+def _plain_number(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else format(x, "g")
 
 
@@ -160,8 +164,8 @@ def _num(x: float) -> str:
 class _Even(Domain):
     """Whole numbers that are also even (switch radices: a port pair per up/down split)."""
 
-    def describe(self) -> str:
-        return f"must be an even whole number >= {int(self.low)}"
+    def describe(self, show=None) -> str:
+        return f"must be an even whole number >= {(show or _plain_number)(self.low)}"
 
     def contains(self, value: float) -> bool:
         return super().contains(value) and value % 2 == 0

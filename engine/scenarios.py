@@ -38,7 +38,11 @@ _DOMAINS = {
 
 @dataclass(frozen=True)
 class InputSpec:
-    """One input: key, label, base unit, axis (None for a single value), domain, source."""
+    """One input: key, label, base unit, axis (None for a single value), domain, source.
+
+    ``shown_in`` is the unit the report prints it in when that is not its base unit (亿 for a count
+    of parameters, 亿美元 for a market): the input file's ``display``.
+    """
 
     key: str
     label: str
@@ -49,10 +53,19 @@ class InputSpec:
     note: str | None = None
     erratum: str | None = None
     user_supplied: bool = False
+    shown_in: str | None = None
 
     @property
     def is_switch(self) -> bool:
         return self.domain.switch
+
+    @property
+    def display(self) -> str:
+        """The unit the input is shown in (workbooks, ``suanli inputs``): its ``display``, else a
+        fraction in %, else its base unit.  :func:`engine.formats.input_display` has the factor."""
+        if self.shown_in is not None:
+            return self.shown_in
+        return "%" if self.unit == "fraction" else self.unit
 
     def describe_bounds(self) -> str:
         return self.domain.describe().removeprefix("must be ")
@@ -93,8 +106,12 @@ def schema() -> dict[str, InputSpec]:
             dom = dom.with_bounds(d.get("low"), d.get("high"))
         if "default" not in d and not d.get("user_supplied"):
             raise ValueError(f"input {key}: no default; mark it user_supplied = true if the report gives none")
+        shown_in = d.get("display")
+        if shown_in is not None and shown_in not in units.suffixes(d["unit"]):
+            raise ValueError(f"input {key}: display {shown_in!r} is not a unit of {d['unit']}; "
+                             f"one of {', '.join(units.suffixes(d['unit']))}")
         out[key] = InputSpec(key, d["label"], d["unit"], dom, d["source"], d.get("axis"),
-                             d.get("note"), d.get("erratum"), bool(d.get("user_supplied")))
+                             d.get("note"), d.get("erratum"), bool(d.get("user_supplied")), shown_in)
     return out
 
 

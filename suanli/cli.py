@@ -163,6 +163,8 @@ def _parser() -> argparse.ArgumentParser:
     t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
     t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
     t.add_argument("--exhibit", default="fig49", help="the exhibit sheet to show (default fig49)")
+    t.add_argument("--inputs", action="store_true",
+                   help="show the Inputs sheet of the exhibit's workbook instead (e.g. --out docs/inputs.png)")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -545,10 +547,10 @@ def cmd_templates_build(args) -> str:
 
 
 def cmd_templates_picture(args) -> str:
-    from .picture import render
+    from .picture import render, render_inputs
 
     exhibits.get(args.exhibit)                     # an unknown id stops here
-    path = render(args.out, args.exhibit)
+    path = (render_inputs if args.inputs else render)(args.out, args.exhibit)
     return f"wrote {path}"
 
 

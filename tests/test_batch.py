@@ -67,7 +67,7 @@ def test_per_column_override_and_text_stays_text(csv_file, tmp_path):
     wb = openpyxl.load_workbook(out / "HYPERLINK_http_x.xlsx")
     target = wb.defined_names["mm_dau"].attr_text.split("!")[1].replace("$", "")
     values = [c.value for row in wb["Inputs"][target] for c in row]
-    assert values == [2e7, 5e7, 2e8, 2e8, 4e8]                       # only 2025E changed
+    assert values == [0.2, 0.5, 2, 2, 4]                             # 亿人, as the sheet shows it; only 2025E changed
     with zipfile.ZipFile(out / "summary.xlsx") as z:
         sheet = z.read("xl/worksheets/sheet1.xml").decode()
         strings = z.read("xl/sharedStrings.xml").decode()

@@ -54,8 +54,7 @@ def book(built, tmp_path) -> Path:
 
 def at(layout, key: str, j: int = 0) -> str:
     """The Inputs cell (A1) of column j of an input."""
-    row, col, _ = layout.input_layout.places[key]
-    return xl_rowcol_to_cell(row, col + j)
+    return xl_rowcol_to_cell(*layout.input_layout.cells(key)[j])
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -112,7 +111,7 @@ def assert_cached(path: Path, expected: dict) -> None:
 def test_refresh_recomputes_edited_inputs_and_keeps_the_users_work(book, layout, capsys):
     wb = openpyxl.load_workbook(book)
     inputs = wb["Inputs"]
-    inputs[at(layout, "mm_params_base")] = 2.5e12
+    inputs[at(layout, "mm_params_base")] = 25000         # 亿, as the Inputs sheet shows it: 2.5e12
     for j, u in enumerate(UTILIZATION):
         inputs[at(layout, "infer_utilization", j)] = u
     inputs[at(layout, "fig50_util_applied_twice")] = False
@@ -146,7 +145,7 @@ def test_refresh_recomputes_edited_inputs_and_keeps_the_users_work(book, layout,
     assert wb["fig49"]["A5"].comment.text == "checked against the PDF"
     assert wb["fig49"]["D5"].number_format == '0.000" units"'
     assert wb["fig49"].column_dimensions["B"].width == 55
-    assert wb["Inputs"][at(layout, "mm_params_base")].value == 2.5e12
+    assert wb["Inputs"][at(layout, "mm_params_base")].value == 25000
 
     after = meta_rows(book)
     digest = build.inputs_hash(edited, layout.inputs)
@@ -236,7 +235,7 @@ def test_refreshing_twice_keeps_two_backups(book, layout):
 
     when = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
     first = refresh.refresh(book, now=when).backup
-    fx.set_cell(book, book, "Inputs", at(layout, "mm_params_base"), "number", 2e12)
+    fx.set_cell(book, book, "Inputs", at(layout, "mm_params_base"), "number", 20000)
     second = refresh.refresh(book, now=when).backup
     assert first.name == "demand.20250102T030405Z.bak.xlsx"
     assert second.name == "demand.20250102T030405Z.bak-2.xlsx"
@@ -336,19 +335,20 @@ def test_text_in_a_number_input(built, tmp_path, capsys, layout):
     cell = at(layout, "mm_params_base")
     path = fx.set_cell(built, tmp_path / "book.xlsx", "Inputs", cell, "text", "1.5 trillion")
     refused(capsys, path, [f"Inputs!{cell}", "mm_params_base", "holds the text '1.5 trillion', not a number",
-                           f"it {scenarios.schema()['mm_params_base'].domain.describe()}"])
+                           "it must be in (0, 100,000,000]"])         # in 亿, as the cell holds it
 
 
 def test_an_error_value_in_an_input(built, tmp_path, capsys, layout):
     cell = at(layout, "infer_utilization", 1)
     path = fx.set_cell(built, tmp_path / "book.xlsx", "Inputs", cell, "error", "#N/A")
-    refused(capsys, path, [f"Inputs!{cell}", "infer_utilization (2024E)", "error value #N/A", "must be in (0, 1]"])
+    refused(capsys, path, [f"Inputs!{cell}", "infer_utilization (2024E)", "error value #N/A", "must be in (0%, 100%]"])
 
 
 def test_a_number_out_of_bounds(built, tmp_path, capsys, layout):
     cell = at(layout, "train_utilization")
     path = fx.set_cell(built, tmp_path / "book.xlsx", "Inputs", cell, "number", 30)
-    err = refused(capsys, path, [f"Inputs!{cell}", "train_utilization (2023E)", "got 30", "did you mean 0.30?"])
+    err = refused(capsys, path, [f"Inputs!{cell}", "train_utilization (2023E)", "must be in (0%, 100%], got 3,000%",
+                                 "did you mean 30%? type it with the % sign"])
     assert "more problem" not in err
 
 
@@ -495,7 +495,8 @@ def test_check_inputs_messages():
         ("h100_fp16_tflops", sheetxml.ErrorValue("#DIV/0!")): "holds the error value #DIV/0!",
         ("h100_fp16_tflops", sheetxml.FORMULA_WITHOUT_VALUE): "holds a formula with no saved result",
         ("fig50_util_applied_twice", "yes"): "holds the text 'yes', not a TRUE/FALSE",
-        ("h100_fp16_tflops", -1.0): f"{scenarios.schema()['h100_fp16_tflops'].domain.describe()}, got -1",
+        ("h100_fp16_tflops", -1.0): "must be in (0, 1,000,000], got -1",
+        ("mm_params_base", -5.0): "must be in (0, 100,000,000], got -5",          # 亿, as the cell holds it
     }
     for (key, raw), message in bad.items():
         with pytest.raises(safety.WorkbookError, match=re.escape(message)) as info:
@@ -603,7 +604,7 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
     import datetime as dt
     import types
 
-    path = fx.set_cell(built, tmp_path / "book.xlsx", "Inputs", at(layout, "mm_params_base"), "number", 2e12)
+    path = fx.set_cell(built, tmp_path / "book.xlsx", "Inputs", at(layout, "mm_params_base"), "number", 20000)
     fake = _Book(path)
     monkeypatch.setitem(sys.modules, "xlwings", types.SimpleNamespace(Book=types.SimpleNamespace(caller=lambda: fake)))
     text = excel.refresh_caller()
@@ -611,7 +612,7 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
     assert text.startswith("Refreshed ") and text.endswith(f"· scenario csc-2023 · inputs {digest}")
     assert fake.sheets["Index"].values["A2"] == "'" + text       # typed as text, whatever it holds
     assert fake.sheets[META_SHEET].values["B4"] == "'" + digest
-    assert fake.sheets[META_SHEET].values["A8"] == "'refreshed_at" and fake.calculated == 1
+    assert fake.sheets[META_SHEET].values["A9"] == "'refreshed_at" and fake.calculated == 1   # below the 8 rows built
     # the same inputs refreshed from the file give the same hash
     assert refresh.refresh(path, out=tmp_path / "out.xlsx", now=dt.datetime(2025, 1, 1,
                                                                              tzinfo=dt.timezone.utc)).inputs_hash == digest
@@ -619,7 +620,7 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
 
 @pytest.mark.parametrize("edit, message", [
     (("train_utilization", 0, "number", 30), "Not refreshed: input train_utilization (2023E) at Inputs!{cell} must be "
-                                             "in (0, 1], got 30 (did you mean 0.30?)"),
+                                             "in (0%, 100%], got 3,000% (did you mean 30%?"),
     (("infer_utilization", 2, "error", "#N/A"), "Not refreshed: input infer_utilization (2025E) at Inputs!{cell} "
                                                 "holds the error value #N/A"),
 ])
@@ -703,7 +704,7 @@ def test_libreoffice_recalculates_a_refreshed_workbook_to_its_cached_values(buil
 
     one = fx.set_cell(built, tmp_path / "one.xlsx", "Inputs", at(layout, "infer_utilization", 3), "number", 0.45)
     two = fx.set_cell(one, tmp_path / "two.xlsx", "Inputs", at(layout, "fig50_util_applied_twice"), "bool", False)
-    path = fx.set_cell(two, tmp_path / "demand.xlsx", "Inputs", at(layout, "mm_params_base"), "number", 2.5e12)
+    path = fx.set_cell(two, tmp_path / "demand.xlsx", "Inputs", at(layout, "mm_params_base"), "number", 25000)
     refresh.refresh(path)
     ours = libreoffice.read_values(path)
     theirs = libreoffice.read_values(libreoffice.recalculate([path], tmp_path / "lo")[0])

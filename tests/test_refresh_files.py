@@ -54,8 +54,7 @@ def book(built, tmp_path) -> Path:
 
 
 def at(plan, key: str, j: int = 0) -> str:
-    row, col, _ = plan.input_layout.places[key]
-    return xl_rowcol_to_cell(row, col + j)
+    return xl_rowcol_to_cell(*plan.input_layout.cells(key)[j])
 
 
 def edit(plan, path: Path, value: float = 0.45) -> Path:

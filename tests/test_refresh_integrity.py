@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from engine import SuanliError, scenarios
+from engine import SuanliError, formats, scenarios
 from workbook_templates import build, groups, refresh, safety, sheetxml
 from workbook_templates.meta import META_SHEET
 
@@ -40,8 +40,7 @@ def plan():
 
 
 def at(plan, key: str, j: int = 0) -> str:
-    row, col, _ = plan.input_layout.places[key]
-    return xl_rowcol_to_cell(row, col + j)
+    return xl_rowcol_to_cell(*plan.input_layout.cells(key)[j])
 
 
 def cell_of(plan, ex_id: str, row_key: str, j: int) -> str:
@@ -233,7 +232,8 @@ def _edits(group: groups.Group, sc: scenarios.Scenario, keys: list[str], every: 
 
 
 def _by_openpyxl(src: Path, dst: Path, edits: dict[str, object]) -> Path:
-    """The edits typed through each input's defined name, saved by openpyxl (it drops every cached result)."""
+    """The edits typed through each input's defined name, in the unit the Inputs sheet shows (15,000 for
+    15,000亿), saved by openpyxl (it drops every cached result)."""
     shutil.copyfile(src, dst)
     wb = openpyxl.load_workbook(dst)
     for key, value in edits.items():
@@ -241,24 +241,25 @@ def _by_openpyxl(src: Path, dst: Path, edits: dict[str, object]) -> Path:
         cells = wb["Inputs"][target]
         cells = [c for row in cells for c in row] if isinstance(cells, tuple) else [cells]
         for cell, v in zip(cells, value if isinstance(value, tuple) else [value], strict=True):
-            cell.value = v
+            cell.value = formats.input_display(key).cell_value(v)
     wb.save(dst)
     return dst
 
 
 def _by_xml(src: Path, dst: Path, edits: dict[str, object], p: build.Plan) -> Path:
-    """The edits written into the Inputs sheet's XML (every other part, cached results included, kept)."""
+    """The edits written into the Inputs sheet's XML, in the unit it shows (every other part, cached results
+    included, kept)."""
     shutil.copyfile(src, dst)
     for key, value in edits.items():
-        row, col, _ = p.input_layout.places[key]
-        for j, v in enumerate(value if isinstance(value, tuple) else [value]):
-            ref = xl_rowcol_to_cell(row, col + j)
+        cells = p.input_layout.cells(key)
+        for (row, col), v in zip(cells, value if isinstance(value, tuple) else [value], strict=True):
+            ref = xl_rowcol_to_cell(row, col)
             if v is None:
                 fx.set_cell(dst, dst, "Inputs", ref, "blank")
             elif isinstance(v, bool):
                 fx.set_cell(dst, dst, "Inputs", ref, "bool", v)
             else:
-                fx.set_cell(dst, dst, "Inputs", ref, "number", v)
+                fx.set_cell(dst, dst, "Inputs", ref, "number", formats.input_display(key).cell_value(v))
     return dst
 
 

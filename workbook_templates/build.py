@@ -4,9 +4,11 @@
 network, power, export control, the other passages, the AI-server compilation, the chain)
 and an index.  In each workbook:
 
-* **Inputs**: every input the workbook's exhibits read, as a workbook-level defined name equal
-  to its key (``suanli inputs``), with unit, accepted range (enforced by data validation) and
-  source; the cells to edit are coloured.
+* **Inputs**: every input the workbook's exhibits read, in the unit the report prints it in
+  (15,000 in 亿, 30%; :mod:`engine.formats`), under the exhibit that reads it, as a workbook-level
+  defined name equal to its key (``suanli inputs``) holding what the sheet shows, with unit,
+  accepted range in that unit (enforced by data validation) and source; the cells to edit are
+  coloured, and the sheet prints one page wide.
 * one sheet per exhibit, laid out like the report: the report's row label as printed, the
   English label, the unit, then one column per year or case; every value a native formula
   (built from the same row definitions the engine computes with) carrying the engine's value
@@ -23,14 +25,15 @@ import hashlib
 import json
 import math
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_range_abs, xl_rowcol_to_cell
 
-from engine import __version__, errata, exhibits, printed, scenarios
+from engine import __version__, errata, exhibits, formats, printed, scenarios
 from engine.exhibit import DIV0, NUM, NumericResolver, Result, needs_text
 
 from . import meta
@@ -39,14 +42,18 @@ from .groups import GROUPS, Group
 from .render import (
     ERRATA_SHEET,
     FIRST_DATA_ROW,
+    FIRST_INPUT_ROW,
     FIRST_VALUE_COL,
     HEADER_ROW,
     INDEX_SHEET,
+    INPUT_VALUE_COL,
     INPUTS_SHEET,
+    MAX_ACROSS,
     STAMP_CELL,
     FormulaResolver,
     InputLayout,
     SheetLayout,
+    home_exhibit,
     input_layout,
     quote_sheet,
 )
@@ -111,7 +118,7 @@ def plan(group: Group, scenario: scenarios.Scenario) -> Plan:
     schema = scenarios.schema()
     used = [k for k in schema if k in tracing.seen]
     layouts = {i: SheetLayout(exhibits.get(i), numeric[i].columns, i) for i in order}
-    return Plan(group, scenario, order, numeric, used, input_layout(used), layouts)
+    return Plan(group, scenario, order, numeric, used, input_layout(used, order), layouts)
 
 
 # ------------------------------------------------------------------ writing
@@ -132,17 +139,9 @@ def _plain_formula_worksheet():
 
 
 def _num_format(row) -> str:
-    if row.unit == "text":
-        return "@"
-    if row.unit == "year":
-        return "0"
-    if row.sig is not None:
-        return "0." + "0" * (row.sig - 1) + "E+00"
-    if row.display.percent:
-        return "0" + ("." + "0" * row.decimals if row.decimals else "") + "%" if row.decimals is not None else "0.00%"
-    if row.decimals is None:
-        return "General"
-    return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
+    """The number format of a row's cells: its unit's (:func:`engine.formats.excel_format`), at the row's
+    printed decimals or significant figures, so a cell reads as ``suanli table`` prints it."""
+    return formats.excel_format(row.unit, row.decimals, row.sig)
 
 
 def sheet_value(row, value):
@@ -295,66 +294,194 @@ def _dependency_order(p: Plan) -> list[str]:
     return done
 
 
+#: Inputs sheet column widths (characters): the input, its unit, each value, the accepted range, the source.
+INPUT_WIDTHS = {"input": 40, "unit": 15, "value": 11, "accepted": 20, "source": 46}
+#: The height of one line of 11-point text, in points (Excel's and LibreOffice's default row holds one).
+LINE_POINTS = 15.0
+
+
 def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
+    """The Inputs sheet: every input in the report's display unit, under the exhibit that reads it
+    (:func:`.render.input_layout`), each a workbook-level name holding what the sheet shows, with its
+    unit, accepted range (in that unit, enforced by data validation), source and key; one page wide."""
     schema, axes = scenarios.schema(), scenarios.axes()
+    layout = p.input_layout
+    look = _InputLooks(wb, fmt)
+    first, last = INPUT_VALUE_COL, layout.last_value_col
+    accepted_col, source_col, name_col = last + 1, last + 2, last + 3
+    widths = {0: INPUT_WIDTHS["input"], 1: INPUT_WIDTHS["unit"], accepted_col: INPUT_WIDTHS["accepted"],
+              source_col: INPUT_WIDTHS["source"], name_col: min(max(len(k) for k in p.inputs) + 2, 40)}
+    widths.update({c: INPUT_WIDTHS["value"] for c in range(first, last + 1)})
     ws.write(0, 0, f"Inputs — {p.group.title}", fmt.title)
-    ws.write(1, 0, "Edit the coloured cells. Each input is a workbook-level name (its key), used by every "
-                   "formula; values are in the base unit shown (counts, not 亿; fractions, not %).", fmt.subtle)
+    ws.write(1, 0, "Edit the yellow cells, in the unit shown: 15,000 in 亿 is 1.5e12 parameters, 30% is 0.3. "
+                   "Each input is a workbook-level name (its key, last column) holding what you see; the "
+                   "formulas convert it to the base unit.", fmt.subtle)
     ws.write(2, 0, f"Scenario {p.scenario.name}: {p.scenario.title}", fmt.subtle)
-    heads = ["key (defined name)", "input", "unit", "accepted", "source"]
-    last_axis = object()
-    for key in sorted(p.inputs, key=lambda k: p.input_layout.places[k][0]):   # grouped by axis
-        spec = schema[key]
-        row, col, width = p.input_layout.places[key]
-        if spec.axis != last_axis:
-            last_axis = spec.axis
-            for c, h in enumerate(heads):
-                ws.write(row - 1, c, h, fmt.header)
-            labels = ["value"] if spec.axis is None else list(axes[spec.axis])
-            for j, label in enumerate(labels):
-                ws.write_string(row - 1, col + j, label, fmt.header)
-        ws.write_string(row, 0, key)
-        ws.write_string(row, 1, spec.label)
-        ws.write_string(row, 2, spec.unit)
-        ws.write_string(row, 3, spec.describe_bounds())
-        ws.write_string(row, 4, spec.source)
-        value = p.scenario.values[key]
-        values = list(value) if isinstance(value, tuple) else [value]
-        cell_fmt = fmt.number("General", "input")
-        for j, v in enumerate(values):
-            if v is None:
-                ws.write_blank(row, col + j, None, cell_fmt)
-            elif spec.is_switch:
-                ws.write_boolean(row, col + j, bool(v), cell_fmt)
+    heights: dict[int, float] = {}
+
+    def put(r: int, c: int, text: str, style, wrap: bool = True, points: float = 11.0) -> None:
+        ws.write_string(r, c, text, style)
+        if wrap:
+            lines = _lines(text, widths[c] * 11.0 / points)
+            heights[r] = max(heights.get(r, 1.0), lines * LINE_POINTS * points / 11.0 + (2.0 if lines > 1 else 0.0))
+
+    for r, item in sorted(layout.rows.items()):
+        if item.kind == "heading":
+            title = ("Inputs no exhibit of this workbook reads" if item.exhibit is None else
+                     f"{item.exhibit}  {exhibits.get(item.exhibit).title_zh} — {exhibits.get(item.exhibit).title_en}")
+            for c in range(name_col + 1):
+                ws.write_blank(r, c, None, look.heading)
+            ws.write_string(r, 0, title, look.heading)
+            heights[r] = 18.0
+        elif item.kind == "shared":
+            homes = {home_exhibit(k, p.order) for k in item.keys}
+            under = ", ".join(sorted(homes, key=p.order.index))
+            ws.write_string(r, 0, f"Also reads {', '.join(item.keys)} (under {under}).", fmt.subtle)
+        elif item.kind == "header":
+            labels = ["value"] if item.axis is None else list(axes[item.axis])
+            if item.axis is not None and len(labels) > MAX_ACROSS:
+                labels = ["values: the table below"]
+            row_heads = {0: "Input", 1: "Unit", accepted_col: "Accepted", source_col: "Source",
+                         name_col: "Name (key)"}
+            row_heads.update({first + j: label for j, label in enumerate(labels)})
+            for c in range(name_col + 1):
+                put(r, c, row_heads.get(c, ""), fmt.header, wrap=c in row_heads)
+        elif item.kind == "input":
+            key = item.keys[0]
+            spec, shown = schema[key], formats.input_display(key)
+            put(r, 0, spec.label, look.text)
+            put(r, 1, "TRUE/FALSE" if spec.is_switch else shown.label, look.text)
+            put(r, accepted_col, _accepted(spec), look.accepted)
+            put(r, source_col, spec.source, look.small, points=9.0)
+            _write_key(ws, r, name_col, key, look.key)
+            if key in layout.down:
+                row0, col0, _ = layout.places[key]
+                put(r, first, f"↓ column {xl_col_to_name(col0)}", look.note)
             else:
-                ws.write_number(row, col + j, float(v), cell_fmt)
-        target = (row, col, row, col + width - 1)
-        ws.data_validation(*target, _validation(spec))
-        if spec.user_supplied:
-            ws.write_comment(row, col, "Not in the reports: yours to supply. Cells that need it show "
-                                       f"\"needs {key}\" until you do.")
-        wb.define_name(key, p.input_layout.name_target(key))
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 1, 60)
-    ws.set_column(2, 3, 16)
-    ws.set_column(4, 4, 50)
-    ws.set_column(5, 5 + 8, 13)
-    ws.freeze_panes(4, 2)
+                _write_input_cells(wb, ws, p, key, look)
+        elif item.kind == "table":
+            put(r, 0, "", fmt.header)
+            put(r, 1, "", fmt.header)
+            for j, key in enumerate(item.keys):
+                put(r, first + j, schema[key].label, fmt.header)
+        elif item.kind == "entry":
+            put(r, 0, axes[item.axis][item.index], look.text)
+            if item.index == 0:
+                for key in item.keys:
+                    _write_input_cells(wb, ws, p, key, look)
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+    for r, h in heights.items():
+        if h > LINE_POINTS:
+            ws.set_row(r, h)
+    ws.freeze_panes(FIRST_INPUT_ROW - 1, 2)
+    ws.set_landscape()
+    ws.set_paper(9)                   # A4
+    ws.fit_to_pages(1, 0)             # one page wide, as many long as it takes
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.print_area(0, 0, max(layout.rows, default=FIRST_INPUT_ROW), name_col)
+
+
+class _InputLooks:
+    """The Inputs sheet's cell formats: text at the top of its row, input cells in their unit's number format."""
+
+    def __init__(self, wb, fmt: HouseFormats):
+        self.wb, self.fmt = wb, fmt
+        top = {"valign": "top"}
+        self.text = wb.add_format({**top, "text_wrap": True})
+        self.accepted = wb.add_format({**top, "text_wrap": True, "align": "left", "indent": 1})
+        self.small = wb.add_format({**top, "text_wrap": True, "font_size": 9, "font_color": "#404040"})
+        self.key = wb.add_format({**top, "font_size": 9, "font_color": "#404040"})
+        self.note = wb.add_format({**top, "italic": True, "font_color": "#555555"})
+        self.heading = wb.add_format({"bold": True, "font_size": 12, "bg_color": "#E7E6E6", "bottom": 1})
+        self._inputs: dict[str, object] = {}
+
+    def input(self, num_format: str):
+        if num_format not in self._inputs:
+            self._inputs[num_format] = self.wb.add_format({**self.fmt.input_fill, "num_format": num_format,
+                                                           "valign": "top"})
+        return self._inputs[num_format]
+
+
+def _write_input_cells(wb, ws, p: Plan, key: str, look: _InputLooks) -> None:
+    """An input's cells (its value, or one per column, in its display unit), its validation and its name."""
+    spec, shown = scenarios.schema()[key], formats.input_display(key)
+    value = p.scenario.values[key]
+    values = list(value) if isinstance(value, tuple) else [value]
+    style = look.input("General" if spec.is_switch else shown.excel_format(values))
+    cells = p.input_layout.cells(key)
+    for (r, c), v in zip(cells, values, strict=True):
+        if v is None:
+            ws.write_blank(r, c, None, style)
+        elif spec.is_switch:
+            ws.write_boolean(r, c, bool(v), style)
+        else:
+            ws.write_number(r, c, shown.cell_value(float(v)), style)
+    (r1, c1), (r2, c2) = cells[0], cells[-1]
+    ws.data_validation(r1, c1, r2, c2, _validation(spec))
+    if spec.user_supplied:
+        ws.write_comment(r1, c1, "Not in the reports: yours to supply. Cells that need it show "
+                                 f"\"needs {key}\" until you do.")
+    wb.define_name(key, p.input_layout.name_target(key))
+
+
+#: Text LibreOffice reads as an escaped character in any cell (``_x16_``), though the standard escapes have four digits.
+_LOOKS_ESCAPED = re.compile(r"_x[0-9A-Fa-f]{1,4}_")
+
+
+def _write_key(ws, r: int, c: int, key: str, style) -> None:
+    """An input's key as text; one LibreOffice would show mangled (``psg_pcie4_x16_gbs`` as ``psg_pcie4gbs``)
+    as a formula giving the text, which neither application decodes."""
+    if _LOOKS_ESCAPED.search(key):
+        ws.write_formula(r, c, f'="{key}"', style, key)
+    else:
+        ws.write_string(r, c, key, style)
+
+
+def _accepted(spec) -> str:
+    """An input's accepted values, in its display unit: ``in (0%, 100%]``, ``a number >= 0``."""
+    return formats.describe_domain(spec.key, spec.domain).removeprefix("must be ")
+
+
+def _lines(text: str, width: float) -> int:
+    """The lines ``text`` wraps to in a column ``width`` characters wide, word by word: a character of a
+    proportional font is about 0.85 of the ``0`` a column width counts, a CJK character about two."""
+    import unicodedata
+
+    room = max(width - 0.5, 1.0)
+    lines, used = 1, 0.0
+    for part in text.replace("\n", " \n ").split(" "):
+        if part == "\n":
+            lines, used = lines + 1, 0.0
+            continue
+        size = sum(1.9 if unicodedata.east_asian_width(ch) in "WF" else 0.85 for ch in part)
+        gap = 1.0 if used else 0.0
+        if used + gap + size <= room:
+            used += gap + size
+            continue
+        if used:
+            lines += 1
+        while size > room:                 # a word longer than the column breaks where it must
+            lines += 1
+            size -= room
+        used = size
+    return lines
 
 
 def _validation(spec) -> dict:
+    """Data validation of an input's cells, in the unit they hold (15,000 for 15,000亿; a percentage's fraction)."""
     d = spec.domain
-    message = f"{spec.key} {d.describe()}"
+    shown = formats.input_display(spec.key)
+    message = f"{spec.key} {formats.describe_domain(spec.key, d)}"
     base = {"error_title": "Not accepted", "error_message": message[:255], "input_title": spec.key[:32],
-            "input_message": f"{spec.unit}; {spec.describe_bounds()}"[:255]}
+            "input_message": f"{'TRUE/FALSE' if d.switch else shown.label}; {_accepted(spec)}"[:255]}
     if d.switch:
         return {**base, "validate": "list", "source": ["TRUE", "FALSE"]}
-    kind = "integer" if d.whole else "decimal"
-    lo = d.low if math.isfinite(d.low) else None
-    hi = d.high if math.isfinite(d.high) else None
-    if lo is not None and hi is not None and not d.low_open and not d.high_open:
-        crit = {"criteria": "between", "minimum": lo, "maximum": hi}
-    elif lo is not None and hi is not None:
+    f = shown.cell_factor
+    kind = "integer" if d.whole and f == 1 else "decimal"
+    lo = formats.to_display(d.low, f) if math.isfinite(d.low) else None
+    hi = formats.to_display(d.high, f) if math.isfinite(d.high) else None
+    if lo is not None and hi is not None:
         # an open end: enforce the closed side, the message states the open one
         crit = {"criteria": "between", "minimum": lo, "maximum": hi}
     elif lo is not None:

@@ -8,6 +8,11 @@ or recomputed), each once, naming a group this suanli builds, exhibits it has an
 knows, each once.  A refresh stamps :data:`STAMPED` rows, replacing the ones there or adding rows
 below them.  An optional :data:`BASE` row names the packaged scenario that the workbook's own
 scenario started from (a batch row's scenario is not a packaged one).
+
+The :data:`LAYOUT` row says how the Inputs sheet holds its values: ``display-units`` (each input in
+the report's unit, 15,000 for 15,000亿, under the exhibit that reads it).  A workbook without it was
+built before, with its inputs in base units (1500000000000); :func:`read` refuses it with a message
+saying to rebuild, since its cells would be read 1e8 times too small.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from . import groups
 from .safety import WorkbookError
 from .sheetxml import show_value
 
-__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "BASE", "MAX_ROWS", "Meta", "rows", "read"]
+__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "BASE", "LAYOUT", "INPUTS_LAYOUT", "MAX_ROWS", "Meta", "rows", "read"]
 
 META_SHEET = "_suanli"
 
@@ -35,6 +40,10 @@ STAMPED = ("refreshed_at", "scenario", "inputs_hash")
 
 #: The optional row naming the packaged scenario the workbook's scenario started from.
 BASE = "base"
+
+#: The row naming the Inputs sheet's layout, and the layout this suanli writes and reads.
+LAYOUT = "inputs_layout"
+INPUTS_LAYOUT = "display-units"
 
 #: Rows of keys and values a ``_suanli`` sheet may hold (suanli writes about ten).
 MAX_ROWS = 1000
@@ -52,6 +61,7 @@ def rows(group: str, scenario: str, inputs_hash: str, exhibits: Sequence[str], i
         ("built_at", when.astimezone(dt.timezone.utc).replace(microsecond=0).isoformat()),
         ("exhibits", ",".join(exhibits)),
         ("inputs", ",".join(inputs)),
+        (LAYOUT, INPUTS_LAYOUT),
     ]
 
 
@@ -97,7 +107,8 @@ def read(sheet_rows: Iterable[tuple[int, object, object]] | None, where: str) ->
     or None when the workbook has no such sheet.
 
     Raises one :class:`~.safety.WorkbookError` when the sheet is missing, a :data:`REQUIRED` row
-    is missing or there twice, or the group is not one this suanli builds.
+    is missing or there twice, the group is not one this suanli builds, or the Inputs sheet is not
+    laid out as this suanli lays it out (:data:`LAYOUT`).
     """
     if sheet_rows is None:
         raise WorkbookError(f"not a suanli workbook: no {META_SHEET} sheet in {where}")
@@ -114,6 +125,17 @@ def read(sheet_rows: Iterable[tuple[int, object, object]] | None, where: str) ->
     for needed in REQUIRED:
         if needed not in values:
             raise WorkbookError(f"not a suanli workbook: its {META_SHEET} sheet has no {needed} row ({where})")
+    layout = values.get(LAYOUT)
+    if layout != INPUTS_LAYOUT:
+        built = values.get("suanli_version", "an earlier version")
+        if layout is None:
+            raise WorkbookError(f"{where} was built by suanli {built} with its Inputs sheet in base units "
+                                "(1500000000000 parameters); suanli " + __version__ + " reads the Inputs sheet in "
+                                "the report's units (15,000 in 亿): rebuild the workbook with `suanli templates "
+                                "build` and type your inputs into the new Inputs sheet, in the units it shows")
+        raise WorkbookError(f"{where}: its {META_SHEET} sheet's {LAYOUT} row (B{places[LAYOUT] + 1}) says "
+                            f"{layout!r}; suanli {__version__} reads {INPUTS_LAYOUT!r} workbooks: rebuild it with "
+                            "`suanli templates build` and copy your inputs over")
     try:
         group = groups.group(values["group"])
     except UnknownNameError:

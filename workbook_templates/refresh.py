@@ -10,10 +10,13 @@ models accept, and programs that read a workbook without calculating it (pandas,
 2. reads the hidden ``_suanli`` sheet (group, scenario, input keys; :mod:`.meta`), checks that
    every input's workbook-level defined name still refers to exactly the cells the layout puts
    it in, and reads those cells straight from the sheet XML (:mod:`.sheetxml`);
-3. checks every value with the engine's rules (:func:`engine.scenarios.check_value`): text, an
-   error value, a blank (unless the input is yours to supply), a number out of bounds is
-   refused with one message naming the cell, the key and what is accepted; merged input
-   cells and protected sheets are refused too;
+3. reads each value in the input's display unit, as the Inputs sheet shows it (15,000 in 亿 is
+   1.5e12; a % cell holds its fraction: :func:`engine.formats.input_display`), and checks it with
+   the engine's rules (:func:`engine.scenarios.check_value`): text, an error value, a blank (unless
+   the input is yours to supply), a number out of bounds is refused with one message naming the
+   cell, the key and what is accepted, in that unit; merged input cells and protected sheets are
+   refused too.  A workbook built before the Inputs sheet held display units is refused with a
+   message saying to rebuild it (:mod:`.meta`);
 4. recomputes every exhibit with the engine for those inputs and writes each result as the
    *cached value* of its formula cell, editing only the XML of the sheets it changes; every
    other part of the file (formatting, comments, charts, extra sheets, column widths, data
@@ -60,7 +63,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from engine import SuanliError, __version__, scenarios
+from engine import SuanliError, __version__, formats, scenarios
 
 from . import build, files, meta, safety
 from .render import ERRATA_SHEET, INDEX_SHEET, STAMP_CELL, input_layout
@@ -92,9 +95,11 @@ def check_inputs(cells: Mapping[str, Sequence[tuple[str, object]]]) -> dict[str,
     """Input values as a scenario takes them, from what the workbook's cells hold.
 
     ``cells[key]`` lists ``(cell name, raw value)`` for each cell the key's name refers to (one,
-    or one per column of the input's axis).  A raw value is a float, a bool, None (blank), text
-    (a ``str``), an :class:`ErrorValue` or :data:`FORMULA_WITHOUT_VALUE`.  Returns ``key -> value``
-    (a float, None, or a tuple per column) ready for :meth:`engine.scenarios.Scenario.with_values`;
+    or one per column of the input's axis).  A raw value is a float (in the input's display unit, as
+    the Inputs sheet holds it: 15,000 for 15,000亿, 0.3 for 30%), a bool, None (blank), text (a
+    ``str``), an :class:`ErrorValue` or :data:`FORMULA_WITHOUT_VALUE`.  Returns ``key -> value``
+    (in base units: 1.5e12; a float, None, or a tuple per column) ready for
+    :meth:`engine.scenarios.Scenario.with_values`;
     raises one :class:`WorkbookError` naming the first bad cell, its key and what is accepted.
     """
     schema, axes = scenarios.schema(), scenarios.axes()
@@ -127,7 +132,8 @@ def check_inputs(cells: Mapping[str, Sequence[tuple[str, object]]]) -> dict[str,
 
 def _check_cell(spec: scenarios.InputSpec, cell: str, column: str | None, raw):
     label = spec.key if column is None else f"{spec.key} ({column})"
-    accepted = spec.domain.describe()
+    shown = formats.input_display(spec.key)
+    accepted = shown.describe(spec.domain)
     if raw is FORMULA_WITHOUT_VALUE:
         raise WorkbookError(f"input {label} at {cell} holds a formula with no saved result: type the value, "
                             "or open the workbook in Excel and save it first")
@@ -143,12 +149,26 @@ def _check_cell(spec: scenarios.InputSpec, cell: str, column: str | None, raw):
     if isinstance(raw, bool) and not spec.is_switch:
         raise WorkbookError(f"input {label} at {cell} holds {'TRUE' if raw else 'FALSE'}, not a number: "
                             f"it {accepted}")
+    value = raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and math.isfinite(raw):
+        value = shown.base_value(raw)          # the cell holds the display value: 15,000 (亿) is 1.5e12
+        if not spec.domain.contains(value):
+            raise WorkbookError(f"input {label} at {cell} {accepted}, got {shown.show_cell(raw)}"
+                                f"{_display_hint(spec, shown, raw)}")
     try:
-        checked = scenarios.check_value(spec.key, raw)
+        checked = scenarios.check_value(spec.key, value)
     except SuanliError as exc:
         hint = f" ({exc.hint})" if getattr(exc, "hint", None) else ""
         raise WorkbookError(f"input {label} at {cell} {exc.accepted}, got {show_value(raw)}{hint}") from None
     return checked[0] if isinstance(checked, tuple) else checked
+
+
+def _display_hint(spec: scenarios.InputSpec, shown: formats.InputDisplay, raw: float) -> str:
+    """A likely slip in a cell, in its display unit: 30 typed into a % cell that took it as 3,000%."""
+    if shown.percent and 1 < raw <= 100 and spec.domain.contains(raw / 100):
+        return f" (did you mean {formats.format_number(raw)}%? type it with the % sign)"
+    hint = None if shown.scaled else spec.domain.hint(raw)
+    return f" ({hint})" if hint else ""
 
 
 _NAME_TARGET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(\$?[A-Z]{1,3}\$?[0-9]+(?::\$?[A-Z]{1,3}\$?[0-9]+)?)$")
@@ -323,7 +343,7 @@ def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, 
     group = info.group
     base, scenario_name, note = starting_scenario(info, scenario)
     keys = list(info.inputs)
-    layout = input_layout(keys)
+    layout = input_layout(keys, info.exhibits)
 
     # the names, then the Inputs sheet and its cells
     names = book.defined_names(keys)
@@ -332,8 +352,7 @@ def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, 
     input_cells: dict[str, str] = {}
     refs: dict[str, list[str]] = {}
     for key in keys:
-        row, col, width = layout.places[key]
-        refs[key] = [xl_rowcol_to_cell(row, col + j) for j in range(width)]
+        refs[key] = [xl_rowcol_to_cell(r, c) for r, c in layout.cells(key)]
         input_cells.update({r: key for r in refs[key]})
     inputs_sheet = book.sheet(layout.sheet, "sheet", cells=input_cells)
     _refuse_protected(inputs_sheet)
