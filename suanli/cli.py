@@ -88,8 +88,16 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, saying a usage error in one line (what is wrong, and where the help is)
+    instead of the usage block and the error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="suanli",
         description="AI compute demand and its industry chain, from the CSC 2023 report: tables, inputs, errata.")
     p.add_argument("--version", action="version", version=f"suanli {__version__}")
