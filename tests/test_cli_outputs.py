@@ -370,3 +370,21 @@ def test_the_examples_in_engine_tables_run():
 
     result = doctest.testmod(tables)
     assert result.attempted >= 8 and result.failed == 0
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("exhibit", ["fig50", "chain"])
+def test_the_xlsx_of_one_table_prints_one_page_wide_with_its_scenario(exhibit, tmp_path, capsys):
+    """Printed through LibreOffice: the table sheet on one page (then the About sheet on its own),
+    and the scenario line and the switches on the page."""
+    from suanli import libreoffice
+
+    book = tmp_path / f"{exhibit}.xlsx"
+    assert run(capsys, "table", exhibit, "--out", str(book))[0] == 0
+    pdf = libreoffice.to_pdf(book, tmp_path / "pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           2" in info
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert tables.scenario_line(suanli.table(exhibit).scenario) in first
+    assert "2027E" in first and exhibits.get(exhibit).rows[-1].key in first
