@@ -17,6 +17,7 @@ from . import errata as errata_mod
 from . import exhibits, scenarios
 from .exhibit import CellError, Exhibit, Result, Row, evaluate, needs_text
 from .ops import round_half_up
+from .units import short_number
 
 __all__ = ["Table", "table", "format_value", "CORRECTED", "work_scenario", "errata_switches", "scenario_record",
            "scenario_line", "plain_number", "exhibit_inputs", "find_inputs"]
@@ -281,7 +282,7 @@ def _number_text(v) -> str:
     if isinstance(v, np.ndarray):
         return f"[{v.size} values]"
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(plain_number(v)) if math.isfinite(v) else str(v)
+        return short_number(v) if math.isfinite(v) else str(v)      # as the cells' notes say it: 1e308, 0.45
     return str(v)
 
 
