@@ -111,14 +111,15 @@ def _parser() -> argparse.ArgumentParser:
                                                        "prints it (fig49, 图表49, fig 49)")
     _scenario_args(s)
     s.add_argument("--format", choices=TABLE_FORMATS, default=None,
-                   help="table (the default on a terminal), csv, json, md or xlsx (needs --out); "
-                        "default: from the --out file's extension")
+                   help="table (the default), csv, json, md or xlsx (needs --out); with --out, the default "
+                        "follows the file's extension")
     s.add_argument("--out", metavar="FILE", default=None,
                    help="write to FILE (replaced in one step, never half-written) instead of printing")
     s.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
                    help="CSV: begin with a UTF-8 byte-order mark, which Excel needs to read Chinese labels "
                         "(default: with --out or when stdout is a file, not on a pipe or terminal)")
-    s.add_argument("--keys", action="store_true", help="list the exhibit's row keys and labels (for --row, --set)")
+    s.add_argument("--keys", action="store_true",
+                   help="list the exhibit's row keys and labels (what --row EXHIBIT.ROW takes)")
     s.set_defaults(handler=cmd_table, flags={"format": "--format", "out": "--out"})
 
     s = sub.add_parser("inputs", help="the inputs: key, value, unit, description (all of them, an exhibit's, "
@@ -651,8 +652,8 @@ def cmd_templates_build(args) -> str:
 def cmd_templates_picture(args) -> str:
     from .picture import render
 
-    exhibits.get(args.exhibit)                     # an unknown id stops here
-    path = render(args.out, args.exhibit)
+    exhibit = exhibits.get(args.exhibit)           # an unknown id stops here; 图表49 is fig49
+    path = render(args.out, exhibit.id)
     return f"wrote {path}"
 
 
