@@ -50,7 +50,7 @@ def test_the_reports_tables_default_to_it_as_printed_and_the_chain_to_it_correct
     # E01 as printed inflates the 2023 fleet from 356万 to 540万 A100-equivalents
     assert round(chain.value("a100_eq", "2023E")) == 356
     assert round(suanli.table("chain", "csc-2023").value("a100_eq", "2023E")) == 540
-    # the only exhibit the report does not print is suanli's own, and the only one defaulting to corrected
+    # the chain is suanli's own exhibit (the others are the reports' tables and passages): the only one corrected
     own = {e.id for e in exhibits.all_exhibits() if e.default_scenario == "csc-2023-corrected"}
     assert own == {"chain"}
     assert suanli.tables().loc["chain", "scenario"] == "csc-2023-corrected"
