@@ -26,7 +26,6 @@ import suanli
 from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError, SuanliWarning
-from engine.exhibit import needs_text
 
 from .parsing import (
     DIST_SYNTAX,
@@ -401,14 +400,17 @@ def render_table(t: tables.Table, fmt: str) -> str:
     source = f"source: {t.exhibit.source}"
     notes = _errata_lines(t)
     errors = _error_lines(t)
+    needs = _needs_lines(t)
     if fmt == "md":
         md = [f"### {t.exhibit.id} {t.exhibit.title_zh}", "", f"{t.exhibit.title_en}.", "",
               tables.scenario_line(t.scenario).replace("scenario: ", "Scenario: ", 1), "",
               "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
-        md += ["", source] + [f"- {line}" for line in notes] + [f"- {line}" for line in errors]
+        md += ["", source] + [f"- {line}" for line in needs + notes + errors]
         return "\n".join(md)
     out = [title, "", grid(head, body, max_width={0: 44, 1: 40}), source]
+    if needs:
+        out += ["inputs to supply (the reports give none):"] + [f"  {line}" for line in needs]
     if errors:
         out += ["cells with no number:"] + [f"  {line}" for line in errors]
     if notes:
@@ -417,14 +419,23 @@ def render_table(t: tables.Table, fmt: str) -> str:
 
 
 def _cells(t: tables.Table, row) -> list[str]:
-    """A row's cells as the command shows them: "needs KEY" where an input is still to supply, the
-    spreadsheet error where there is no number, else the number (:func:`textgrid.number`)."""
+    """A row's cells as the command shows them: "needs" where an input is still to supply (named
+    under the table, so that the column stays as wide as its numbers), the spreadsheet error where
+    there is no number, else the number (:func:`textgrid.number`)."""
     out = []
     for i, v in enumerate(t.values(row.key)):
-        needs = t.result.needed(row.key, i)
         error = t.error(row.key, i)
-        out.append(needs_text(needs) if needs else error.excel if error else number(row, v))
+        out.append("needs" if t.result.needed(row.key, i) else error.excel if error else number(row, v))
     return out
+
+
+def _needs_lines(t: tables.Table) -> list[str]:
+    """The inputs the table's "needs" cells wait for: each with the rows waiting, and how to give it."""
+    rows: dict[str, list[str]] = {}
+    for r in t.exhibit.rows:
+        for key in dict.fromkeys(k for i in range(len(t.columns)) for k in t.result.needed(r.key, i)):
+            rows.setdefault(key, []).append(r.key)
+    return [f"{key}: {', '.join(waiting)} (--set {key}=VALUE)" for key, waiting in rows.items()]
 
 
 def _csv_cell(t: tables.Table, key: str, i: int, value):

@@ -388,3 +388,16 @@ def test_the_xlsx_of_one_table_prints_one_page_wide_with_its_scenario(exhibit, t
                            text=True, check=True).stdout
     assert tables.scenario_line(suanli.table(exhibit).scenario) in first
     assert "2027E" in first and exhibits.get(exhibit).rows[-1].key in first
+
+
+def test_a_cell_waiting_for_an_input_is_short_and_the_input_is_named_under_the_table(capsys):
+    code, out, _ = run(capsys, "table", "chain")
+    lines = out.splitlines()
+    row = next(line for line in lines if line.startswith("Electricity cost per year"))
+    assert row.split()[-5:] == ["needs"] * 5
+    assert "  chain_electricity_cny_per_kwh: electricity_cost (--set chain_electricity_cny_per_kwh=VALUE)" in lines
+    table = lines[lines.index("") + 1:next(i for i, line in enumerate(lines) if line.startswith("source: "))]
+    assert max(width(line) for line in table) < 120              # no column as wide as "needs chain_usd_per_..."
+    code, out, _ = run(capsys, "table", "chain", "--set", "chain_electricity_cny_per_kwh=0.5", "--set",
+                       "chain_usd_per_switch=30000", "--set", "chain_usd_per_optical_module=600")
+    assert "needs" not in out and "inputs to supply" not in out
