@@ -59,7 +59,7 @@ def vectorized(n: int, seed: int):
 
 def looped(result, sample: int):
     """The same draws, one scenario at a time: the chain evaluated ``sample`` times on floats."""
-    base = scenarios.load("csc-2023")
+    base = scenarios.load(result.scenario.name)          # the run's own base (csc-2023-corrected)
     out = []
     start = time.perf_counter()
     for i in range(sample):
@@ -71,7 +71,7 @@ def looped(result, sample: int):
 
 def check_agree(result, loop) -> None:
     """The vectorized pass and the loop agree on every row and column of the sampled draws."""
-    t = tables.table("chain", scenarios.load("csc-2023").with_values(result.values))
+    t = tables.table("chain", scenarios.load(result.scenario.name).with_values(result.values))
     for i, one in enumerate(loop):
         for row in t.exhibit.rows:
             for col in range(len(t.columns)):

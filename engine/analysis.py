@@ -46,6 +46,7 @@ import numpy as np
 from . import exhibits, scenarios
 from .errors import InvalidTypeError, SuanliError, SuanliWarning, UnknownNameError
 from .exhibit import CellError, Exhibit, NumericResolver, Result, Row
+from .tables import work_scenario
 
 __all__ = [
     "AnalysisError", "Remedy", "Output", "NoNumber", "inputs_of", "evaluate_rows", "format_input_value",
@@ -174,7 +175,8 @@ def _load(scenario: str | scenarios.Scenario | None, output: Output | None,
     else:
         if scenario is not None and not isinstance(scenario, str):
             raise InvalidTypeError("scenario", scenario, "must be a scenario name (text) or a Scenario")
-        name = scenario or (output.exhibit.default_scenario if output else "csc-2023")
+        # an analysis is new work: it starts from the corrected model, not from a known error
+        name = scenario or work_scenario(output.exhibit if output else "chain")
         base = scenarios.load(name)
     return base.with_values(overrides) if overrides else base
 

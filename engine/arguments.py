@@ -192,9 +192,10 @@ _ALL = (
     Argument("field", "A catalogue field (\"fp16_tensor_dense_tflops\", \"memory_gb\", \"tdp_w\")", "text", _TEXT),
     Argument("kind", f"Only chips of this kind ({', '.join(KINDS)}); blank for all", "text", _TEXT),
     Argument("key", "An input key (see `suanli inputs`), e.g. \"mm_vendors\"", "text", _TEXT),
-    Argument("scenario", "A scenario name (csc-2023, csc-2023-corrected, ...); blank for the exhibit's own", "text",
-             _TEXT),
-    Argument("exhibit", "An exhibit id (fig49, fig50, chain, ...; see `suanli tables`)", "text", _TEXT),
+    Argument("scenario", "A scenario name (csc-2023, csc-2023-corrected, ...); blank for csc-2023, the report as "
+             "printed (csc-2023-corrected for the chain exhibit)", "text", _TEXT),
+    Argument("exhibit", "An exhibit id as `suanli tables` lists it or as the report prints it (fig49, 图表49, "
+             "fig 49, chain, ...)", "text", _TEXT),
 )
 
 #: Every argument, by name.

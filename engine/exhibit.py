@@ -24,6 +24,7 @@ cell's :class:`CellError` saying which (``mask``).
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -236,7 +237,10 @@ class Exhibit:
         for r in self.rows:
             if r.key == key:
                 return r
-        raise UnknownNameError(f"row of {self.id}", key, [r.key for r in self.rows])
+        keys = [r.key for r in self.rows]
+        close = difflib.get_close_matches(str(key).strip().lower().replace(" ", "_"), keys, n=1, cutoff=0.5)
+        raise UnknownNameError(f"row of {self.id}", key, keys, f"did you mean {close[0]}?" if close else None,
+                               listing=f"`suanli table {self.id} --keys`")
 
     def __post_init__(self):
         seen = set()

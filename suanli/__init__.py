@@ -18,6 +18,14 @@ whose formula has no number (a division by zero, an overflow) is None, and the t
 spreadsheet error it shows and why (:class:`CellError`); an analysis leaves such points out and
 says so (:class:`NoNumber`).
 
+Scenarios by default: the report's own exhibits are evaluated as the report printed them
+(``csc-2023``: reproduction); what suanli builds on top starts from ``csc-2023-corrected``, the
+report with its computational errata corrected, so that a known error is not carried into new
+work: the ``chain`` exhibit, :func:`sweep`, :func:`sensitivity` and :func:`montecarlo`.  Every
+result names its scenario (``Table.scenario``, ``to_dict()["scenario"]`` with the errata
+switches in force, ``SweepResult.scenario`` ...).  An exhibit id may be written as the report
+prints it (``"图表49"``, ``"fig 49"``, ``"Figure 49"``).
+
 Every refusal is a :class:`SuanliError` (also a ``ValueError``, ``KeyError`` or ``TypeError``)
 whose message names the parameter or input key and what is accepted:
 
@@ -80,9 +88,11 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     ``.to_frame()`` (a DataFrame: one row per exhibit row, indexed by row key, with its labels and
     unit) and ``.to_dict()`` (the JSON form).
 
-    ``exhibit`` is an id from :func:`tables`; ``scenario`` a name from :func:`scenarios` (default:
-    the exhibit's own, ``csc-2023`` for the CSC report); ``overrides`` maps input keys to values
-    in their base units, or to text in the report's units (a list gives one value per column).
+    ``exhibit`` is an id from :func:`tables` (or as the report prints it: ``"图表49"``); ``scenario``
+    a name from :func:`scenarios` (default: the exhibit's own: ``csc-2023``, the report as
+    printed, for the report's tables; ``csc-2023-corrected`` for suanli's ``chain``);
+    ``overrides`` maps input keys to values in their base units, or to text in the report's
+    units (a list gives one value per column).
     A cell with no number is None; ``.error(row, column)`` says which spreadsheet error it shows
     and why, ``.errors()`` lists them all.
 
@@ -113,13 +123,16 @@ def tables():
     """Every exhibit, as a pandas DataFrame indexed by ``id`` with columns ``group``, ``title_en``,
     ``title_zh``, ``columns`` (its column labels, comma-separated), ``rows`` (how many),
     ``source`` (where the report prints it) and ``scenario`` (the one it is evaluated in by
-    default).
+    default: ``csc-2023``, the report as printed, for the report's own tables;
+    ``csc-2023-corrected`` for suanli's ``chain``).
 
     >>> t = tables()
     >>> t.loc["fig49", ["title_zh", "columns"]].tolist()
     ['全球大模型训练所需算力/AI 芯片数量测算', '2023E, 2024E, 2025E, 2026E, 2027E']
     >>> len(t)
     59
+    >>> t.loc[["fig50", "chain"], "scenario"].tolist()
+    ['csc-2023', 'csc-2023-corrected']
     """
     import pandas as pd
 
@@ -129,8 +142,8 @@ def tables():
     return pd.DataFrame(rows).set_index("id")
 
 
-def inputs(scenario: str | Scenario = "csc-2023"):
-    """Every input of a scenario, as a pandas DataFrame indexed by ``key``, with columns
+def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *, search: str | None = None):
+    """The inputs of a scenario, as a pandas DataFrame indexed by ``key``, with columns
     ``label``, ``unit`` (the base unit its value is in), ``value``, ``axis`` (the columns it has
     a value for, comma-separated; missing for an input with one value), ``bounds`` (what it
     accepts), ``source`` (in the report), ``erratum`` (the erratum it switches or stands for;
@@ -138,6 +151,10 @@ def inputs(scenario: str | Scenario = "csc-2023"):
 
     ``value`` is a float; a tuple of one float per column for an input with an axis; True or
     False for a switch; None when the reports give no value and the scenario supplies none.
+
+    Every input, or only those ``exhibit`` reads (directly or through the exhibits it reads),
+    and only those whose key or label contains every word of ``search`` (any case).
+    ``scenario`` defaults to the exhibit's own, else ``csc-2023``.
 
     >>> i = inputs()
     >>> i.loc["train_utilization", ["value", "unit", "bounds"]].tolist()
@@ -148,12 +165,22 @@ def inputs(scenario: str | Scenario = "csc-2023"):
     True
     >>> inputs("csc-2023-corrected").loc["fig50_util_applied_twice", "value"]
     False
+    >>> inputs(exhibit="图表43").index.tolist()[:2]
+    ['llm_params', 'infer_bytes_per_param']
+    >>> inputs(search="training util").index.tolist()
+    ['train_utilization', 'fig48_utilization']
     """
     import pandas as pd
 
+    ex = None if exhibit is None else _exhibits.get(exhibit)
+    if scenario is None:
+        scenario = ex.default_scenario if ex is not None else "csc-2023"
     sc = scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    keys = _tables.find_inputs(ex.id if ex is not None else None, search, sc)
+    schema = _scenarios.schema()
     rows = []
-    for key, spec in _scenarios.schema().items():
+    for key in keys:
+        spec = schema[key]
         value = sc.value(key)
         if spec.is_switch:
             value = bool(value[0] if isinstance(value, tuple) else value)
@@ -161,7 +188,8 @@ def inputs(scenario: str | Scenario = "csc-2023"):
                      "axis": ", ".join(_scenarios.axes()[spec.axis]) if spec.axis else None,
                      "bounds": spec.describe_bounds(), "source": spec.source, "erratum": spec.erratum,
                      "user_supplied": spec.user_supplied})
-    frame = pd.DataFrame(rows).set_index("key")
+    frame = pd.DataFrame(rows, columns=["key", "label", "unit", "value", "axis", "bounds", "source", "erratum",
+                                        "user_supplied"]).set_index("key")
     frame.attrs["scenario"] = sc.name
     return frame
 
@@ -289,7 +317,7 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
     :class:`Range` (``Range(0.2, 0.5, 0.05)``: 0.2 to 0.5 by 0.05, 0.5 included).  Two or more
     inputs make the cartesian grid (the first varies slowest), at most 1,000,000 points.
     ``overrides`` holds other inputs at values; ``scenario`` is the base (default: the
-    exhibit's).
+    exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
 
     Returns a :class:`SweepResult`: ``to_frame()`` is a DataFrame with one row per grid point
     (indexed by the swept values) and one column per column of the exhibit, in the output's
@@ -305,12 +333,12 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
     >>> sweep("chain.cards", {"train_utilization": Range(0.2, 0.4, 0.1),
     ...                       "chain_h100_share": [0, 0.5]}).to_frame()["2027E"].round(1)
     train_utilization  chain_h100_share
-    0.2                0.0                 16812.5
-                       0.5                 11055.5
-    0.3                0.0                 15083.0
-                       0.5                  9918.2
-    0.4                0.0                 14218.2
-                       0.5                  9349.6
+    0.2                0.0                 8675.7
+                       0.5                 5705.0
+    0.3                0.0                 6946.2
+                       0.5                 4567.7
+    0.4                0.0                 6081.5
+                       0.5                 3999.0
     Name: 2027E, dtype: float64
     """
     return _sweep(output, ranges, scenario=scenario, overrides=overrides)
@@ -323,7 +351,8 @@ def sensitivity(output: str, *, column: str | int | None = None, delta: float = 
     (relative: 0.1 is ±10%, in every column at once), ranked by the swing of the output at
     ``column`` (a label such as ``"2025E"`` or an index; default the last column).  The inputs
     are found by tracing what the evaluation reads; all 2K+1 scenarios are one pass.  A move
-    that leaves an input's accepted range is clipped to the bound and noted.
+    that leaves an input's accepted range is clipped to the bound and noted.  ``scenario`` is the
+    base (default: the exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
 
     Returns a :class:`SensitivityResult`: ``to_frame()`` is a DataFrame indexed by input key,
     largest swing first, with the input's ``unit``, its ``base``, ``low`` and ``high`` values
@@ -365,7 +394,8 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
 
     ``output`` (``"EXHIBIT.ROW"``) is the row whose draws are kept (``output_values``, a
     histogram); ``exhibit`` the exhibit summarised (default: the output's; with no output,
-    ``chain`` and its last row the draws reach).
+    ``chain`` and its last row the draws reach).  ``scenario`` is the base (default: the
+    exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
 
     Returns a :class:`MonteCarloResult`: ``to_frame()`` is a DataFrame indexed by (row,
     statistic), with the row's display ``unit`` and one column per column of the exhibit;
@@ -376,10 +406,10 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
     >>> mc = montecarlo("chain.cards", {"train_utilization": Triangular(0.2, 0.3, 0.45)}, n=100_000, seed=7)
     >>> mc.to_frame().loc["cards", "2027E"].round(1)
     statistic
-    P5      14177.2
-    P50     14936.7
-    P95     16027.2
-    mean    14988.8
+    P5      6040.4
+    P50     6800.0
+    P95     7890.4
+    mean    6852.1
     Name: 2027E, dtype: float64
     """
     return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=scenario,

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import io
 import json
 import math
+import os
+import stat
 import sys
 import warnings
 from collections.abc import Sequence
@@ -35,9 +38,11 @@ from .parsing import (
     parse_sets,
     split_sets,
 )
-from .textgrid import grid
+from .textgrid import grid, input_value, number, room, terminal_width, wrap
 
 EXIT_USAGE = 2
+TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
+WORK_DEFAULT = "default: the exhibit's, with the report's errata corrected: csc-2023-corrected"
 EXIT_PARTIAL = 1   # a batch wrote what it could; some rows failed
 
 
@@ -85,8 +90,16 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, saying a usage error in one line (what is wrong, and where the help is)
+    instead of the usage block and the error."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="suanli",
         description="AI compute demand and its industry chain, from the CSC 2023 report: tables, inputs, errata.")
     p.add_argument("--version", action="version", version=f"suanli {__version__}")
@@ -95,16 +108,35 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("tables", help="list the exhibits")
     s.set_defaults(handler=cmd_tables)
 
-    s = sub.add_parser("table", help="print one exhibit")
-    s.add_argument("id", help="exhibit id, e.g. fig49 (see `suanli tables`)")
+    s = sub.add_parser("table", help="print or export one exhibit")
+    s.add_argument("id", nargs="+", metavar="ID", help="exhibit id as `suanli tables` lists it or as the report "
+                                                       "prints it (fig49, 图表49, fig 49)")
     _scenario_args(s)
-    s.add_argument("--format", choices=("table", "csv", "json", "md"), default="table")
-    s.set_defaults(handler=cmd_table)
+    s.add_argument("--format", choices=TABLE_FORMATS, default=None,
+                   help="table (the default), csv, json, md or xlsx (needs --out); with --out, the default "
+                        "follows the file's extension")
+    s.add_argument("--out", metavar="FILE", default=None,
+                   help="write to FILE (replaced in one step, never half-written) instead of printing")
+    s.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
+                   help="CSV: begin with a UTF-8 byte-order mark, which Excel needs to read Chinese labels "
+                        "(default: with --out or when stdout is a file, not on a pipe or terminal)")
+    s.add_argument("--keys", action="store_true",
+                   help="list the exhibit's row keys and labels (what --row EXHIBIT.ROW takes)")
+    s.set_defaults(handler=cmd_table, flags={"format": "--format", "out": "--out"})
 
-    s = sub.add_parser("inputs", help="list every input with unit, value, bounds and source")
-    s.add_argument("--scenario", default="csc-2023", help="scenario name (default csc-2023)")
-    s.add_argument("--format", choices=("table", "json"), default="table")
-    s.set_defaults(handler=cmd_inputs)
+    s = sub.add_parser("inputs", help="the inputs: key, value, unit, description (all of them, an exhibit's, "
+                                      "or those matching --search)")
+    s.add_argument("exhibit", nargs="*", default=None,
+                   help="only the inputs this exhibit reads, through the exhibits it reads too (e.g. fig49)")
+    s.add_argument("--search", metavar="WORD", action="append", default=[],
+                   help="only inputs whose key or description contains WORD (any case; repeat to narrow)")
+    s.add_argument("--scenario", default=None,
+                   help="the scenario whose values to show (default: the exhibit's own; csc-2023)")
+    s.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                   help="table fits the terminal; json and csv add the accepted range, source, axis and note")
+    s.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
+                   help="CSV: begin with a UTF-8 byte-order mark (default: when stdout is a file)")
+    s.set_defaults(handler=cmd_inputs, flags={"search": "--search"})
 
     s = sub.add_parser("errata", help="list the report's inconsistencies and their switches")
     s.add_argument("--format", choices=("table", "json"), default="table")
@@ -152,7 +184,8 @@ def _parser() -> argparse.ArgumentParser:
     t_sub = s.add_subparsers(title="templates commands", metavar="WHAT")
     t = t_sub.add_parser("build", help="write every template workbook and an index")
     t.add_argument("--scenario", default=None,
-                   help="scenario for every workbook (default: each workbook's own; csc-2023 for the CSC report)")
+                   help="scenario for every workbook (default: each workbook's own: csc-2023, the report as "
+                        "printed, for the report's tables; csc-2023-corrected for the chain)")
     t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
     t.add_argument("--excel-button", action="store_true",
                    help="macro-enabled workbooks (.xlsm) with a Refresh button for Windows Excel and xlwings")
@@ -183,7 +216,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="the folder to write into")
     s.add_argument("--template", default="chain",
                    help="which template workbook to write per scenario (default chain; see `suanli templates build`)")
-    s.add_argument("--scenario", default="csc-2023", help="the base scenario the rows change (default csc-2023)")
+    s.add_argument("--scenario", default=None,
+                   help="the base scenario the rows change (default: the template's, with the report's errata "
+                        "corrected: csc-2023-corrected)")
     s.add_argument("--jobs", type=int, default=None, help="processes (default: the machine's cores)")
     s.add_argument("--resume", action="store_true",
                    help="build only what is missing, unfinished (after an interrupt) or whose inputs changed")
@@ -203,21 +238,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--set", action="append", default=[], metavar="KEY=START:STOP:STEP",
                    help="sweep KEY from START to STOP (included) by STEP, in its base unit and in every column; "
                         "repeat for a grid; KEY=VALUE (or V1,V2,...) holds an input at a value")
-    s.add_argument("--output", metavar="EXHIBIT.ROW", help="the row to compute, e.g. chain.cards or fig49.a100_total")
-    s.add_argument("--scenario", default=None, help="the scenario the other inputs come from (default: the exhibit's)")
+    _row_args(s, "the row to compute, e.g. chain.cards or fig49.a100_total")
+    s.add_argument("--scenario", default=None, help=f"the scenario the other inputs come from ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/sweep.xlsx", metavar="FILE.xlsx", help="the workbook (default out/sweep.xlsx)")
-    s.set_defaults(handler=cmd_sweep, flags={"output": "--output", "ranges": "--set"})
+    s.set_defaults(handler=cmd_sweep, flags={"output": "--row", "ranges": "--set"})
 
     s = sub.add_parser("sensitivity", help="rank the inputs of an output row by its swing at ±delta: an xlsx "
                                            "with a tornado chart")
-    s.add_argument("--output", metavar="EXHIBIT.ROW", help="the row, e.g. chain.energy_kwh")
+    _row_args(s, "the row, e.g. chain.energy_kwh")
     s.add_argument("--column", default=None, help="the column to rank at (default: the last, e.g. 2027E)")
     s.add_argument("--delta", default="0.1", help="the relative move of each input (default 0.1: ±10%%)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
-    s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
+    s.add_argument("--scenario", default=None, help=f"the base scenario ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/sensitivity.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/sensitivity.xlsx)")
-    s.set_defaults(handler=cmd_sensitivity, flags={"output": "--output", "delta": "--delta", "column": "--column"})
+    s.set_defaults(handler=cmd_sensitivity, flags={"output": "--row", "delta": "--delta", "column": "--column"})
 
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
                                           "(one pass): an xlsx with a histogram")
@@ -227,22 +262,35 @@ def _parser() -> argparse.ArgumentParser:
                         "the accepted range are clipped (at most 1%%), other draws outside it are refused")
     s.add_argument("--n", default="100000", help="the number of draws (default 100000, at most 1000000)")
     s.add_argument("--seed", default=None, help="the random seed (default: a new one, printed, to repeat the run)")
-    s.add_argument("--exhibit", default=None, help="the exhibit to summarise (default: --output's, else chain)")
-    s.add_argument("--output", metavar="EXHIBIT.ROW", default=None,
-                   help="the row to histogram at the last column (default: the exhibit's last row the draws reach)")
+    s.add_argument("--exhibit", default=None, help="the exhibit to summarise (default: --row's, else chain)")
+    _row_args(s, "the row to histogram at the last column (default: the exhibit's last row the draws reach)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
-    s.add_argument("--scenario", default=None, help="the base scenario (default: the exhibit's)")
+    s.add_argument("--scenario", default=None, help=f"the base scenario ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/montecarlo.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/montecarlo.xlsx)")
-    s.set_defaults(handler=cmd_montecarlo, flags={"output": "--output", "distributions": "--dist", "n": "--n",
+    s.set_defaults(handler=cmd_montecarlo, flags={"output": "--row", "distributions": "--dist", "n": "--n",
                                                   "seed": "--seed", "exhibit": "--exhibit"})
     return p
 
 
+def _row_args(s, what: str) -> None:
+    """``--row EXHIBIT.ROW``, and ``--output``, its earlier name, kept working but not shown."""
+    s.add_argument("--row", metavar="EXHIBIT.ROW", default=None, help=what)
+    s.add_argument("--output", dest="output_alias", default=None, help=argparse.SUPPRESS)
+
+
+def _row(args) -> str | None:
+    """The row of an analysis, from ``--row`` or its earlier name ``--output``."""
+    if args.row is not None and args.output_alias is not None and args.row != args.output_alias:
+        raise AnalysisError("--row", f"--row {args.row} and --output {args.output_alias} name different rows; "
+                                     "give --row once (--output is its earlier name)")
+    return args.row if args.row is not None else args.output_alias
+
+
 def _scenario_args(s):
     s.add_argument("--scenario", default=None,
-                   help="scenario name (default: the exhibit's own, csc-2023 for the CSC report; "
-                        "see `suanli scenarios`)")
+                   help="scenario name (default: the exhibit's own: csc-2023, the report as printed, for the "
+                        "report's tables; csc-2023-corrected for suanli's chain; see `suanli scenarios`)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
@@ -264,41 +312,136 @@ def _help_of(parser: argparse.ArgumentParser):
 # commands ----------------------------------------------------------------------------
 def cmd_tables(args) -> str:
     rows = [[ex_id, r.group, r.title_en, r.title_zh] for ex_id, r in suanli.tables().iterrows()]
-    return grid(["id", "group", "title", "标题"], rows)
+    total = terminal_width()
+    note = ("Default scenario: csc-2023, the report as printed, for the report's tables; csc-2023-corrected "
+            "(its errata corrected) for suanli's own chain, and for sweeps, sensitivity, Monte Carlo and batches.")
+    return "\n".join([grid(["id", "group", "title", "标题"], rows, wraps={3: 20 if total < 100 else 30}, fill=2,
+                           total=total, least=24, stack=True), *wrap(note, total)])
 
 
 def cmd_table(args) -> str:
-    t = tables.table(args.id, args.scenario, parse_sets(args.set))
-    return render_table(t, args.format)
+    fmt = _table_format(args.format, args.out)
+    t = tables.table(" ".join(args.id), args.scenario, parse_sets(args.set))
+    if args.keys:
+        text = render_keys(t, fmt)
+    elif fmt == "xlsx":
+        from workbook_templates.table_xlsx import write_table
+
+        return _wrote(write_table(t, args.out), t, fmt)
+    else:
+        text = render_table(t, fmt)
+    if fmt == "csv" and _with_bom(args.bom, args.out):
+        text = BOM + text
+    if args.out is None:
+        return text
+    from workbook_templates.files import write_text_atomic
+
+    return _wrote(write_text_atomic(args.out, text if text.endswith("\n") else text + "\n"), t, fmt)
+
+
+BOM = "\ufeff"
+_EXTENSIONS = {".csv": "csv", ".json": "json", ".md": "md", ".xlsx": "xlsx", ".txt": "table"}
+
+
+def _table_format(fmt: str | None, out: str | None) -> str:
+    """``--format``, or the format the ``--out`` file's extension names; refused when they disagree."""
+    ext = Path(out).suffix.lower() if out else ""
+    if fmt is None:
+        if out is None:
+            return "table"
+        if ext not in _EXTENSIONS:
+            raise AnalysisError("--out", f"--out {out!r}: cannot tell the format from its name; end it in "
+                                         ".csv, .json, .md, .txt or .xlsx, or give --format")
+        fmt = _EXTENSIONS[ext]
+    if fmt == "xlsx":
+        if out is None:
+            raise AnalysisError("--format", "--format xlsx needs --out FILE.xlsx (a workbook is not text to print)")
+        check_xlsx_path(out)
+    elif ext == ".xlsx":
+        raise AnalysisError("--out", f"--out {out!r} names a workbook but --format is {fmt}: use --format xlsx, "
+                                     f"or a file name ending in .{'txt' if fmt == 'table' else fmt}")
+    return fmt
+
+
+def _with_bom(bom: bool | None, out: str | None) -> bool:
+    """Whether CSV begins with a UTF-8 byte-order mark: as ``--bom``/``--no-bom`` say; by default
+    when it goes to a file (``--out``, or stdout redirected to one: ``> fig49.csv``), which Excel
+    opens as UTF-8 only with the mark; not on a pipe or a terminal, where the mark would become
+    part of the first column's name for the program reading it."""
+    if bom is not None:
+        return bom
+    return out is not None or _stdout_is_file()
+
+
+def _stdout_is_file() -> bool:
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return False
+
+
+def _wrote(path, t: tables.Table, fmt: str) -> str:
+    return (f"wrote {path}: {t.exhibit.id} as {fmt}, {len(t.exhibit.rows)} rows x {len(t.columns)} columns; "
+            + tables.scenario_line(t.scenario))
+
+
+def render_keys(t: tables.Table, fmt: str) -> str:
+    """The exhibit's row keys with unit and labels (``suanli table ID --keys``): what ``--row
+    EXHIBIT.ROW`` takes."""
+    rows = [{"key": r.key, "unit": r.unit, "label_en": r.label_en, "label_zh": r.label_zh} for r in t.exhibit.rows]
+    if fmt == "json":
+        return _json({"exhibit": t.exhibit.id, "rows": rows})
+    if fmt == "csv":
+        return _csv(["key", "unit", "label_en", "label_zh"], [list(r.values()) for r in rows])
+    if fmt == "md":
+        return "\n".join(["| key | unit | row | 报告行 |", "|---|---|---|---|"] +
+                         [f"| `{r['key']}` | {r['unit']} | {r['label_en']} | {r['label_zh'] or ''} |" for r in rows])
+    body = [[r["key"], r["unit"], r["label_en"], r["label_zh"] or ""] for r in rows]
+    total = terminal_width()
+    return "\n".join([*wrap(f"{t.exhibit.id}  {t.exhibit.title_zh}: {len(rows)} rows; --row {t.exhibit.id}.KEY "
+                            "names one in sweep, sensitivity and montecarlo", total),
+                      grid(["key", "unit", "row", "报告行"], body, wraps={3: 24 if total < 100 else 34}, fill=2,
+                           total=total, least=24, stack=True)])
+
+
+def _csv(head: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(head)
+    w.writerows(rows)
+    return buf.getvalue()
 
 
 def render_table(t: tables.Table, fmt: str) -> str:
-    """A table as text in one of the formats table, csv, json, md."""
+    """A table as text in one of the formats table, csv, json, md.
+
+    CSV is data only (a header row, then a row per exhibit row): numbers at full precision
+    without float noise, counts as integers; the scenario is recorded in the JSON, md and table
+    forms and the xlsx export.
+    """
     if fmt == "json":
         return _json(t.to_dict())
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["key", "label_zh", "label_en", "unit", *t.columns])
-        for r in t.exhibit.rows:
-            w.writerow([r.key, r.label_zh or "", r.label_en, r.unit,
-                        *[_csv_cell(t, r.key, i, v) for i, v in enumerate(t.values(r.key))]])
-        return buf.getvalue()
+        return _csv(["key", "label_zh", "label_en", "unit", *t.columns],
+                    [[r.key, r.label_zh or "", r.label_en, r.unit,
+                      *[_csv_cell(t, r.key, i, v) for i, v in enumerate(t.values(r.key))]] for r in t.exhibit.rows])
     head = ["row", "报告行", "unit", *t.columns]
-    body = [[r.label_en, r.label_zh or "", r.unit, *t.formatted(r.key)] for r in t.exhibit.rows]
-    title = f"{t.exhibit.id}  {t.exhibit.title_zh}\n{t.exhibit.title_en}\nscenario: {t.scenario.name}"
-    if t.scenario.overrides:
-        title += "  (with " + ", ".join(f"{k}={_short(v)}" for k, v in t.scenario.overrides.items()) + ")"
+    body = [[r.label_en, r.label_zh or "", r.unit, *_cells(t, r)] for r in t.exhibit.rows]
+    title = f"{t.exhibit.id}  {t.exhibit.title_zh}\n{t.exhibit.title_en}\n{tables.scenario_line(t.scenario)}"
     source = f"source: {t.exhibit.source}"
     notes = _errata_lines(t)
     errors = _error_lines(t)
+    needs = _needs_lines(t)
     if fmt == "md":
-        md = [f"### {t.exhibit.id} {t.exhibit.title_zh}", "", f"{t.exhibit.title_en}. Scenario `{t.scenario.name}`.",
-              "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        md = [f"### {t.exhibit.id} {t.exhibit.title_zh}", "", f"{t.exhibit.title_en}.", "",
+              tables.scenario_line(t.scenario).replace("scenario: ", "Scenario: ", 1), "",
+              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
-        md += ["", source] + [f"- {line}" for line in notes] + [f"- {line}" for line in errors]
+        md += ["", source] + [f"- {line}" for line in needs + notes + errors]
         return "\n".join(md)
     out = [title, "", grid(head, body, max_width={0: 44, 1: 40}), source]
+    if needs:
+        out += ["inputs to supply (the reports give none):"] + [f"  {line}" for line in needs]
     if errors:
         out += ["cells with no number:"] + [f"  {line}" for line in errors]
     if notes:
@@ -306,11 +449,35 @@ def render_table(t: tables.Table, fmt: str) -> str:
     return "\n".join(out)
 
 
+def _cells(t: tables.Table, row) -> list[str]:
+    """A row's cells as the command shows them: "needs" where an input is still to supply (named
+    under the table, so that the column stays as wide as its numbers), the spreadsheet error where
+    there is no number, else the number (:func:`textgrid.number`)."""
+    out = []
+    for i, v in enumerate(t.values(row.key)):
+        error = t.error(row.key, i)
+        out.append("needs" if t.result.needed(row.key, i) else error.excel if error else number(row, v))
+    return out
+
+
+def _needs_lines(t: tables.Table) -> list[str]:
+    """The inputs the table's "needs" cells wait for: each with the rows waiting, and how to give it."""
+    rows: dict[str, list[str]] = {}
+    for r in t.exhibit.rows:
+        for key in dict.fromkeys(k for i in range(len(t.columns)) for k in t.result.needed(r.key, i)):
+            rows.setdefault(key, []).append(r.key)
+    return [f"{key}: {', '.join(waiting)} (--set {key}=VALUE)" for key, waiting in rows.items()]
+
+
 def _csv_cell(t: tables.Table, key: str, i: int, value):
     error = t.error(key, i)
     if error is not None:
         return error.excel
-    return "" if value is None else value
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(tables.plain_number(value))
+    return value
 
 
 def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
@@ -348,40 +515,66 @@ def _errata_lines(t: tables.Table) -> list[str]:
     return lines
 
 
-def _short(v) -> str:
-    return ",".join(v) if isinstance(v, list) else str(v)
-
-
 def cmd_inputs(args) -> str:
-    sc = scenarios.load(args.scenario)
+    exhibit = exhibits.get(" ".join(args.exhibit)) if args.exhibit else None
+    sc = scenarios.load(args.scenario or (exhibit.default_scenario if exhibit else "csc-2023"))
     specs = scenarios.schema()
+    words = [w for text in args.search for w in str(text).split()]
+    if args.search and not words:
+        raise AnalysisError("--search", "--search needs a word to look for in input keys and descriptions")
+    keys = tables.find_inputs(exhibit.id if exhibit else None, words, sc)
+    if not keys:
+        among = f"the {exhibit.id} inputs" if exhibit else "the inputs"
+        close = difflib.get_close_matches("_".join(words).lower(), list(specs), n=1, cutoff=0.5)
+        raise AnalysisError("--search", f"--search {' '.join(words)!r} matches no key or description of {among}"
+                            + (f" (did you mean {close[0]}?)" if close else "; try a shorter word"))
+    what = f"{len(keys)} input{'s' * (len(keys) != 1)}" + (f" that {exhibit.id} reads" if exhibit else "") + \
+        (f" matching {' '.join(words)!r}" if words else "")
     if args.format == "json":
-        out = []
-        for key, spec in specs.items():
-            value = sc.value(key)
-            out.append({"key": key, "label": spec.label, "unit": spec.unit,
-                        "axis": list(scenarios.axes()[spec.axis]) if spec.axis else None,
-                        "value": list(value) if isinstance(value, tuple) else value,
-                        "bounds": spec.describe_bounds(), "source": spec.source, "erratum": spec.erratum})
-        return _json({"scenario": sc.name, "inputs": out})
-    rows = []
-    for key, spec in specs.items():
-        value = sc.value(key)
-        if (value[0] if isinstance(value, tuple) else value) is None:
-            shown = "(yours to supply)"
-        elif isinstance(value, tuple) and len(set(value)) > 1:
-            shown = ", ".join(_num(v, spec) for v in value)
-        else:
-            shown = _num(value[0] if isinstance(value, tuple) else value, spec)
-        rows.append([key, shown, spec.unit, spec.describe_bounds(), spec.source])
-    return f"scenario: {sc.name}\n" + grid(["key", "value", "unit", "accepted", "source"], rows,
-                                            max_width={4: 70})
+        return _json({"scenario": tables.scenario_record(sc), "exhibit": exhibit.id if exhibit else None,
+                      "search": words, "inputs": [_input_record(sc, k, specs[k]) for k in keys]})
+    if args.format == "csv":
+        head = ["key", "label", "unit", "value", "axis", "bounds", "source", "erratum", "note", "user_supplied"]
+        body = []
+        for k in keys:
+            d = _input_record(sc, k, specs[k])
+            d["value"] = input_value(sc.value(k), specs[k])
+            d["axis"] = ",".join(d["axis"] or [])
+            body.append(["" if d[h] is None else d[h] for h in head])
+        return (BOM if _with_bom(args.bom, None) else "") + _csv(head, body)
+    total = terminal_width()
+    rows = [[k, input_value(sc.value(k), specs[k]), specs[k].unit, specs[k].describe_bounds(),
+             specs[k].label + (" (the reports give none: --set it)" if specs[k].user_supplied else "")] for k in keys]
+    footer = "Values in base units, as --set takes them (or in the report's units: --set mm_params_base=18000亿). " \
+             "The accepted range, source and note of each: --format json or csv."
+    return "\n".join([*wrap(f"{what}; {tables.scenario_line(sc)}", total), _inputs_grid(rows, total),
+                      *wrap(footer, total)])
 
 
-def _num(v, spec) -> str:
+def _inputs_grid(rows: list[list[str]], total: int, least: int = 30) -> str:
+    """key, value, unit, accepted range and description, in ``total`` columns: without the accepted
+    range where the description would get fewer than ``least`` columns, and with the description
+    on its own line under the key where it still would."""
+    head = ["key", "value", "unit", "accepted", "description"]
+    wraps = {1: 22, 3: 16}
+    if room(head, rows, 4, wraps, total) >= least:
+        return grid(head, rows, wraps=wraps, fill=4, total=total, left=(1,))
+    return grid(head[:3] + head[4:], [r[:3] + r[4:] for r in rows], wraps=wraps, fill=3, total=total, least=least,
+                left=(1,), stack=True)
+
+
+def _input_record(sc: scenarios.Scenario, key: str, spec) -> dict:
+    value = sc.value(key)
     if spec.is_switch:
-        return "TRUE" if v else "FALSE"
-    return format(v, ".10g")
+        value = bool(value[0] if isinstance(value, tuple) else value)
+    elif isinstance(value, tuple):
+        value = [None if v is None else tables.plain_number(v) for v in value]
+    elif value is not None:
+        value = tables.plain_number(value)
+    return {"key": key, "label": spec.label, "unit": spec.unit,
+            "axis": list(scenarios.axes()[spec.axis]) if spec.axis else None, "value": value,
+            "bounds": spec.describe_bounds(), "source": spec.source, "erratum": spec.erratum, "note": spec.note,
+            "user_supplied": spec.user_supplied}
 
 
 def cmd_errata(args) -> str:
@@ -389,7 +582,8 @@ def cmd_errata(args) -> str:
     if args.format == "json":
         return _json([e.to_dict() for e in all_e])
     rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
-    return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, max_width={3: 70})
+    return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, wraps={2: 16, 4: 31},
+                fill=3, least=24, stack=True)
 
 
 def cmd_catalogue(args) -> str:
@@ -549,8 +743,8 @@ def cmd_templates_build(args) -> str:
 def cmd_templates_picture(args) -> str:
     from .picture import render, render_inputs
 
-    exhibits.get(args.exhibit)                     # an unknown id stops here
-    path = (render_inputs if args.inputs else render)(args.out, args.exhibit)
+    exhibit = exhibits.get(args.exhibit)           # an unknown id stops here; 图表49 is fig49
+    path = (render_inputs if args.inputs else render)(args.out, exhibit.id)
     return f"wrote {path}"
 
 
@@ -607,7 +801,7 @@ class BatchFailed(Exception):
 
 def cmd_scenarios(args) -> str:
     rows = [[name, _plain(d["base"]) or "", d["title"]] for name, d in suanli.scenarios().iterrows()]
-    return grid(["scenario", "based on", "title"], rows)
+    return grid(["scenario", "based on", "title"], rows, fill=2, least=30, stack=True)
 
 
 def cmd_demo(args) -> str:
@@ -617,10 +811,11 @@ def cmd_demo(args) -> str:
     paths = build_all(args.out)
     parts = [f"Template workbooks: {len(paths)} written to {Path(args.out)}/ "
              f"({', '.join(p.name for p in paths)}). Open index.xlsx."]
-    for ex in ("fig49", "fig50", "fig51", "cagr", "fig7", "fig8"):
-        parts.append(render_table(tables.table(ex, "csc-2023"), "table"))
-    for ex in ("fig50", "cagr", "chain"):
-        parts.append(render_table(tables.table(ex, "csc-2023-corrected"), "table"))
+    for ex in ("fig49", "fig50", "fig51", "cagr", "fig7", "fig8"):       # the report's tables: as printed
+        parts.append(render_table(tables.table(ex), "table"))
+    for ex in ("fig50", "cagr"):                                         # and with its errata corrected
+        parts.append(render_table(tables.table(ex, tables.work_scenario(ex)), "table"))
+    parts.append(render_table(tables.table("chain"), "table"))           # suanli's own: corrected by default
     return "\n\n".join(parts)
 
 
@@ -629,12 +824,14 @@ def cmd_sweep(args) -> str:
 
     out = check_xlsx_path(args.out)
     texts, fixed = split_sets(args.set)
-    if args.output is None:
-        raise AnalysisError("--output", "sweep needs --output EXHIBIT.ROW, the row to compute (e.g. chain.cards)")
+    row = _row(args)
+    if row is None:
+        raise AnalysisError("--row", "sweep needs --row EXHIBIT.ROW, the row to compute (e.g. chain.cards; "
+                                     "`suanli table chain --keys` lists them)")
     if not texts:
         raise AnalysisError("--set", "a sweep needs at least one --set KEY=START:STOP:STEP")
     ranges = {key: parse_range(key, text) for key, text in texts.items()}
-    result = suanli.sweep(args.output, ranges, scenario=args.scenario, overrides=fixed)
+    result = suanli.sweep(row, ranges, scenario=args.scenario, overrides=fixed)
     return sweep_summary(result, write_sweep(result, out))
 
 
@@ -643,10 +840,11 @@ def cmd_sensitivity(args) -> str:
 
     out = check_xlsx_path(args.out)
     _, fixed = split_sets(args.set, ranges_allowed=False)
-    if args.output is None:
-        raise AnalysisError("--output", "sensitivity needs --output EXHIBIT.ROW, the row to rank inputs for "
-                                        "(e.g. chain.energy_kwh)")
-    result = suanli.sensitivity(args.output, column=args.column, delta=parse_delta(args.delta),
+    row = _row(args)
+    if row is None:
+        raise AnalysisError("--row", "sensitivity needs --row EXHIBIT.ROW, the row to rank inputs for "
+                                     "(e.g. chain.energy_kwh; `suanli table chain --keys` lists them)")
+    result = suanli.sensitivity(row, column=args.column, delta=parse_delta(args.delta),
                                 scenario=args.scenario, overrides=fixed)
     return sensitivity_summary(result, write_sensitivity(result, out))
 
@@ -666,7 +864,7 @@ def cmd_montecarlo(args) -> str:
         dists[key] = dist
     n = parse_count(args.n, "--n", 1, MAX_DRAWS, "the number of draws")
     seed = None if args.seed is None else parse_count(args.seed, "--seed", 0, MAX_SEED, "the random seed")
-    result = suanli.montecarlo(args.output, dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
+    result = suanli.montecarlo(_row(args), dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
                                overrides=fixed)
     return montecarlo_summary(result, write_montecarlo(result, out))
 
@@ -684,6 +882,7 @@ def sweep_summary(result: suanli.SweepResult, path) -> str:
     col = result.values[:, last]
     low, high = (None, None) if np.isnan(col).all() else (float(np.nanmin(col)), float(np.nanmax(col)))
     lines = [f"wrote {path}: {out.name} ({out.unit}) over {swept}: {result.points:,} grid points in one pass",
+             tables.scenario_line(result.scenario),
              f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}" if low is not None
              else f"{out.name} at {result.columns[last]}: blank (no finite value) at every grid point"]
     lines += [f"note: {k} does not affect {out.name}" for k in result.unused]
@@ -696,7 +895,7 @@ def sensitivity_summary(result: suanli.SensitivityResult, path, top: int = 10) -
     out = result.output
     head = [f"wrote {path}: {len(result.moves)} inputs of {out.name} at {result.column} moved by "
             f"±{result.delta * 100:g}% ({2 * len(result.moves) + 1} scenarios in one pass); "
-            f"base {_g(result.base_output)} {out.unit}"]
+            f"base {_g(result.base_output)} {out.unit}", tables.scenario_line(result.scenario)]
     rows = [[str(i + 1), m.key, _g(m.output_low), _g(m.output_high), _g(m.swing), _g(result.share(m), 3) + "%",
              "; ".join(m.notes)] for i, m in enumerate(result.moves[:top])]
     if rows:
@@ -717,7 +916,7 @@ def montecarlo_summary(result: suanli.MonteCarloResult, path) -> str:
         q = np.percentile(v, PERCENTILES)
         stats = {"P5": q[0], "P50": q[1], "P95": q[2], "mean": float(v.mean())}
     lines = [f"wrote {path}: {result.exhibit.id}, {result.n:,} draws in one pass, seed {result.seed} "
-             f"(--seed {result.seed} repeats it)",
+             f"(--seed {result.seed} repeats it)", tables.scenario_line(result.scenario),
              f"{out.name} at {result.output_column} ({out.unit}): "
              + (", ".join(f"{k} {_g(float(x))}" for k, x in stats.items()) or "no draw gives a finite value")]
     lines += [f"clipped: {count:,} of {result.n:,} normal draws of {key} to its accepted range"

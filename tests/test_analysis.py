@@ -22,7 +22,7 @@ from workbook_templates import analysis_xlsx as X
 def point(output: str, values: dict, column: int):
     """The output row at one scenario, evaluated on its own (floats, no arrays)."""
     ex_id, _, key = output.rpartition(".")
-    t = tables.table(ex_id, scenarios.load("csc-2023").with_values(values))
+    t = tables.table(ex_id, scenarios.load(tables.work_scenario(ex_id)).with_values(values))
     return t.value(key, column)
 
 
@@ -114,7 +114,7 @@ def test_sweep_workbook_has_table_chart_and_about(tmp_path):
     assert chart.tagname == "lineChart" and len(chart.series) == 5          # one line per year
     items = about(path)
     flat = {(a, b) for a, b, _ in items}
-    assert ("scenario", "csc-2023") in flat and ("output", "chain.cards") in flat and ("unit", "万张") in flat
+    assert ("scenario", "csc-2023-corrected") in flat and ("output", "chain.cards") in flat and ("unit", "万张") in flat
     assert ("suanli", __version__) in flat and ("swept", "train_utilization=0.2:0.5:0.05") in flat
     assert ("held fixed", "train_days=7") in flat and ("held fixed", "mm_vendors=5,8,10,13,15") in flat
     assert ("held fixed", "chain_includes_inference=TRUE") in flat
@@ -319,13 +319,13 @@ def run(capsys, *argv):
 def test_cli_sweep_sensitivity_montecarlo_write_workbooks(tmp_path, capsys):
     f = tmp_path / "sweep.xlsx"
     code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--set", "chain_h100_share=0:1:0.5",
-                         "--output", "chain.cards", "--out", str(f))
+                         "--row", "chain.cards", "--out", str(f))
     assert code == 0 and err == "" and f"wrote {f}" in out and "9 grid points" in out
     assert len(openpyxl.load_workbook(f)["Sweep"]._charts) == 1
     f = tmp_path / "tornado.xlsx"
-    code, out, _ = run(capsys, "sensitivity", "--output", "fig49.a100_total", "--delta", "0.1", "--out", str(f))
+    code, out, _ = run(capsys, "sensitivity", "--row", "fig49.a100_total", "--delta", "0.1", "--out", str(f))
     assert code == 0 and "33 scenarios in one pass" in out and f.exists()
-    assert out.splitlines()[3].split()[1] in {"train_days", "train_utilization", "a100_fp16_tflops"}
+    assert out.splitlines()[4].split()[1] in {"train_days", "train_utilization", "a100_fp16_tflops"}
     f = tmp_path / "mc.xlsx"
     argv = ["montecarlo", "--dist", "train_utilization=triangular(0.2,0.3,0.45)",
             "--dist", "chain_kw_per_a100_server=uniform(5,8)", "--n", "5000", "--seed", "9", "--out", str(f)]
@@ -336,38 +336,38 @@ def test_cli_sweep_sensitivity_montecarlo_write_workbooks(tmp_path, capsys):
 
 
 BAD = [
-    (["sweep", "--set", "nosuch_input=0:1:0.1", "--output", "chain.cards"], "unknown input key 'nosuch_input'"),
-    (["sweep", "--set", "fig50_util_applied_twice=0:1:1", "--output", "chain.cards"],
+    (["sweep", "--set", "nosuch_input=0:1:0.1", "--row", "chain.cards"], "unknown input key 'nosuch_input'"),
+    (["sweep", "--set", "fig50_util_applied_twice=0:1:1", "--row", "chain.cards"],
      "fig50_util_applied_twice is a TRUE/FALSE switch"),
-    (["sweep", "--set", "train_utilization=0.1:0.5", "--output", "chain.cards"], "START:STOP:STEP"),
-    (["sweep", "--set", "train_utilization=0.1:x:0.1", "--output", "chain.cards"], "STOP 'x'"),
-    (["sweep", "--set", "train_utilization=0.1:0.5:0", "--output", "chain.cards"], "STEP must be > 0"),
-    (["sweep", "--set", "train_utilization=0.1:0.5:-0.1", "--output", "chain.cards"], "STEP must be > 0"),
-    (["sweep", "--set", "train_utilization=0.5:0.1:0.1", "--output", "chain.cards"], "STOP must be >= START"),
-    (["sweep", "--set", "train_utilization=0.1:1.5:0.1", "--output", "chain.cards"],
+    (["sweep", "--set", "train_utilization=0.1:0.5", "--row", "chain.cards"], "START:STOP:STEP"),
+    (["sweep", "--set", "train_utilization=0.1:x:0.1", "--row", "chain.cards"], "STOP 'x'"),
+    (["sweep", "--set", "train_utilization=0.1:0.5:0", "--row", "chain.cards"], "STEP must be > 0"),
+    (["sweep", "--set", "train_utilization=0.1:0.5:-0.1", "--row", "chain.cards"], "STEP must be > 0"),
+    (["sweep", "--set", "train_utilization=0.5:0.1:0.1", "--row", "chain.cards"], "STOP must be >= START"),
+    (["sweep", "--set", "train_utilization=0.1:1.5:0.1", "--row", "chain.cards"],
      "train_utilization: the sweep 0.1:1.5:0.1 leaves the accepted range at 1.1 (5 of 15 points); "
      "train_utilization must be in (0, 1]"),
-    (["sweep", "--set", "chain_gpus_per_server=4:8:0.5", "--output", "chain.cards"], "must be a whole number"),
+    (["sweep", "--set", "chain_gpus_per_server=4:8:0.5", "--row", "chain.cards"], "must be a whole number"),
     (["sweep", "--set", "train_utilization=0.01:1:0.0001", "--set", "infer_utilization=0.01:1:0.0001",
-      "--output", "chain.cards"], "at most 1,000,000"),
-    (["sweep", "--set", "train_utilization=0:1:0.0000001", "--output", "chain.cards"], "more than 1,000,000 points"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain.nosuch_row"],
+      "--row", "chain.cards"], "at most 1,000,000"),
+    (["sweep", "--set", "train_utilization=0:1:0.0000001", "--row", "chain.cards"], "more than 1,000,000 points"),
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain.nosuch_row"],
      "unknown row of chain 'nosuch_row'"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "fig999.cards"], "unknown exhibit 'fig999'"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain"], "--output takes EXHIBIT.ROW"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1"], "sweep needs --output"),
-    (["sweep", "--output", "chain.cards"], "at least one --set"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--set", "train_utilization=0.3", "--output", "chain.cards"],
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "fig999.cards"], "unknown exhibit 'fig999'"),
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain"], "--row takes EXHIBIT.ROW"),
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1"], "sweep needs --row"),
+    (["sweep", "--row", "chain.cards"], "at least one --set"),
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--set", "train_utilization=0.3", "--row", "chain.cards"],
      "train_utilization is set twice"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain.optics_capex"],
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain.optics_capex"],
      "chain.optics_capex needs chain_usd_per_optical_module"),
-    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain.cards", "--scenario", "nosuch"],
+    (["sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain.cards", "--scenario", "nosuch"],
      "unknown scenario 'nosuch'"),
-    (["sensitivity", "--output", "chain.nosuch_row"], "unknown row of chain 'nosuch_row'"),
-    (["sensitivity", "--output", "chain.cards", "--delta", "0"], "--delta must be a number in (0, 1)"),
-    (["sensitivity", "--output", "chain.cards", "--delta", "abc"], "--delta must be a number in (0, 1)"),
-    (["sensitivity", "--output", "chain.cards", "--column", "2031E"], "unknown column '2031E'"),
-    (["sensitivity", "--output", "chain.cards", "--set", "train_utilization=30"],
+    (["sensitivity", "--row", "chain.nosuch_row"], "unknown row of chain 'nosuch_row'"),
+    (["sensitivity", "--row", "chain.cards", "--delta", "0"], "--delta must be a number in (0, 1)"),
+    (["sensitivity", "--row", "chain.cards", "--delta", "abc"], "--delta must be a number in (0, 1)"),
+    (["sensitivity", "--row", "chain.cards", "--column", "2031E"], "unknown column '2031E'"),
+    (["sensitivity", "--row", "chain.cards", "--set", "train_utilization=30"],
      "train_utilization must be in (0, 1]"),
     (["montecarlo", "--dist", "nosuch_input=uniform(0,1)"], "unknown input key 'nosuch_input'"),
     (["montecarlo", "--dist", "fig50_util_applied_twice=uniform(0,1)"], "is a TRUE/FALSE switch"),
@@ -389,9 +389,9 @@ BAD = [
      "fall outside the accepted range (train_utilization must be in (0, 1]) (normal draws are clipped"),
     (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--dist", "train_utilization=uniform(0.2,0.3)"],
      "train_utilization has two distributions"),
-    (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--output", "chain.nosuch_row"],
+    (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--row", "chain.nosuch_row"],
      "unknown row of chain 'nosuch_row'"),
-    (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--output", "chain.pue"],
+    (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--row", "chain.pue"],
      "chain.pue at 2027E does not depend on train_utilization"),
     (["montecarlo"], "needs at least one --dist"),
 ]
@@ -408,14 +408,14 @@ def test_bad_requests_exit_2_with_one_line_and_write_nothing(tmp_path, capsys, a
 
 
 def test_out_must_be_an_xlsx_file(tmp_path, capsys):
-    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain.cards",
+    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain.cards",
                          "--out", str(tmp_path / "x.csv"))
     assert code == 2 and "--out must be a file name ending in .xlsx" in err and not list(tmp_path.iterdir())
-    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--output", "chain.cards",
+    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--row", "chain.cards",
                          "--out", str(tmp_path / "folder.xlsx"))
     assert code == 0
     (tmp_path / "dir.xlsx").mkdir()
-    code, _, err = run(capsys, "sensitivity", "--output", "chain.cards", "--out", str(tmp_path / "dir.xlsx"))
+    code, _, err = run(capsys, "sensitivity", "--row", "chain.cards", "--out", str(tmp_path / "dir.xlsx"))
     assert code == 2 and "is a folder" in err
 
 
@@ -424,7 +424,7 @@ def test_analyses_agree_with_the_engine_on_every_column_of_a_random_grid_point()
     rng = np.random.default_rng(0)
     for i in rng.choice(r.points, 4, replace=False):
         values = {"infer_utilization": float(r.grid[i, 0]), "train_days": float(r.grid[i, 1])}
-        sc = scenarios.load("csc-2023").with_values(values)
+        sc = scenarios.load("csc-2023-corrected").with_values(values)
         res = evaluate(exhibits.get("chain"), sc, exhibits.get)
         for j in range(5):
             assert r.values[i, j] == pytest.approx(res.display("a100_eq", j), rel=1e-12)
@@ -457,7 +457,7 @@ def test_the_command_line_turns_its_text_into_the_librarys_values():
 
 def test_library_and_command_line_compute_the_same_sweep(tmp_path, capsys):
     r = A.sweep("fig49.a100_total", {"train_utilization": [0.2, 0.4, 0.6]})
-    code, out, _ = run(capsys, "sweep", "--set", "train_utilization=0.2:0.6:0.2", "--output", "fig49.a100_total",
+    code, out, _ = run(capsys, "sweep", "--set", "train_utilization=0.2:0.6:0.2", "--row", "fig49.a100_total",
                        "--out", str(tmp_path / "s.xlsx"))
     assert code == 0 and f"from {r.values[:, 4].min():,.6g} to {r.values[:, 4].max():,.6g} 万张" in out
     rows = sheet_rows(openpyxl.load_workbook(tmp_path / "s.xlsx")["Sweep"])[4:7]

@@ -129,7 +129,7 @@ def test_a_sweep_blank_at_every_point_has_a_message_not_a_chart(tmp_path):
     assert_inside_a_sheet(path)
     assert [len(ws._charts) for ws in openpyxl.load_workbook(path)] == [0, 0]
     assert "no chart: chain.cards is blank (no finite value) at every point, in every column" in notes(path)
-    assert sweep_summary(one, path).splitlines()[1] == "chain.cards at 2027E: blank (no finite value) at every " \
+    assert sweep_summary(one, path).splitlines()[2] == "chain.cards at 2027E: blank (no finite value) at every " \
                                                         "grid point"
     two = _blank(A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_h100_share": [0, 0.5]}))
     path = X.write_sweep(two, tmp_path / "blank2.xlsx")
@@ -173,7 +173,7 @@ def test_a_montecarlo_output_with_no_finite_draw_has_a_message(tmp_path):
     assert list(wb["Histogram"].iter_rows(values_only=True))[1][0] == \
         "no histogram: no draw gives a finite chain.a100_servers at 2027E"
     assert "1,000 draws give no finite chain.a100_servers" in notes(path)
-    assert montecarlo_summary(none, path).splitlines()[1] == \
+    assert montecarlo_summary(none, path).splitlines()[2] == \
         "chain.a100_servers at 2027E (万台): no draw gives a finite value"
     drawn = X.write_montecarlo(mc, tmp_path / "drawn.xlsx")           # the same run, drawn: a histogram
     assert len(openpyxl.load_workbook(drawn)["Histogram"]._charts) == 1

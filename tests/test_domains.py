@@ -257,13 +257,18 @@ def test_the_inputs_that_crashed_at_zero_compute_at_zero():
 
 
 # ------------------------------------------------------------------ the analyses
+# The analyses start from csc-2023-corrected, whose training CAGR is fig49's total; these go through zero
+# with the report's printed CAGR (E05: the ordinary-LLM row, which std_vendors=0 zeroes), as printed.
+PRINTED = "csc-2023"
+
+
 def test_a_sweep_through_zero_notes_the_point_and_refuses_when_no_point_has_a_number():
-    r = suanli.sweep("cagr.train_cagr", {"std_vendors": [0, 10, 20]})
+    r = suanli.sweep("cagr.train_cagr", {"std_vendors": [0, 10, 20]}, scenario=PRINTED)
     assert np.isnan(r.values[0, 0]) and np.isfinite(r.values[1:, 0]).all()
     assert r.notes() == ["cagr.train_cagr at value has no number at 1 of 3 grid points: #DIV/0! CAGR from a zero "
                          "start is undefined (with std_vendors=0)"]
     with pytest.raises(suanli.AnalysisError) as info:
-        suanli.sweep("cagr.train_cagr", {"std_vendors": [0]})
+        suanli.sweep("cagr.train_cagr", {"std_vendors": [0]}, scenario=PRINTED)
     assert info.value.name == "std_vendors"
     assert str(info.value) == ("cagr.train_cagr has no number at any grid point: #DIV/0! CAGR from a zero start is "
                                "undefined (with std_vendors=0)")
@@ -271,45 +276,46 @@ def test_a_sweep_through_zero_notes_the_point_and_refuses_when_no_point_has_a_nu
 
 def test_sensitivity_from_a_zero_refuses_naming_the_input_and_notes_moves_with_no_number():
     with pytest.raises(suanli.AnalysisError) as info:
-        suanli.sensitivity("cagr.train_cagr", overrides={"std_vendors": 0})
+        suanli.sensitivity("cagr.train_cagr", overrides={"std_vendors": 0}, scenario=PRINTED)
     assert info.value.name == "std_vendors" and "#DIV/0! CAGR from a zero start is undefined" in str(info.value)
     s = suanli.sensitivity("fig8.growth", delta=0.5, overrides={"market_china_share": [0.3, 0.0001, 0.35]})
     assert s.to_frame().notna().any().any()
 
 
 def test_montecarlo_leaves_draws_with_no_number_out_and_says_how_many():
-    mc = suanli.montecarlo("cagr.train_cagr", {"std_vendors": suanli.Uniform(0, 3)}, n=2000, seed=3)
+    mc = suanli.montecarlo("cagr.train_cagr", {"std_vendors": suanli.Uniform(0, 3)}, n=2000, seed=3, scenario=PRINTED)
     assert np.isnan(mc.output_values).sum() == mc.no_numbers[0].count > 0
     assert all(v is not None and math.isfinite(v) for v in mc.row("train_cagr").p50)
     assert mc.notes()[0].startswith("cagr.train_cagr at value has no number at ")
     assert mc.notes()[0].endswith("draws: #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)")
     with pytest.raises(suanli.AnalysisError) as info:
         suanli.montecarlo("cagr.train_cagr", {"train_utilization": suanli.Uniform(0.2, 0.4)}, n=100, seed=1,
-                          overrides={"std_vendors": 0})
+                          overrides={"std_vendors": 0}, scenario=PRINTED)
     assert info.value.name == "std_vendors" and "has no number on any draw" in str(info.value)
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["sweep", "--set", "std_vendors=0:0:1", "--output", "cagr.train_cagr"],
+    (["sweep", "--set", "std_vendors=0:0:1", "--row", "cagr.train_cagr"],
      "suanli: cagr.train_cagr has no number at any grid point: #DIV/0! CAGR from a zero start is undefined "
      "(with std_vendors=0)"),
-    (["sensitivity", "--set", "std_vendors=0", "--output", "cagr.train_cagr"],
+    (["sensitivity", "--set", "std_vendors=0", "--row", "cagr.train_cagr"],
      "suanli: cagr.train_cagr at value has no number in the scenario to move inputs from: #DIV/0! CAGR from a "
      "zero start is undefined (with std_vendors=0)"),
     (["montecarlo", "--set", "std_vendors=0", "--dist", "train_utilization=uniform(0.2,0.4)", "--n", "100",
-      "--seed", "1", "--output", "cagr.train_cagr"],
+      "--seed", "1", "--row", "cagr.train_cagr"],
      "suanli: cagr.train_cagr at value has no number on any draw: #DIV/0! CAGR from a zero start is undefined "
      "(with std_vendors=0)"),
 ])
 def test_the_analysis_commands_at_zero_say_why_in_one_line(tmp_path, argv, message):
-    run = cli(*argv, "--out", str(tmp_path / "a.xlsx"))
+    run = cli(*argv, "--scenario", PRINTED, "--out", str(tmp_path / "a.xlsx"))
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr == message + "\n"
     assert not list(tmp_path.iterdir())
 
 
 def test_the_sweep_command_notes_a_point_with_no_number(tmp_path):
-    run = cli("sweep", "--set", "std_vendors=0:20:10", "--output", "cagr.train_cagr", "--out", str(tmp_path / "s.xlsx"))
+    run = cli("sweep", "--set", "std_vendors=0:20:10", "--row", "cagr.train_cagr", "--scenario", PRINTED,
+              "--out", str(tmp_path / "s.xlsx"))
     assert run.returncode == 0, run.stderr
     assert ("note: cagr.train_cagr at value has no number at 1 of 3 grid points: #DIV/0! CAGR from a zero start is "
             "undefined (with std_vendors=0)") in run.stdout
@@ -372,7 +378,8 @@ def test_refresh_refuses_a_bound_tightened_naming_the_key(tmp_path):
 def test_batch_writes_a_row_at_zero_with_its_error_cell_and_refuses_a_bad_bound_by_row_and_key(tmp_path):
     csv = tmp_path / "rows.csv"
     csv.write_text("name,std_vendors,train_utilization\nzero vendors,0,\nfine,,0.35\n", encoding="utf-8")
-    run = cli("batch", str(csv), "--out", str(tmp_path / "out"), "--template", "demand", "--jobs", "1")
+    run = cli("batch", str(csv), "--out", str(tmp_path / "out"), "--template", "demand", "--jobs", "1",
+              "--scenario", PRINTED)
     assert run.returncode == 0, run.stderr
     errors = _errors_cached(tmp_path / "out" / "zero_vendors.xlsx")
     assert set(errors.values()) == {"#DIV/0!"}

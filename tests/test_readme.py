@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import doctest
+import os
 import re
 from pathlib import Path
+
+import pytest
 
 from addin import udfs
 from engine import catalogue, errata, exhibits
@@ -50,3 +53,84 @@ def test_every_from_python_example_prints_what_the_readme_shows():
     result = runner.summarize(verbose=False)
     assert result.attempted >= 20 and result.failed == 0
     assert "suanli.sweep(\"fig49.a100_total\", {\"train_utilization\": [0.2, 0.3, 0.4]})" in section
+
+
+# ---------------------------------------------------------------------------- the commands it shows
+#: What a shown output is compared with: the command run as the README has it, in an empty folder,
+#: with a terminal 100 columns wide; what it writes to stderr (warnings, refusals) comes first, as
+#: on a terminal, then stdout.  Lines are compared exactly (trailing spaces aside); a shown line
+#: "..." stands for any number of lines; the folder's own path is shown relative ("out/sweep.xlsx").
+SHOWN = re.compile(r"^```[a-z]*\n(.*?)^```", flags=re.S | re.M)
+
+
+def shown_commands() -> list[tuple[str, list[str]]]:
+    """Every ``$ suanli ...`` in the README's code blocks, with the lines shown after it."""
+    found = []
+    for block in SHOWN.findall(README):
+        current = None
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                current = (line[2:], [])
+                found.append(current)
+            elif current is not None:
+                current[1].append(line)
+    return found
+
+
+def matches(shown: list[str], actual: list[str]) -> bool:
+    """``shown`` is ``actual`` with "..." lines standing for any number of lines."""
+    if not shown:
+        return not actual
+    if shown[0] == "...":
+        return any(matches(shown[1:], actual[i:]) for i in range(len(actual) + 1))
+    return bool(actual) and shown[0].rstrip() == actual[0].rstrip() and matches(shown[1:], actual[1:])
+
+
+def run_shown(command: str, folder: Path, capsys, monkeypatch) -> tuple[int, list[str]]:
+    import shlex
+
+    from suanli.cli import main
+
+    argv = shlex.split(command)
+    assert argv[0] == "suanli", command
+    monkeypatch.chdir(folder)
+    monkeypatch.setenv("COLUMNS", "100")
+    code = main(argv[1:])
+    out, err = capsys.readouterr()
+    text = (err + out).replace(f"{folder}{os.sep}", "")
+    return code, text.splitlines()
+
+
+def test_the_readme_shows_commands_with_their_output():
+    commands = shown_commands()
+    assert len(commands) >= 10
+    for needed in ("suanli montecarlo", "suanli sensitivity", "suanli sweep", "suanli table chain",
+                   "suanli inputs --search", "--keys", "--format csv"):
+        assert any(needed in c for c, _ in commands), needed
+
+
+@pytest.mark.parametrize("command, shown", shown_commands(), ids=[c for c, _ in shown_commands()])
+def test_every_shown_command_prints_what_the_readme_shows(command, shown, tmp_path, capsys, monkeypatch):
+    code, actual = run_shown(command, tmp_path, capsys, monkeypatch)
+    refused = any(line.startswith("suanli: ") and "warning" not in line for line in shown)
+    assert code == (2 if refused else 0), (command, actual)
+    assert matches(shown, actual), "\n".join([f"$ {command}", "README shows:", *shown, "it prints:", *actual])
+
+
+def listed_commands() -> list[str]:
+    """The "Using it" list's commands without a placeholder (those writing template workbooks,
+    refreshing or batching need files and are run by their own tests)."""
+    block = README.split("## Using it", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("  #")[0].strip() for line in block.strip().splitlines()]
+    runnable = [c for c in commands if not re.search(r"[A-Z]{3,}|\.\.\.|\||templates build|addin", c)]
+    return runnable
+
+
+def test_most_listed_commands_are_run():
+    assert len(listed_commands()) >= 10
+
+
+@pytest.mark.parametrize("command", listed_commands())
+def test_each_listed_command_exits_0(command, tmp_path, capsys, monkeypatch):
+    code, actual = run_shown(command, tmp_path, capsys, monkeypatch)
+    assert code == 0 and actual, (command, actual)

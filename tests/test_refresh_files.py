@@ -429,7 +429,7 @@ def test_a_workbook_written_by_batch_refreshes_as_it_is(tmp_path, capsys):
     scenarios_csv = tmp_path / "rows.csv"
     scenarios_csv.write_text("name,train_utilization\nok,0.45\n", encoding="utf-8")
     assert main(["batch", str(scenarios_csv), "--out", str(tmp_path / "out"), "--template", "demand",
-                 "--jobs", "1"]) == 0
+                 "--jobs", "1", "--scenario", "csc-2023"]) == 0          # the demand workbook's own scenario
     capsys.readouterr()
     path = tmp_path / "out" / "ok.xlsx"
     written = openpyxl.load_workbook(path, data_only=True)["fig49"]

@@ -41,6 +41,7 @@ from pathlib import Path
 from engine import SuanliError, exhibits, scenarios
 from engine.errors import InvalidTypeError, InvalidValueError
 from engine.exhibit import NumericResolver
+from engine.tables import CORRECTED
 
 from . import groups
 from .build import inputs_hash, plan, write_plan
@@ -596,7 +597,7 @@ class _Run:
 
 
 def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, template: str = "chain",
-              base: str = "csc-2023", jobs: int | None = None, resume: bool = False,
+              base: str | None = None, jobs: int | None = None, resume: bool = False,
               progress: Callable[[int, int, dict], None] | None = None,
               encoding: str | None = None) -> BatchReport:
     """Build one workbook per scenario row, then the summary and the manifest.
@@ -606,8 +607,12 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
     workers and raises :class:`BatchInterrupted` once the manifest records what was written; a full
     disk stops the batch too, leaving the rows not built ``pending`` (``report.stopped`` says why).
     Nothing is written before the scenario file, the base scenario and the folder are checked.
+    ``base`` defaults to the corrected counterpart of the template's scenario (``csc-2023-corrected``:
+    a batch is new work, and starts from the model without the report's known errors).
     """
     group = groups.group(template)
+    if base is None:
+        base = CORRECTED.get(group.scenario, group.scenario)
     out = Path(out_dir)
     if (out.exists() or out.is_symlink()) and not out.is_dir():
         raise InvalidValueError("out_dir", str(out), "must be a folder", "it is a file")

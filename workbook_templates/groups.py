@@ -38,7 +38,8 @@ GROUPS: tuple[Group, ...] = (
     Group("passages", "HBM, packaging, CPO, IDC and the report's other figures", _ids("passages")),
     Group("ai_server_2023", "The AI-server compilation (its own market view)", _ids("ai_server"),
           scenario="ai-server-2023"),
-    Group("chain", "The chain from demand to data-centre energy", _ids("chain")),
+    Group("chain", "The chain from demand to data-centre energy", _ids("chain"),
+          scenario=exhibits.get("chain").default_scenario),
 )
 
 

@@ -113,6 +113,7 @@ CHAIN = Exhibit(
     group="chain",
     errata=("E01", "E11", "E30"),
     rows=ROWS,
+    default_scenario="csc-2023-corrected",    # suanli's own exhibit: new work starts from the corrected model
     note="Accelerators are the fleet each year's demand needs (the report's 存量 reading of fig49/fig50). "
          "Energy is at full load; the report gives no load factor.",
 )
