@@ -14,9 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import errata as errata_mod
-from . import exhibits, scenarios
+from . import exhibits, formats, scenarios
 from .exhibit import CellError, Exhibit, Result, Row, evaluate, needs_text
-from .ops import round_half_up
 from .units import short_number
 
 __all__ = ["Table", "table", "format_value", "CORRECTED", "work_scenario", "errata_switches", "scenario_record",
@@ -146,32 +145,12 @@ def table(exhibit_id: str, scenario: str | scenarios.Scenario | None = None,
 
 
 def format_value(row: Row, value) -> str:
-    """A display value as text at the row's printed precision (half-up, like Excel's ROUND)."""
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
+    """A display value as text, exactly as the row's cells show it in a workbook: the number format of the
+    row's unit at its printed decimals or significant figures (:func:`engine.formats.format_value`, one
+    format per unit for the command line and the workbooks; half-up, like Excel's ROUND)."""
     if isinstance(value, np.ndarray):
         return f"[{value.size} values]"
-    if not math.isfinite(value):
-        return str(value)
-    if row.sig is not None:
-        if value == 0:
-            return "0"
-        exponent = math.floor(math.log10(abs(value)))
-        mantissa = round_half_up(value / 10 ** exponent, row.sig - 1)
-        if abs(mantissa) >= 10:
-            mantissa, exponent = mantissa / 10, exponent + 1
-        if -3 <= exponent < 6:
-            return f"{mantissa * 10 ** exponent:,.{max(row.sig - 1 - exponent, 0)}f}"
-        return f"{mantissa:.{row.sig - 1}f}E{exponent:+d}"
-    if row.unit == "year":
-        return f"{round_half_up(value, 0):.0f}"
-    if row.decimals is not None:
-        text = f"{round_half_up(value, row.decimals):,.{row.decimals}f}"
-    else:
-        text = f"{value:,.10g}" if abs(value) < 1e15 else f"{value:.6g}"
-    return text + ("%" if row.unit == "%" else "")
+    return formats.format_value(value, row.unit, row.decimals, row.sig)
 
 
 def _plain(v):

@@ -19,11 +19,11 @@ import os
 import unicodedata
 from pathlib import Path
 
-from engine import __version__, errata
+from engine import __version__, errata, formats
 from engine.exhibit import needs_text
 from engine.tables import Table, errata_switches, scenario_line, scenario_record
 
-from .build import _num_format, sheet_value
+from .build import sheet_value
 from .files import write_atomic
 from .writer import HouseFormats, new_workbook
 
@@ -93,7 +93,7 @@ def _table_sheet(wb, fmt: HouseFormats, t: Table) -> None:
                 elif isinstance(value, str):
                     ws.write_string(r, c, value)
                 elif isinstance(value, (int, float)) and math.isfinite(value):
-                    ws.write_number(r, c, sheet_value(row, value), fmt.number(_num_format(row)))
+                    ws.write_number(r, c, sheet_value(row, value), fmt.number(formats.excel_format(row.unit, row.decimals, row.sig)))
                 else:
                     ws.write_string(r, c, text)
             widths[c] = max(widths[c], _width(text))
