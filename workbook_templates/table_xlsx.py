@@ -93,7 +93,8 @@ def _table_sheet(wb, fmt: HouseFormats, t: Table) -> None:
                 elif isinstance(value, str):
                     ws.write_string(r, c, value)
                 elif isinstance(value, (int, float)) and math.isfinite(value):
-                    ws.write_number(r, c, sheet_value(row, value), fmt.number(formats.excel_format(row.unit, row.decimals, row.sig)))
+                    number_format = formats.excel_format(row.unit, row.decimals, row.sig)
+                    ws.write_number(r, c, sheet_value(row, value), fmt.number(number_format))
                 else:
                     ws.write_string(r, c, text)
             widths[c] = max(widths[c], _width(text))
