@@ -140,8 +140,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="macro-enabled workbooks (.xlsm) with a Refresh button for Windows Excel and xlwings")
     t.set_defaults(handler=cmd_templates_build)
     t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
-    t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
+    t.add_argument("--out", default=None,
+                   help="the PNG to write (default docs/template.png; with --summary docs/summary.png; with "
+                        "--readme the folder, default docs)")
     t.add_argument("--exhibit", default="fig49", help="the exhibit sheet to show (default fig49)")
+    t.add_argument("--scenario", default=None,
+                   help="the scenario to build it with (default: the workbook's own; see `suanli scenarios`)")
+    what = t.add_mutually_exclusive_group()
+    what.add_argument("--summary", action="store_true",
+                      help="instead, the summary.xlsx of a batch of three scenarios (bear, base, bull)")
+    what.add_argument("--readme", action="store_true",
+                      help="instead, every picture the README shows: template.png, chain.png, summary.png")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -467,11 +476,16 @@ def cmd_templates_build(args) -> str:
 
 
 def cmd_templates_picture(args) -> str:
-    from .picture import render
+    from .picture import render, render_readme, render_summary
 
+    if args.readme:
+        return "\n".join(f"wrote {p}" for p in render_readme(args.out or "docs"))
+    if args.scenario is not None:
+        scenarios.describe(args.scenario)          # an unknown scenario stops here
+    if args.summary:
+        return f"wrote {render_summary(args.out or 'docs/summary.png', base=args.scenario or 'csc-2023-corrected')}"
     exhibits.get(args.exhibit)                     # an unknown id stops here
-    path = render(args.out, args.exhibit)
-    return f"wrote {path}"
+    return f"wrote {render(args.out or 'docs/template.png', args.exhibit, scenario=args.scenario)}"
 
 
 def cmd_refresh(args) -> str:

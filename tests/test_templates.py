@@ -18,7 +18,7 @@ from workbook_templates import build, groups
 from workbook_templates.meta import META_SHEET
 
 ALLOWED_FUNCTIONS = {"IF", "INDEX", "ROUND", "CEILING", "INT", "MAX", "MIN", "OR", "ISBLANK", "ISNUMBER",
-                     "ABS", "TEXT", "COUNTBLANK"}
+                     "ABS", "TEXT", "COUNTBLANK", "NOT", "AND"}
 
 
 @pytest.fixture(scope="module")
