@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine import exhibits, printed, scenarios
+from engine import errata, exhibits, printed, scenarios
 from suanli import libreoffice
 from suanli.cli import main
 from workbook_templates import build, groups
@@ -139,9 +139,11 @@ def test_libreoffice_recalculates_to_the_engines_numbers(built, recalculated):
 
 @pytest.mark.libreoffice
 def test_printed_values_check_out_in_the_workbook(built, recalculated):
-    """Beside every printed cell LibreOffice's check says ✓, except the named errata."""
+    """Beside every printed cell LibreOffice's check says ✓; where a switch erratum makes the printed value (the
+    workbook is as printed) it says so after the ✓ ("✓ E01"); a printed slip of the report names its erratum."""
     deviations = printed.deviations()
-    seen = 0
+    switched = {e.id for e in errata.switches()}
+    seen, marked = 0, set()
     for name, recalc in recalculated.items():
         wb = openpyxl.load_workbook(recalc, data_only=True)
         for ws in wb.worksheets:
@@ -153,13 +155,21 @@ def test_printed_values_check_out_in_the_workbook(built, recalculated):
                     if cell.value in (None, ""):
                         continue
                     seen += 1
-                    if cell.value != "✓":
-                        key = ws.cell(row=cell.row, column=2).value
-                        column = ws.cell(row=4, column=col).value.removeprefix("Check ")
-                        ex = exhibits.get(ws.title)
-                        row_key = next(r.key for r in ex.rows if r.label_en == key)
-                        assert (ws.title, row_key, column) in deviations, f"{name} {ws.title} {key} {column}: {cell.value}"
+                    if cell.value == "✓":
+                        continue
+                    key = ws.cell(row=cell.row, column=2).value
+                    column = ws.cell(row=4, column=col).value.removeprefix("Check ")
+                    row_key = next(r.key for r in exhibits.get(ws.title).rows if r.label_en == key)
+                    where = f"{name} {ws.title} {key} {column}: {cell.value}"
+                    if cell.value.startswith("✓ "):
+                        ids = cell.value.split()[1:]
+                        assert set(ids) <= switched, where
+                        marked |= {(ws.title, i) for i in ids}
+                    else:
+                        erratum = deviations.get((ws.title, row_key, column), (None, None, None))[1]
+                        assert erratum and cell.value == f"{erratum} {errata.get(erratum).words}", where
     assert seen > 700, f"only {seen} printed cells were checked"
+    assert {("fig50", "E01"), ("cagr", "E05"), ("cagr", "E06"), ("fig7", "E02"), ("fig8", "E13")} <= marked
 
 
 @pytest.mark.libreoffice
@@ -190,10 +200,15 @@ def test_edited_inputs_recalculate_to_the_engine(built, tmp_path):
 
 @pytest.mark.libreoffice
 def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
+    """A cell waiting for an input shows the short "needs input", its comment names the input; LibreOffice
+    computes it once the input is typed."""
     out, _ = built
+    ws = openpyxl.load_workbook(out / "chain.xlsx")["chain"]
+    waiting = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=IF(")
+               and c.comment is not None and "chain_usd_per_switch" in c.comment.text]
+    assert len(waiting) == 5
     values = _cached(out / "chain.xlsx")
-    needs = [v for v in values.values() if isinstance(v, str) and v.startswith("needs chain_usd_per_switch")]
-    assert len(needs) == 5
+    assert {values[("chain", c.coordinate)] for c in waiting} == {"needs input"}
     edited = tmp_path / "chain.xlsx"
     shutil.copy(out / "chain.xlsx", edited)
     wb = openpyxl.load_workbook(edited)
@@ -202,7 +217,7 @@ def test_user_supplied_inputs_show_what_they_need_until_given(built, tmp_path):
     wb.save(edited)
     [recalc] = libreoffice.recalculate([edited], tmp_path / "lo")
     got = _cached(recalc)
-    assert not any(isinstance(v, str) and v.startswith("needs chain_usd_per_switch") for v in got.values())
+    assert all(isinstance(got[("chain", c.coordinate)], float) for c in waiting)
 
 
 def test_cli_build(tmp_path, capsys):
