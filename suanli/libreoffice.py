@@ -64,6 +64,7 @@ __all__ = [
     "recalculate",
     "read_values",
     "to_pdf",
+    "to_pdfs",
     "pdf_to_png",
 ]
 
@@ -272,6 +273,12 @@ def read_values(path: str | os.PathLike) -> dict[str, dict[str, object]]:
 def to_pdf(path: str | os.PathLike, out_dir: str | os.PathLike, *, timeout: float = 300) -> Path:
     """Print the workbook at ``path`` to ``out_dir/<name>.pdf`` with LibreOffice (formulas recalculated)."""
     return _convert([path], out_dir, PDF_FILTER, ".pdf", timeout)[0]
+
+
+def to_pdfs(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *, timeout: float = 300) -> list[Path]:
+    """Print each workbook of ``paths`` to ``out_dir/<name>.pdf`` in one LibreOffice process; the PDFs come back
+    in input order (distinct file names, as :func:`recalculate`)."""
+    return _convert(paths, out_dir, PDF_FILTER, ".pdf", timeout)
 
 
 def pdf_to_png(pdf: str | os.PathLike, out_png: str | os.PathLike, page: int = 1, dpi: int = 110,

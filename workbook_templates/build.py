@@ -151,7 +151,7 @@ def _num_format(row) -> str:
     if row.display.percent:
         return "0" + ("." + "0" * row.decimals if row.decimals else "") + "%" if row.decimals is not None else "0.00%"
     if row.decimals is None:
-        return "General"
+        return "#,##0.00"             # the report prints these at varying precision
     return "#,##0" + ("." + "0" * row.decimals if row.decimals else "")
 
 
@@ -656,39 +656,48 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
     ws.insert_chart(row_after, 1, chart)
 
 
+#: The Errata sheet's columns: (heading, width, wrapped); a wrapped column's rows are as tall as its text.
+ERRATA_COLUMNS = (("id", 6, False), ("kind", 14, False), ("inconsistency", 36, True), ("exhibits", 14, True),
+                  ("printed", 28, True), ("consistent", 28, True), ("switch", 31, False), ("switch now", 9, False),
+                  ("alternative scenario", 21, False), ("description", 64, True))
+
+
 def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, "Errata — the report's inconsistencies in this workbook's exhibits", fmt.title)
     ws.write(1, 0, "A switch is an input (Inputs sheet): TRUE reproduces the printed number, FALSE the "
                    "consistent one. Text-versus-table conflicts are alternative scenarios.", fmt.subtle)
-    heads = ["id", "kind", "inconsistency", "exhibits", "printed", "consistent", "switch", "switch now",
-             "alternative scenario", "description"]
-    for c, h in enumerate(heads):
+    ws.write(2, 0, f"Built with scenario {p.scenario.name} ({p.scenario.title}): "
+                   f"{errata.switches_text(p.scenario, p.inputs)}; 'switch now' follows the Inputs sheet.", fmt.subtle)
+    for c, (h, width, _) in enumerate(ERRATA_COLUMNS):
         ws.write(3, c, h, fmt.header)
+        ws.set_column(c, c, width)
+    ws.set_row(3, widths.row_height([(h, width) for h, width, _ in ERRATA_COLUMNS], bold=True))
     rows = [e for e in errata.all_errata() if any(x in p.order for x in e.exhibits)
             or any(eid == e.id for ex in p.order for eid in exhibits.get(ex).errata)]
     for i, e in enumerate(rows, start=4):
-        ws.write_string(i, 0, e.id)
-        ws.write_string(i, 1, e.kind)
-        ws.write_string(i, 2, e.title)
-        ws.write_string(i, 3, ", ".join(e.exhibits))
-        ws.write_string(i, 4, e.printed or "")
-        ws.write_string(i, 5, e.consistent or "")
-        ws.write_string(i, 6, e.switch or "")
+        texts = [e.id, e.kind, e.title, ", ".join(e.exhibits), e.printed or "", e.consistent or "", e.switch or "",
+                 None, e.alternative or "", e.description]
+        for c, text in enumerate(texts):
+            if text is not None:
+                ws.write_string(i, c, text, fmt.wrap if ERRATA_COLUMNS[c][2] else fmt.top)
         if e.switch and e.switch in p.inputs:
-            ws.write_formula(i, 7, f"={e.switch}", None, bool(p.scenario.values[e.switch]))
-        ws.write_string(i, 8, e.alternative or "")
-        ws.write_string(i, 9, e.description, fmt.wrap)
-    ws.set_column(0, 1, 10)
-    ws.set_column(2, 2, 50)
-    ws.set_column(3, 8, 18)
-    ws.set_column(9, 9, 100)
+            ws.write_formula(i, 7, f"={e.switch}", fmt.top, bool(p.scenario.values[e.switch]))
+        ws.set_row(i, widths.row_height([(text, width) for text, (_, width, wrapped) in zip(texts, ERRATA_COLUMNS,
+                                                                                             strict=True)
+                                         if wrapped and text]))
     ws.freeze_panes(4, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
 
 
 def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
     ws.write(STAMP_CELL, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
              "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
+    ws.write(3, 0, f"Built with {errata.switches_text(p.scenario, p.inputs)} (the Errata sheet; each exhibit "
+                   "sheet's third row shows the switches in force now).", fmt.subtle)
     ws.write_url(2, 0, f"internal:{INPUTS_SHEET}!A1", fmt.link, string="→ Inputs")
     ws.write_url(2, 1, f"internal:{ERRATA_SHEET}!A1", fmt.link, string="→ Errata")
     for c, h in enumerate(["sheet", "报告", "exhibit", "source"]):
@@ -728,8 +737,10 @@ def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") ->
         fmt = HouseFormats(wb)
         ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
-        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
-                 fmt.subtle)
+        switches = errata.switches_text(scenarios.load(scenario_name)) if scenario_name else \
+            "errata switches as each workbook's scenario sets them"
+        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}; "
+                       f"{switches}.", fmt.subtle)
         for c, h in enumerate(["workbook", "what", "exhibit", "报告", "title"]):
             ws.write(3, c, h, fmt.header)
         r = 4

@@ -15,6 +15,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = ["shown", "text_width", "fit", "lines", "row_height", "LINE_POINTS", "PADDING"]
 
@@ -112,16 +113,34 @@ def shown(value, num_format: str) -> str:
         return _general(x) + suffix
     if "E+" in body:
         decimals = len(body.split(".")[1].split("E")[0]) if "." in body else 0
-        mantissa, exponent = f"{x:.{decimals}E}".split("E")
-        return f"{mantissa}E{int(exponent):+03d}" + suffix
+        d = _decimal(x)
+        if d == 0:
+            return f"{0:.{decimals}f}E+00" + suffix
+        exponent = d.adjusted()
+        mantissa = _round(d.scaleb(-exponent), decimals)
+        if abs(mantissa) >= 10:
+            mantissa, exponent = _round(mantissa / 10, decimals), exponent + 1
+        return f"{mantissa:.{decimals}f}E{exponent:+03d}" + suffix
     percent = body.endswith("%")
+    d = _decimal(x)
     if percent:
-        x *= 100
+        d *= 100
         body = body[:-1]
     decimals = len(body.split(".")[1]) if "." in body else 0
-    text = f"{abs(x):,.{decimals}f}" if "," in body else f"{abs(x):.{decimals}f}"
-    sign = "-" if x < 0 and float(text.replace(",", "")) != 0 else ""
+    q = _round(abs(d), decimals)
+    text = f"{q:,.{decimals}f}" if "," in body else f"{q:.{decimals}f}"
+    sign = "-" if d < 0 and q != 0 else ""
     return sign + text + ("%" if percent else "") + suffix
+
+
+def _decimal(x: float) -> Decimal:
+    """``x`` as a spreadsheet rounds it: its 15 significant digits."""
+    return Decimal(format(x, ".15g"))
+
+
+def _round(d: Decimal, decimals: int) -> Decimal:
+    """Half away from zero, as Excel and LibreOffice show a number (138.35 shows 138.4 at one decimal)."""
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _general(x: float) -> str:

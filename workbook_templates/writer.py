@@ -46,6 +46,7 @@ class HouseFormats:
         self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         self.wrap_cell = wb.add_format({"text_wrap": True})        # wrapped, aligned as its row's numbers
+        self.top = wb.add_format({"valign": "top"})
         self._cache: dict[tuple, object] = {}
 
     def number(self, num_format: str, kind: str = "value"):
