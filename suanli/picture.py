@@ -3,8 +3,8 @@
 Each builds a workbook, lets LibreOffice recalculate and print it to PDF, and renders the first
 page to PNG with pdftoppm, cropped to what is printed:
 
-* :func:`render`: one exhibit sheet of its template (fig49 by default): the table, the report's
-  printed values, the checks, and the chart when it fits on the page;
+* :func:`render`: one exhibit sheet of its template (fig49 by default), printed on one page: the
+  table, the report's printed values, the checks and the chart;
 * :func:`render_summary`: the ``summary.xlsx`` of a batch of three scenarios (:data:`SUMMARY_ROWS`);
 * :func:`render_readme`: the README's pictures into ``docs/``: fig50 with its checks in the
   corrected scenario (``template.png``), the chain (``chain.png``), the batch summary (``summary.png``).
@@ -26,10 +26,10 @@ from . import libreoffice
 __all__ = ["render", "render_summary", "render_readme", "SUMMARY_ROWS", "README_PICTURES"]
 
 #: The scenario file of the summary's picture: a bear, a base and a bull case of the chain.
-SUMMARY_ROWS = """name,mm_dau[2027E],std_dau[2027E],train_utilization,infer_utilization,chain_h100_share
-bear,2.4e8,5e8,0.4,0.4,0.2
-base,,,,,
-bull,6e8,1.2e9,0.25,0.25,0.5
+SUMMARY_ROWS = """name,mm_dau[2027E],std_dau[2027E],train_utilization,infer_utilization
+bear,2.4e8,5e8,0.4,0.4
+base,,,,
+bull,6e8,1.2e9,0.25,0.25
 """
 
 #: The README's pictures: file name -> (what, exhibit, scenario).
@@ -54,6 +54,8 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
         for ws in wb.worksheets:
             ws.sheet_state = "visible" if ws.title == exhibit else "hidden"
         wb.active = wb.sheetnames.index(exhibit)
+        sheet = wb[exhibit]
+        sheet.page_setup.fitToHeight = 1          # the whole sheet on the one page pictured: table, checks, chart
         wb.save(book)                 # LibreOffice recalculates on load: no cached values needed
         data = _page(book, Path(tmp), dpi)
     return write_atomic(out_png, lambda p: p.write_bytes(data))
@@ -72,7 +74,7 @@ def render_summary(out_png: str | os.PathLike = "docs/summary.png", dpi: int = 1
     return write_atomic(out_png, lambda p: p.write_bytes(data))
 
 
-def render_readme(out_dir: str | os.PathLike = "docs", dpi: int = 100) -> list[Path]:
+def render_readme(out_dir: str | os.PathLike = "docs", dpi: int = 150) -> list[Path]:
     """Write the README's pictures (:data:`README_PICTURES`) into ``out_dir``; returns the paths."""
     out = []
     for name, (what, exhibit, scenario) in README_PICTURES.items():

@@ -151,7 +151,7 @@ def test_number_formats_on_every_formula_cell_and_charts_with_one_unit_per_axis(
     import zipfile
     with zipfile.ZipFile(book) as z:
         xml = next(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
-    assert xml.count("<c:valAx>") == 2 and "万张 (left)" in xml and "万kW (right)" in xml
+    assert xml.count("<c:valAx>") == 2 and "Accelerators (万张)" in xml and "IT load (万kW)" in xml
 
 
 def exhibit_row(ex_id: str, key: str):
@@ -359,7 +359,7 @@ def test_the_batch_summary_prints_its_headers_whole_and_its_charts_readable(tmp_
     words = _words(pdf)[0]
     assert not _overlaps(words)
     text = " ".join(w[0] for w in words)
-    for header in ("mm_dau[2027E]", "train_utilization", "infer_utilization", "chain_h100_share", "bear", "bull"):
+    for header in ("mm_dau[2027E]", "std_dau[2027E]", "train_utilization", "infer_utilization", "bear", "bull"):
         assert header in text
     for h in batch.HEADLINES:
         assert all(word in text for word in h[3].replace("(", " ").replace(")", " ").split()), h[3]

@@ -422,8 +422,9 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
     wraps: dict[str, list[tuple[str, int]]] = {}          # row key -> the check texts that may wrap, and where
     for check, pc, kc in mine:
         shown[pc].append(widths.shown(check.shown, _num_format(exhibit.row(check.row))))
-        one, wrapped = check.widest()
-        shown[kc] += one + [word for text in wrapped for word in text.split()]
+        one, wrapped = check.widest()            # an erratum's short words on one line, longer ones wrapped
+        shown[kc] += one + [part for text in wrapped
+                            for part in ([text] if widths.text_width(text) <= _CHECK_LINE else text.split())]
         wraps.setdefault(check.row, []).extend((text, kc) for text in wrapped)
     width = {c: _column_width(c, shown[c], heads[c]) for c in heads}
     for c, w in width.items():
@@ -483,6 +484,9 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
     if ex_id in CHARTS:
         _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
 
+
+#: A check column fits a text this wide on one line ("E03 text: 10000亿"); an erratum's longer words wrap.
+_CHECK_LINE = 18.0
 
 #: Column widths: the label columns wrap beyond these; a value column is as wide as its widest number.
 _LABEL_WIDTH = {0: 44.0, 1: 40.0, 2: 10.0}
@@ -647,8 +651,9 @@ def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
             if kind == "line":
                 series["marker"] = {"type": "circle"}
             chart.add_series(series)
-        axis = {"name": unit + (" (right)" if i == 1 else " (left)" if len(axes) == 2 else ""),
-                "num_format": "#,##0", "name_font": {"size": 10, "bold": False}}
+        named = unit if len(axes) == 1 else \
+            f"{', '.join(layout.exhibit.row(k).label_en for k in keys)} ({unit})"     # which line is on which axis
+        axis = {"name": named, "num_format": "#,##0", "name_font": {"size": 10, "bold": False}}
         (chart.set_y2_axis if i == 1 else chart.set_y_axis)(axis)
     chart.set_title({"name": title, "name_font": {"size": 12}})
     chart.set_legend({"position": "bottom"})

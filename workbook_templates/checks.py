@@ -361,12 +361,34 @@ def _alternatives(report_name: str) -> dict[str, dict[tuple[str, str | None], fl
     return out
 
 
-def _values(scenario: scenarios.Scenario, order: tuple[str, ...]) -> dict[tuple[str, str, int], object]:
-    resolver = NumericResolver(scenario, exhibits.get)
+def _values(resolver: NumericResolver, order) -> dict[tuple[str, str, int], object]:
     out = {}
     for ex_id in order:
         for key, values in resolver.run(exhibits.get(ex_id)).values.items():
             out.update({(ex_id, key, j): v for j, v in enumerate(values)})
+    return out
+
+
+def _readers(results) -> dict[str, set[str]]:
+    """input key -> the exhibits that read it, directly or through other exhibits (from what an evaluation read)."""
+    direct: dict[str, set[str]] = {}
+    uses: dict[str, set[str]] = {}
+    for ex_id, result in results.items():
+        for items in result.reads.values():
+            for item in items:
+                if "." in item:
+                    uses.setdefault(item.rpartition(".")[0], set()).add(ex_id)
+                else:
+                    direct.setdefault(item, set()).add(ex_id)
+    out = {}
+    for key, found in direct.items():
+        todo, seen = list(found), set(found)
+        while todo:
+            for user in uses.get(todo.pop(), ()):
+                if user not in seen:
+                    seen.add(user)
+                    todo.append(user)
+        out[key] = seen
     return out
 
 
@@ -377,12 +399,15 @@ def _same(a, b) -> bool:
 
 
 @cache
-def _affected(report_name: str, order: tuple[str, ...]) -> dict[str, frozenset[tuple[str, str, int]]]:
-    """The cells each erratum changes in the report: its switch turned over, or its alternative scenario's
-    values taken (erratum id -> cells).  A cell whose formula reads a switch only in a branch the report does
-    not take (fig7 reads fig50 only when the market includes inference) is not one of them."""
+def _affected(report_name: str) -> dict[str, frozenset[tuple[str, str, int]]]:
+    """The cells of every exhibit each erratum changes in the report: its switch turned over, or its alternative
+    scenario's values taken (erratum id -> cells).  A cell whose formula reads a switch only in a branch the
+    report does not take (fig7 reads fig50 only when the market includes inference) is not one of them.  Only
+    the exhibits that read what an erratum toggles are computed again."""
     report = scenarios.load(report_name)
-    base = _values(report, order)
+    resolver = NumericResolver(report, exhibits.get)
+    base = _values(resolver, [e.id for e in exhibits.all_exhibits()])
+    readers = _readers(resolver.results)
     toggles = {e.id: {e.switch: tuple(0.0 if v else 1.0 for v in value) if isinstance(value, tuple)
                       else (0.0 if value else 1.0)}
                for e in errata.switches() for value in [report.values[e.switch]]}
@@ -393,8 +418,9 @@ def _affected(report_name: str, order: tuple[str, ...]) -> dict[str, frozenset[t
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for eid, changes in toggles.items():
-            other = _values(report.with_values(changes), order)
-            out[eid] = frozenset(at for at, v in base.items() if not _same(v, other[at]))
+            touched = sorted(set().union(*(readers.get(k, set()) for k in changes)))
+            other = _values(NumericResolver(report.with_values(changes), exhibits.get), touched)
+            out[eid] = frozenset(at for at, v in other.items() if not _same(base[at], v))
     return out
 
 
@@ -404,7 +430,7 @@ def switches_read(reads: Reads, order, layouts) -> dict[str, list[tuple[Erratum,
     by_switch = {e.switch: e for e in errata.switches()}
     out = {}
     for ex_id in order:
-        affected = _affected(exhibits.get(ex_id).default_scenario, tuple(order))
+        affected = _affected(exhibits.get(ex_id).default_scenario)
         found: dict[str, InputRead] = {}
         for row in exhibits.get(ex_id).rows:
             for j in range(len(layouts[ex_id].columns)):
@@ -432,7 +458,7 @@ def checks(reads: Reads, order, layouts, printed_cols: Callable[[str, int], tupl
         p0, k0 = printed_cols(ex_id, n)
         report = scenarios.load(exhibit.default_scenario)
         alternatives = _alternatives(exhibit.default_scenario)
-        affected = _affected(exhibit.default_scenario, tuple(order))
+        affected = _affected(exhibit.default_scenario)
         for key, cells in printed_rows(ex_id, n).items():
             row = exhibit.row(key)
             r = layout.row_index(key) - 1
