@@ -351,8 +351,8 @@ def _write_inputs(wb, ws, p: Plan, fmt: HouseFormats) -> None:
         target = (row, col, row, col + width - 1)
         ws.data_validation(*target, _validation(spec))
         if spec.user_supplied:
-            ws.write_comment(row, col, "Not in the reports: yours to supply. Cells that need it show "
-                                       f"\"needs {key}\" until you do.")
+            ws.write_comment(row, col, f"Not in the reports: yours to supply. Cells that need {key} show "
+                                       f"\"{NEEDS_INPUT}\" until you do.")
         wb.define_name(key, p.input_layout.name_target(key))
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 60)
