@@ -137,7 +137,7 @@ def test_every_sheet_names_its_scenario_and_the_errata_switches(tmp_path):
 # ------------------------------------------------------------------ layout, in the workbook
 def test_number_formats_on_every_formula_cell_and_charts_with_one_unit_per_axis(tmp_path):
     book = build.build_workbook(groups.group("chain"), tmp_path / "chain.xlsx")
-    for g in (DEMAND, groups.group("chain")):
+    for g in groups.GROUPS:
         p = build.plan(g, scenarios.load(g.scenario))
         path = build.write_plan(p, tmp_path / f"{g.name}.xlsx")
         wb = openpyxl.load_workbook(path)
