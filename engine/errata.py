@@ -11,7 +11,7 @@ from functools import cache
 from . import packagedata
 from .errors import UnknownNameError
 
-__all__ = ["Erratum", "all_errata", "get", "for_exhibit"]
+__all__ = ["Erratum", "all_errata", "get", "for_exhibit", "switches", "switches_text"]
 
 KINDS = ("computation", "input-conflict", "label", "data", "ambiguity", "quote")
 
@@ -29,6 +29,12 @@ class Erratum:
     consistent: str | None = None
     switch: str | None = None
     alternative: str | None = None
+    short: str | None = None
+
+    @property
+    def words(self) -> str:
+        """A few words for a check cell beside the id: ``short``, else the title."""
+        return self.short or self.title
 
     def status(self, scenario) -> str:
         """How ``scenario`` treats this erratum: as printed, corrected, or not a switch."""
@@ -63,7 +69,8 @@ def all_errata() -> tuple[Erratum, ...]:
         if d["kind"] not in KINDS:
             raise ValueError(f"erratum {eid}: unknown kind {d['kind']!r}")
         out.append(Erratum(eid, d["title"], d["kind"], tuple(d["exhibits"]), d["description"],
-                           d.get("printed"), d.get("consistent"), d.get("switch"), d.get("alternative")))
+                           d.get("printed"), d.get("consistent"), d.get("switch"), d.get("alternative"),
+                           d.get("short")))
     return tuple(sorted(out, key=lambda e: e.id))
 
 
@@ -78,3 +85,23 @@ def get(erratum_id: str) -> Erratum:
 def for_exhibit(exhibit_id: str) -> list[Erratum]:
     """The errata that show in an exhibit."""
     return [e for e in all_errata() if exhibit_id in e.exhibits]
+
+
+def switches(keys=None) -> list[Erratum]:
+    """The errata that have a switch (an input), in id order; only those whose switch is in ``keys``
+    when given (the inputs a workbook or an analysis reads)."""
+    return [e for e in all_errata() if e.switch is not None and (keys is None or e.switch in keys)]
+
+
+def switches_text(scenario, keys=None) -> str:
+    """The errata switches in force in ``scenario``, in one line for a header:
+    ``errata as printed: E01 E02 E05 E06 E13 E19`` or ``errata corrected: E01 E05 E06; as printed: E02``
+    (``keys`` as for :func:`switches`; "no errata switch" when there is none)."""
+    found = switches(keys)
+    if not found:
+        return "no errata switch"
+    corrected = [e.id for e in found if e.status(scenario) == "corrected"]
+    printed = [e.id for e in found if e.status(scenario) == "as printed"]
+    parts = [f"corrected: {' '.join(corrected)}" if corrected else "",
+             f"as printed: {' '.join(printed)}" if printed else ""]
+    return "errata " + "; ".join(p for p in parts if p)

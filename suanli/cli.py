@@ -194,10 +194,19 @@ def _parser() -> argparse.ArgumentParser:
                         "workbook's xlwings.conf sheet (default: this one, " + sys.executable + ")")
     t.set_defaults(handler=cmd_templates_build)
     t = t_sub.add_parser("picture", help="render a built template's sheet to PNG (LibreOffice, pdftoppm)")
-    t.add_argument("--out", default="docs/template.png", help="the PNG to write (default docs/template.png)")
+    t.add_argument("--out", default=None,
+                   help="the PNG to write (default docs/template.png; with --summary docs/summary.png; with "
+                        "--readme the folder, default docs)")
     t.add_argument("--exhibit", default="fig49", help="the exhibit sheet to show (default fig49)")
     t.add_argument("--inputs", action="store_true",
                    help="show the Inputs sheet of the exhibit's workbook instead (e.g. --out docs/inputs.png)")
+    t.add_argument("--scenario", default=None,
+                   help="the scenario to build it with (default: the workbook's own; see `suanli scenarios`)")
+    what = t.add_mutually_exclusive_group()
+    what.add_argument("--summary", action="store_true",
+                      help="instead, the summary.xlsx of a batch of three scenarios (bear, base, bull)")
+    what.add_argument("--readme", action="store_true",
+                      help="instead, every picture the README shows: inputs.png, template.png, chain.png, summary.png")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -741,11 +750,18 @@ def cmd_templates_build(args) -> str:
 
 
 def cmd_templates_picture(args) -> str:
-    from .picture import render, render_inputs
+    from .picture import render, render_inputs, render_readme, render_summary
 
+    if args.readme:
+        return "\n".join(f"wrote {p}" for p in render_readme(args.out or "docs"))
+    if args.scenario is not None:
+        scenarios.describe(args.scenario)          # an unknown scenario stops here
+    if args.summary:
+        return f"wrote {render_summary(args.out or 'docs/summary.png', base=args.scenario or 'csc-2023-corrected')}"
     exhibit = exhibits.get(args.exhibit)           # an unknown id stops here; 图表49 is fig49
-    path = (render_inputs if args.inputs else render)(args.out, exhibit.id)
-    return f"wrote {path}"
+    if args.inputs:
+        return f"wrote {render_inputs(args.out or 'docs/inputs.png', exhibit.id)}"
+    return f"wrote {render(args.out or 'docs/template.png', exhibit.id, scenario=args.scenario)}"
 
 
 def cmd_refresh(args) -> str:

@@ -64,6 +64,7 @@ __all__ = [
     "recalculate",
     "read_values",
     "to_pdf",
+    "to_pdfs",
     "pdf_to_png",
 ]
 
@@ -274,9 +275,16 @@ def to_pdf(path: str | os.PathLike, out_dir: str | os.PathLike, *, timeout: floa
     return _convert([path], out_dir, PDF_FILTER, ".pdf", timeout)[0]
 
 
+def to_pdfs(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike, *, timeout: float = 300) -> list[Path]:
+    """Print each workbook of ``paths`` to ``out_dir/<name>.pdf`` in one LibreOffice process; the PDFs come back
+    in input order (distinct file names, as :func:`recalculate`)."""
+    return _convert(paths, out_dir, PDF_FILTER, ".pdf", timeout)
+
+
 def pdf_to_png(pdf: str | os.PathLike, out_png: str | os.PathLike, page: int = 1, dpi: int = 110,
-               *, timeout: float = 120) -> Path:
-    """Render one page (1-based) of ``pdf`` as the PNG image ``out_png`` with poppler's ``pdftoppm``."""
+               *, timeout: float = 120, crop: tuple[int, int, int, int] | None = None) -> Path:
+    """Render one page (1-based) of ``pdf`` as the PNG image ``out_png`` with poppler's ``pdftoppm``;
+    ``crop`` = (x, y, width, height) in pixels at ``dpi`` keeps only that part of the page."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise LibreOfficeMissingError(PDFTOPPM_HINT)
@@ -293,8 +301,10 @@ def pdf_to_png(pdf: str | os.PathLike, out_png: str | os.PathLike, page: int = 1
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".pdftoppm-", dir=target.parent) as tmp:
         prefix = Path(tmp) / "page"
-        command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                   str(source), str(prefix)]
+        command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
+        if crop is not None:
+            command += [flag for name, v in zip(("-x", "-y", "-W", "-H"), crop, strict=True) for flag in (name, str(v))]
+        command += [str(source), str(prefix)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:

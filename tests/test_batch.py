@@ -9,6 +9,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from xlsxwriter.utility import xl_col_to_name
 
 from engine import scenarios
 from suanli.cli import main
@@ -80,12 +81,52 @@ def test_summary_has_headlines_and_charts(csv_file, tmp_path):
     batch.run_batch(csv_file, out, jobs=1)
     wb = openpyxl.load_workbook(out / "summary.xlsx")
     ws = wb["Summary"]
-    assert [c.value for c in ws[1]][:3] == ["scenario", "workbook", batch.HEADLINES[0][3]]
-    assert ws.max_row == 5
-    base, high = ws["C2"].value, ws["C3"].value
-    assert high == pytest.approx(base * 0.3 / 0.45)                   # training A100s scale with 1/utilisation
+    head = batch.SUMMARY_HEADER_ROW + 1
+    assert "base scenario csc-2023 (CSC 2023 report, as printed)" in ws["A2"].value
+    assert "errata as printed: E01 E02 E05 E06 E13 E19" in ws["A2"].value
+    inputs = ["train_utilization (fraction)", "mm_dau[2025E] (users)", "chain_h100_share (fraction)",
+              "fig50_util_applied_twice"]
+    heads = [c.value for c in ws[head]]
+    assert heads[:2] == ["scenario", "workbook"] and sorted(heads[2:6]) == sorted(inputs)
+    assert heads[6:] == [h[3] for h in batch.HEADLINES]
+    assert heads.index(inputs[0]) < heads.index(inputs[1]) and heads.index(inputs[2]) < heads.index(inputs[3])
+    assert ws.cell(row=head + 4, column=1).value and ws.cell(row=head + 5, column=1).value is None
+    rows = {r[0]: dict(zip(heads, r, strict=True)) for r in ws.iter_rows(min_row=head + 1, max_row=head + 4,
+                                                                           values_only=True)}
+    assert [rows["base"][k] for k in inputs] == [0.3, 100_000_000, 0, True]
+    assert [rows["high util"][k] for k in inputs] == [0.45, 100_000_000, 0.5, False]   # what makes it differ
+    assert rows['=HYPERLINK("http://x")'][inputs[1]] == 200_000_000
+    first = batch.HEADLINES[0][3]
+    assert rows["high util"][first] == pytest.approx(rows["base"][first] * 0.3 / 0.45)   # 1/utilisation
+    assert ws.row_dimensions[head].height >= 4 * 15                   # the wrapped headers are shown whole
+    charts = {c.title.tx.rich.p[0].r[0].t for c in ws._charts}
+    moving = {h[3] for h in batch.HEADLINES if len({round(r[h[3]], 9) for r in rows.values()}) > 1}
+    assert charts == moving and len(charts) >= 5
+    notes = [c.value for c in ws["A"] if isinstance(c.value, str) and "in every scenario" in c.value]
+    assert len(notes) == len(batch.HEADLINES) - len(charts)           # a headline that does not move: a line
     with zipfile.ZipFile(out / "summary.xlsx") as z:
-        assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == len(batch.HEADLINES)
+        assert sum(n.startswith("xl/charts/chart") for n in z.namelist()) == len(charts)
+        for chart in (n for n in z.namelist() if n.startswith("xl/charts/chart")):
+            j = next(j for j, h in enumerate(batch.HEADLINES) if h[3] in z.read(chart).decode())
+            col = xl_col_to_name(2 + 4 + j)                           # each chart plots its own column
+            assert f"Summary!${col}${head + 1}:${col}${head + 4}" in z.read(chart).decode()
+
+
+def test_summary_cagr_charts_differ_when_the_growth_paths_do(tmp_path):
+    """The CAGR headlines do not move when an input scales every year alike (utilisation); they do when a row
+    changes one year, and then each gets its own chart of its own values."""
+    rows = tmp_path / "s.csv"
+    rows.write_text("name,mm_dau[2027E],train_utilization,mm_params_growth\nbear,2.4e8,0.4,0.1\nbase,,,\n"
+                    "bull,6e8,0.25,0.3\n", encoding="utf-8")
+    out = tmp_path / "out"
+    batch.run_batch(rows, out, base="csc-2023-corrected", jobs=1)
+    ws = openpyxl.load_workbook(out / "summary.xlsx")["Summary"]
+    head = batch.SUMMARY_HEADER_ROW + 1
+    last = len(batch.HEADLINES) + 2 + 3
+    cagr = [ws.cell(row=r, column=c).value for c in (last - 1, last) for r in range(head + 1, head + 4)]
+    train, infer = cagr[:3], cagr[3:]
+    assert len(set(train)) == 3 and len(set(infer)) == 3 and train != infer
+    assert {c.title.tx.rich.p[0].r[0].t for c in ws._charts} >= {h[3] for h in batch.HEADLINES[-2:]}
 
 
 def test_resume_builds_only_what_is_missing_or_changed(csv_file, tmp_path):
@@ -184,7 +225,9 @@ def test_files_already_in_the_folder_are_never_overwritten(tmp_path):
     report = batch.run_batch(scenarios_csv, out, jobs=1)
     assert [e["file"] for e in report.entries] == ["notes_2.xlsx", "summary_2.xlsx", "NOTES_2_2.xlsx"]
     assert (out / "notes.xlsx").read_bytes() == b"the user's own workbook"
-    assert openpyxl.load_workbook(out / "summary.xlsx")["Summary"].max_row == 4     # the summary is not a scenario
+    summary = openpyxl.load_workbook(out / "summary.xlsx")["Summary"]
+    listed = [summary.cell(row=r, column=2).value for r in range(batch.SUMMARY_HEADER_ROW + 2, summary.max_row + 1)]
+    assert [f for f in listed if f] == ["notes_2.xlsx", "summary_2.xlsx", "NOTES_2_2.xlsx"]   # not a scenario
 
 
 def test_a_manifest_naming_a_path_outside_the_folder_is_refused(tmp_path, capsys):
@@ -208,7 +251,8 @@ def test_resumed_rows_keep_their_values_in_the_summary(csv_file, tmp_path):
     assert sum(bool(e.get("resumed")) for e in report.entries) == 4
     again = [[c.value for c in r] for r in openpyxl.load_workbook(out / "summary.xlsx")["Summary"].iter_rows()]
     assert again == first
-    assert all(isinstance(v, float) for row in again[1:] for v in row[2:4])
+    head = batch.SUMMARY_HEADER_ROW + 1
+    assert all(isinstance(v, (int, float)) for row in again[head:head + 4] for v in row[-8:])
 
 
 # ------------------------------------------------------------------ names

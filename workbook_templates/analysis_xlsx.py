@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
-from engine import __version__, scenarios
+from engine import __version__, errata, scenarios
 from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from engine.exhibit import Row, needs_text
 
@@ -101,7 +101,9 @@ def _about(ws, fmt: _Formats, title: str, items: list[tuple[str, str, str]]) -> 
 
 
 def _scenario_items(sc: scenarios.Scenario, overrides: dict) -> list[tuple[str, str, str]]:
-    items = [("scenario", sc.name, sc.title if sc.title != sc.name else "")]
+    items = [("scenario", sc.name, sc.title if sc.title != sc.name else ""),
+             ("errata switches", errata.switches_text(sc).removeprefix("errata "),
+              "each a switch input: TRUE reproduces the report's printed number (suanli errata)")]
     schema = scenarios.schema()
     for key in overrides:
         spec = schema[key]

@@ -38,12 +38,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import SuanliError, exhibits, scenarios
+from engine import SuanliError, errata, exhibits, scenarios
 from engine.errors import InvalidTypeError, InvalidValueError
 from engine.exhibit import NumericResolver
 from engine.tables import CORRECTED
 
-from . import groups
+from . import groups, widths
 from .build import inputs_hash, plan, write_plan
 from .files import write_atomic, write_text_atomic
 from .groups import Group
@@ -51,7 +51,7 @@ from .pool import Died, Interrupted, Pool, Signals, signal_name
 from .scenario_file import KEY_COLUMN, CellError, ScenarioRow, Unusable, read_scenarios
 from .writer import HouseFormats, new_workbook
 
-__all__ = ["ScenarioRow", "read_scenarios", "scenario_for", "safe_filename", "run_batch", "BatchReport",
+__all__ = ["ScenarioRow", "read_scenarios", "scenario_for", "varying", "safe_filename", "run_batch", "BatchReport",
            "BatchInterrupted", "BatchFileError", "HEADLINES", "MANIFEST", "JOURNAL", "SUMMARY", "headlines",
            "progress_printer", "one_line"]
 
@@ -585,7 +585,11 @@ class _Run:
         else:
             self.ledger.close(remove=True)
         try:
-            _write_summary(self.out / SUMMARY, [e for e in ordered if e["status"] == "ok"])
+            written = [e for e in ordered if e["status"] == "ok"]
+            by_number = {r.number: r for r in self.rows}
+            base = scenarios.load(self.base)
+            _write_summary(self.out / SUMMARY, written, varying([by_number[e["row"]] for e in written], base),
+                           base, self.group)
         except Exception as exc:
             os_error = _os_error(exc)
             if os_error is None:
@@ -683,35 +687,165 @@ def _build(run: _Run, todo: list[_Job], workers: int, signals: Signals) -> None:
             pool.stop()
 
 
-def _write_summary(path: Path, entries: list[dict]) -> None:
+def varying(rows: list[ScenarioRow], base: scenarios.Scenario) -> list[tuple[str, str, list]]:
+    """The inputs whose values differ between ``rows``, as each row's scenario has them: ``(column header,
+    unit, one value per row)`` in the order the file gives them.  A value is a number, TRUE/FALSE, or text
+    for a path of values over columns that are not all one ("2e+07 … 8e+08")."""
+    schema = scenarios.schema()
+    scs = [scenario_for(row, base) for row in rows]
+    out = []
+    for header in _file_order([list(row.values) for row in rows]):
+        m = KEY_COLUMN.match(header)
+        key, column = m.group(1), m.group(2)
+        spec = schema[key]
+        values = [_one(sc.at(key, column) if column is not None else sc.values[key], spec.is_switch) for sc in scs]
+        if any(v != values[0] for v in values[1:]):
+            out.append((key if column is None else f"{key}[{column}]", spec.unit, values))
+    return out
+
+
+def _file_order(rows: list[list[str]]) -> list[str]:
+    """The headers of a scenario file in its column order, from rows that each hold some of them in that order."""
+    after: dict[str, set[str]] = {}
+    first: dict[str, int] = {}
+    for row in rows:
+        for i, h in enumerate(row):
+            first.setdefault(h, len(first))
+            after.setdefault(h, set()).update(row[:i])
+    out: list[str] = []
+    while len(out) < len(first):
+        ready = [h for h in first if h not in out and after[h] <= set(out)]
+        out.append(min(ready, key=first.get))
+    return out
+
+
+def _one(value, switch: bool):
+    if isinstance(value, tuple):
+        if all(v == value[0] for v in value):
+            return _one(value[0], switch)
+        return f"{value[0]:g} … {value[-1]:g}"
+    if value is None:
+        return ""
+    return bool(value) if switch else float(value)
+
+
+def _write_summary(path: Path, entries: list[dict], inputs: list[tuple[str, str, list]],
+                   base: scenarios.Scenario, group: Group) -> None:
+    """summary.xlsx: a row per scenario, the inputs that differ between them beside the headline outputs,
+    and a chart of each headline that differs between them."""
+
     def write(tmp: Path) -> None:
         wb = new_workbook(tmp)
-        bold = HouseFormats(wb).header
+        fmt = HouseFormats(wb)
         num = wb.add_format({"num_format": "#,##0.00"})
+        given = {style: wb.add_format({"num_format": style, **fmt.input_fill})
+                 for style in {_input_format(values) for _, _, values in inputs}}
+        band = {"inputs": wb.add_format({"bold": True, "align": "center", "bg_color": "#FFF2CC", "border": 1}),
+                "outputs": wb.add_format({"bold": True, "align": "center", "bg_color": "#DDEBF7", "border": 1})}
         ws = wb.add_worksheet("Summary")
-        ws.write_row(0, 0, ["scenario", "workbook"] + [h[3] for h in HEADLINES], bold)
-        for i, e in enumerate(entries, start=1):
+        ws.write(0, 0, f"suanli batch — the {group.name} workbook per scenario", fmt.title)
+        ws.write(1, 0, f"Each row is the base scenario {base.name} ({base.title}) with the inputs of its row; "
+                       f"base {errata.switches_text(base)}.", fmt.subtle)
+        head = SUMMARY_HEADER_ROW
+        first_in, first_out = 2, 2 + len(inputs)
+        last = first_out + len(HEADLINES) - 1
+        heads = ["scenario", "workbook"] + [f"{key} ({unit})" if unit not in ("count", "switch") else key
+                                            for key, unit, _ in inputs] + [h[3] for h in HEADLINES]
+        if inputs:
+            _band(ws, head - 1, first_in, first_out - 1, "inputs that differ between the rows", band["inputs"])
+        _band(ws, head - 1, first_out, last, "outputs", band["outputs"])
+        texts: list[list[str]] = [[h] for h in heads]
+        for i, e in enumerate(entries, start=head + 1):
             ws.write_string(i, 0, e["scenario"])
             ws.write_url(i, 1, f"external:{e['file']}", string=e["file"])
+            texts[0].append(e["scenario"])
+            texts[1].append(e["file"])
+            for j, (_, _, values) in enumerate(inputs):
+                v, style = values[i - head - 1], _input_format(values)
+                if isinstance(v, bool):
+                    ws.write_boolean(i, first_in + j, v, given[style])
+                elif isinstance(v, float):
+                    ws.write_number(i, first_in + j, v, given[style])
+                else:
+                    ws.write_string(i, first_in + j, v, given[style])
+                texts[first_in + j].append(widths.shown(v, style))
             for j, v in enumerate(e.get("headlines") or []):
                 if isinstance(v, (int, float)):
-                    ws.write_number(i, 2 + j, v, num)
-        ws.set_column(0, 1, 24)
-        ws.set_column(2, 1 + len(HEADLINES), 16)
-        ws.freeze_panes(1, 1)
+                    ws.write_number(i, first_out + j, v, num)
+                    texts[first_out + j].append(widths.shown(v, "#,##0.00"))
+        col_width = []
+        for c, column in enumerate(texts):
+            words = column[0].replace("(", " (").split()
+            w = widths.fit(column[1:], minimum=12.0 if c >= first_out else 8.0, maximum=30.0, bold_texts=words)
+            col_width.append(w)
+            ws.set_column(c, c, w)
+        for c, h in enumerate(heads):
+            ws.write_string(head, c, h, fmt.header)
+        ws.set_row(head, widths.row_height([(h, col_width[c]) for c, h in enumerate(heads)], bold=True))
+        ws.freeze_panes(head + 1, 1)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
         if entries:
-            charts = wb.add_worksheet("Charts")
-            for j, (_, _, _, label) in enumerate(HEADLINES):
-                chart = wb.add_chart({"type": "bar"})
-                chart.add_series({"name": label, "categories": ["Summary", 1, 0, len(entries), 0],
-                                  "values": ["Summary", 1, 2 + j, len(entries), 2 + j]})
-                chart.set_title({"name": label})
-                chart.set_legend({"none": True})
-                chart.set_size({"width": 480, "height": 90 + 18 * min(len(entries), 40)})
-                charts.insert_chart((j // 2) * (6 + min(len(entries), 40)), (j % 2) * 8, chart)
+            _summary_charts(wb, ws, fmt, entries, head, first_out, sum(col_width[:9]))
         wb.close()
 
     write_atomic(path, write)
+
+
+def _input_format(values: list) -> str:
+    """The number format of an input column of the summary: thousands separated when every value is whole."""
+    numbers = [v for v in values if isinstance(v, float)]
+    return "#,##0" if numbers and all(v.is_integer() for v in numbers) else "General"
+
+
+#: The 0-based row of the summary's column headers (above it: the title, the base scenario, the bands).
+SUMMARY_HEADER_ROW = 4
+
+
+def _band(ws, r: int, c1: int, c2: int, text: str, style) -> None:
+    if c2 > c1:
+        ws.merge_range(r, c1, r, c2, text, style)
+    else:
+        ws.write_string(r, c1, text, style)
+
+
+def _summary_charts(wb, ws, fmt: HouseFormats, entries: list[dict], head: int, first_out: int,
+                    width: float) -> None:
+    """Below the table, a bar chart of each headline that differs between the scenarios, two a row; a line
+    saying so for one that does not (a growth rate does not move when an input scales every year alike)."""
+    drawn, notes = [], []
+    for j, (_, _, _, label) in enumerate(HEADLINES):
+        values = [(e.get("headlines") or [None] * len(HEADLINES))[j] for e in entries]
+        numbers = [v for v in values if isinstance(v, (int, float))]
+        if not numbers:
+            notes.append(f"{label}: no value in any scenario")
+        elif len(values) > 1 and len(numbers) == len(values) and \
+                max(numbers) - min(numbers) <= 1e-9 * max(abs(x) for x in numbers):
+            notes.append(f"{label}: {numbers[0]:,.2f} in every scenario (the rows' inputs do not move it), "
+                         "so no chart")
+        else:
+            drawn.append((j, label))
+    r = head + len(entries) + 2
+    for note in notes:
+        ws.write_string(r, 0, note, fmt.subtle)
+        r += 1
+    n = min(len(entries), 40)
+    height = 150 + 22 * n
+    rows_per_chart = height // 20 + 1
+    chart_width = int(min(max(width * 7 / 2 - 10, 380), 560))
+    top = r + 1
+    for placed, (j, label) in enumerate(drawn):
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series({"name": label, "categories": ["Summary", head + 1, 0, head + len(entries), 0],
+                          "values": ["Summary", head + 1, first_out + j, head + len(entries), first_out + j],
+                          "data_labels": {"value": True, "num_format": "#,##0.0"}})
+        chart.set_title({"name": label, "name_font": {"size": 11, "bold": True}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"num_format": "#,##0", "major_gridlines": {"visible": True}})
+        chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": chart_width, "height": height})
+        ws.insert_chart(top + (placed // 2) * rows_per_chart, 0, chart,
+                        {"x_offset": (placed % 2) * (chart_width + 16), "y_offset": 4})
 
 
 # ------------------------------------------------------------------ progress

@@ -12,7 +12,10 @@ and an index.  In each workbook:
 * one sheet per exhibit, laid out like the report: the report's row label as printed, the
   English label, the unit, then one column per year or case; every value a native formula
   (built from the same row definitions the engine computes with) carrying the engine's value
-  as its cached result; beside it the report's printed values and a check of the two.
+  as its cached result; beside it the report's printed values and a check of the two
+  (:mod:`.checks`: ✓, the erratum that explains a difference, "scenario" where an input was
+  moved, or the difference in %).  Its third row names the scenario and the errata switches
+  in force, live; its columns are as wide as what they show (:mod:`.widths`).
 * **Errata**: each inconsistency, with the input that switches it; **Index**: the sheets.
 
 The formulas use only functions Excel 2016 and LibreOffice 7.4 both have, so the workbook
@@ -33,10 +36,11 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_col_to_name, xl_range_abs, xl_rowcol_to_cell
 
-from engine import __version__, errata, exhibits, formats, printed, scenarios
-from engine.exhibit import DIV0, NUM, NumericResolver, Result, needs_text
+from engine import __version__, errata, exhibits, formats, scenarios
+from engine.exhibit import DIV0, NUM, NumericResolver, Result
 
-from . import meta
+from . import meta, widths
+from .checks import Check, InputRead, Reads, checks, switches_read
 from .files import write_atomic
 from .groups import GROUPS, Group
 from .render import (
@@ -49,6 +53,7 @@ from .render import (
     INPUT_VALUE_COL,
     INPUTS_SHEET,
     MAX_ACROSS,
+    NEEDS_INPUT,
     STAMP_CELL,
     FormulaResolver,
     InputLayout,
@@ -60,19 +65,23 @@ from .render import (
 from .writer import HouseFormats, new_workbook
 
 __all__ = ["Plan", "plan", "write_plan", "formulas", "formula_cells", "printed_checks", "cached_results",
-           "SheetCell", "sheet_cells", "check_formula", "sheet_value", "excel_cached", "build_workbook", "build_all",
-           "inputs_hash"]
+           "SheetCell", "sheet_cells", "plan_checks", "header", "sheet_value", "excel_cached", "build_workbook",
+           "build_all", "inputs_hash", "HEADER_CELL"]
 
 
-#: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).
+#: Charts where a reader would rather look than read: exhibit -> (title, rows, kind).  An axis shows one
+#: unit, named in its title: the rows' first unit on the left, a second one on the right.
 CHARTS = {
-    "fig49": ("GPUs needed for training (万张)", ("h100_total", "a100_total"), "column"),
-    "fig50": ("GPUs needed for inference (万张)", ("h100_cards", "a100_cards"), "column"),
-    "fig7": ("Global AI-server market (亿美元)", ("market",), "column"),
-    "fig8": ("China AI-server market (亿美元)", ("market",), "column"),
-    "fig85": ("HBM market (USD m)", None, "column"),
-    "chain": ("The chain: accelerators (万张) and IT load (万kW)", ("cards", "it_kw"), "line"),
+    "fig49": ("GPUs needed for training", ("h100_total", "a100_total"), "column"),
+    "fig50": ("GPUs needed for inference", ("h100_cards", "a100_cards"), "column"),
+    "fig7": ("Global AI-server market", ("market",), "column"),
+    "fig8": ("China AI-server market", ("market",), "column"),
+    "fig85": ("HBM market", None, "column"),
+    "chain": ("The chain: accelerators and IT load", ("cards", "it_kw"), "line"),
 }
+
+#: The exhibit sheets' third row: the scenario and the errata switches in force, a live formula.
+HEADER_CELL = "A3"
 
 
 def inputs_hash(scenario: scenarios.Scenario, keys: Iterable[str]) -> str:
@@ -210,7 +219,7 @@ def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
     """An exhibit sheet's formula cells: (row, column index, sheet row, sheet column, formula, cached value).
 
     The cached value is what the engine computes, in the cell's unit (a percent row keeps its
-    fraction), or ``needs KEY`` text; the workbook writer and refresh both take it from here.
+    fraction), or :data:`~.render.NEEDS_INPUT`; the workbook writer and refresh both take it from here.
     """
     exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
     for row in exhibit.rows:
@@ -222,7 +231,7 @@ def formula_cells(p: Plan, ex_id: str, resolver: _CachedFormulas):
             if formula is None:
                 continue
             needs = result.needed(row.key, j)
-            cached = needs_text(needs) if needs else sheet_value(row, result.values[row.key][j])
+            cached = NEEDS_INPUT if needs else sheet_value(row, result.values[row.key][j])
             yield row, j, r, FIRST_VALUE_COL + j, formula, cached
 
 
@@ -240,8 +249,9 @@ def write_plan(p: Plan, path: str | os.PathLike, excel_button: bool = False, int
         meta_ws = wb.add_worksheet(meta.META_SHEET)
         _write_inputs(wb, inputs, p, fmt)
         resolver = formulas(p)
+        checked = plan_checks(p)
         for ex_id in _dependency_order(p):
-            _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, fmt)
+            _write_exhibit(wb, sheets[ex_id], p, ex_id, resolver, checked, fmt)
         _write_errata(errata_ws, p, fmt)
         _write_index(index, p, fmt)
         _write_meta(meta_ws, p)
@@ -420,8 +430,8 @@ def _write_input_cells(wb, ws, p: Plan, key: str, look: _InputLooks) -> None:
     (r1, c1), (r2, c2) = cells[0], cells[-1]
     ws.data_validation(r1, c1, r2, c2, _validation(spec))
     if spec.user_supplied:
-        ws.write_comment(r1, c1, "Not in the reports: yours to supply. Cells that need it show "
-                                 f"\"needs {key}\" until you do.")
+        ws.write_comment(r1, c1, f"Not in the reports: yours to supply. Cells that need {key} show "
+                                 f"\"{NEEDS_INPUT}\" until you do.")
     wb.define_name(key, p.input_layout.name_target(key))
 
 
@@ -493,56 +503,96 @@ def _validation(spec) -> dict:
     return {**base, "validate": kind, **crit, "ignore_blank": spec.user_supplied}
 
 
-def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: HouseFormats) -> None:
+def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, checked: _Checks,
+                   fmt: HouseFormats) -> None:
     exhibit = exhibits.get(ex_id)
     layout = p.layouts[ex_id]
     result = p.numeric[ex_id]
     cols = layout.columns
+    n = len(cols)
     used_by = "" if ex_id in p.group.exhibits else "  (used by this workbook's other sheets)"
     ws.write(0, 0, f"{exhibit.id}  {exhibit.title_zh} — {exhibit.title_en}{used_by}", fmt.title)
     ws.write(1, 0, f"Source: {exhibit.source}", fmt.subtle)
-    ws.write(2, 0, f"Scenario {p.scenario.name}. Every value is a live formula over the Inputs sheet.", fmt.subtle)
-    head_row = HEADER_ROW
-    for c, h in enumerate(["报告行 (as printed)", "Row", "Unit"]):
-        ws.write(head_row, c, h, fmt.header)
-    for j, label in enumerate(cols):
-        ws.write_string(head_row, FIRST_VALUE_COL + j, label, fmt.header)
-    printed_cells = printed.cells(ex_id) if ex_id in printed.exhibits() else {}
-    p0, k0 = printed_columns(ex_id, len(cols))
-    if printed_cells:
-        for j, label in enumerate(cols):
-            ws.write_string(head_row, p0 + j, f"Printed {label}", fmt.header)
-            ws.write_string(head_row, k0 + j, f"Check {label}", fmt.header)
+    formula, text = header(p, ex_id, checked)
+    ws.write_formula(HEADER_CELL, formula, fmt.subtle, text)
+    mine = checked.cells.get(ex_id, [])
+    p0, k0 = printed_columns(ex_id, n)
+    heads = {0: "报告行 (as printed)", 1: "Row", 2: "Unit"}
+    heads.update({FIRST_VALUE_COL + j: label for j, label in enumerate(cols)})
+    if mine:
+        heads.update({p0 + j: f"Printed {label}" for j, label in enumerate(cols)})
+        heads.update({k0 + j: f"Check {label}" for j, label in enumerate(cols)})
+    shown: dict[int, list[str]] = {c: [] for c in heads}       # what each column shows, for its width
+    for row in exhibit.rows:
+        shown[0].append(row.label_zh or "")
+        shown[1].append(row.label_en)
+        shown[2].append(row.unit if row.unit != "text" else "")
+        for j in range(n):
+            value = result.values[row.key][j]
+            if row.text is not None and value is not None:
+                shown[FIRST_VALUE_COL + j].append(str(value))
+    cached_rows: dict[str, list] = {}
+    cells = list(formula_cells(p, ex_id, resolver))
+    for row, j, _r, c, _formula, cached in cells:
+        shown[c].append(widths.shown(excel_cached(cached), _num_format(row)))
+        cached_rows.setdefault(row.key, [None] * n)[j] = cached
+    wraps: dict[str, list[tuple[str, int]]] = {}          # row key -> the check texts that may wrap, and where
+    for check, pc, kc in mine:
+        shown[pc].append(widths.shown(check.shown, _num_format(exhibit.row(check.row))))
+        one, wrapped = check.widest()            # an erratum's short words on one line, longer ones wrapped
+        shown[kc] += one + [part for text in wrapped
+                            for part in ([text] if widths.text_width(text) <= _CHECK_LINE else text.split())]
+        wraps.setdefault(check.row, []).extend((text, kc) for text in wrapped)
+    width = {c: _column_width(c, shown[c], heads[c]) for c in heads}
+    for c, w in width.items():
+        ws.set_column(c, c, w)
+    if mine:
+        for gap in (FIRST_VALUE_COL + n, p0 + n):      # the empty columns between values, printed and checks
+            ws.set_column(gap, gap, 2)
+
+    for c, h in heads.items():
+        ws.write_string(HEADER_ROW, c, h, fmt.header)
+    ws.set_row(HEADER_ROW, widths.row_height([(h, width[c]) for c, h in heads.items()], bold=True))
     for row in exhibit.rows:
         r = layout.row_index(row.key) - 1
-        ws.write_string(r, 0, row.label_zh or "")
-        ws.write_string(r, 1, row.label_en)
+        labels = [(0, row.label_zh or ""), (1, row.label_en)]
+        wrapped = [(text, width[c]) for c, text in labels if widths.text_width(text) + widths.PADDING > width[c]]
+        for c, text in labels:
+            ws.write_string(r, c, text, fmt.wrap_cell if wrapped else None)
         ws.write_string(r, 2, row.unit if row.unit != "text" else "")
+        wrapped += [(text, width[c]) for text, c in wraps.get(row.key, [])]
+        if wrapped:
+            ws.set_row(r, widths.row_height(wrapped))
         if row.note:
             ws.write_comment(r, 1, row.note)
-        for j in range(len(cols)):
+        for j in range(n):
             value = result.values[row.key][j]
             if row.text is not None and value is not None:
                 ws.write_string(r, FIRST_VALUE_COL + j, str(value))
-    cached_rows: dict[str, list] = {}
-    for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver):
+    for row, j, r, c, formula, cached in cells:
         ws.write_formula(r, c, formula, fmt.number(_num_format(row)), excel_cached(cached))
-        cached_rows.setdefault(row.key, [None] * len(cols))[j] = cached
-    for key, (_, text) in printed_cells.items():
-        row = exhibit.row(key)
-        r = layout.row_index(key) - 1
-        _write_printed(ws, row, text, r, cached_rows.get(key, [None] * len(cols)), p0, k0, fmt)
-    ws.set_column(0, 0, 44 if any(r.label_zh for r in exhibit.rows) else 3)   # no printed labels: keep it narrow
-    ws.set_column(1, 1, 40)
-    ws.set_column(2, 2, 9)
-    wide = any(result.needs.get((r.key, j)) for r in exhibit.rows for j in range(len(cols)))
-    ws.set_column(FIRST_VALUE_COL, FIRST_VALUE_COL + len(cols) - 1, 30 if wide else 14)
-    if printed_cells:
-        ws.set_column(p0, k0 + len(cols) - 1, 12)
-        ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
-                              {"type": "cell", "criteria": "==", "value": '"✓"', "format": fmt.ok})
-        ws.conditional_format(FIRST_DATA_ROW - 1, k0, FIRST_DATA_ROW - 1 + len(exhibit.rows), k0 + len(cols) - 1,
-                              {"type": "text", "criteria": "begins with", "value": "≠", "format": fmt.bad})
+        if cached == NEEDS_INPUT:
+            keys = result.needed(row.key, j)
+            ws.write_comment(r, c, f"Needs {', '.join(keys)}: the reports give no value; type yours on the Inputs "
+                                   "sheet.", {"x_scale": 1.6})
+    noted: set[str] = set()
+    for check, pc, kc in mine:
+        row = exhibit.row(check.row)
+        ws.write_number(check.r, pc, check.shown, fmt.number(_num_format(row), "printed"))
+        computed = cached_rows.get(check.row, [None] * n)[cols.index(check.column)]
+        ws.write_formula(check.r, kc, check.formula(), fmt.wrap_cell if check.reasons else None,
+                         check.text(computed, p.scenario))
+        note = check.note()
+        if note and check.row not in noted:
+            noted.add(check.row)
+            ws.write_comment(check.r, kc, note, {"x_scale": 2.5, "y_scale": 1.5})
+    if mine:
+        first, last = FIRST_DATA_ROW - 1, FIRST_DATA_ROW - 1 + len(exhibit.rows)
+        for start, style in [("scenario", fmt.scenario), ("✓", fmt.ok), ("≠", fmt.bad), ("E", fmt.erratum),
+                             ("S", fmt.erratum)]:
+            ws.conditional_format(first, k0, last, k0 + n - 1, {"type": "text", "criteria": "begins with",
+                                                                 "value": start, "format": style,
+                                                                 "stop_if_true": True})
     ws.freeze_panes(FIRST_DATA_ROW - 1, FIRST_VALUE_COL)
     ws.set_landscape()
     ws.set_paper(9)                   # A4
@@ -552,15 +602,20 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, fmt: 
         _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
 
 
-def _printed_cell(row, cell: str):
-    """(value as the sheet holds it, tolerance) of a printed cell, or None where nothing is printed."""
-    parsed = printed.parse(cell)
-    if cell == "_" or parsed is None:
-        return None
-    value, decimals, exponent = parsed
-    if row.display.percent or cell.endswith("%"):
-        return value / 100, 0.5 * 10 ** -(decimals + 2)
-    return value * 10 ** exponent, 0.5 * 10 ** (exponent - decimals)
+#: A check column fits a text this wide on one line ("E03 text: 10000亿"); an erratum's longer words wrap.
+_CHECK_LINE = 18.0
+
+#: Column widths: the label columns wrap beyond these; a value column is as wide as its widest number.
+_LABEL_WIDTH = {0: 44.0, 1: 40.0, 2: 10.0}
+
+
+def _column_width(c: int, texts: list[str], head: str) -> float:
+    """A column as wide as what it shows, its header wrapping between words only (a part in brackets is one
+    word: "报告行 (as printed)" wraps before the bracket); labels wrap beyond a cap."""
+    words = re.findall(r"\([^)]*\)|\S+", head)
+    if c in _LABEL_WIDTH:
+        return widths.fit(texts, minimum=4.0, maximum=_LABEL_WIDTH[c], bold_texts=words)
+    return widths.fit(texts, minimum=5.0, maximum=40.0, bold_texts=words)
 
 
 def excel_cached(value):
@@ -571,92 +626,100 @@ def excel_cached(value):
     return value
 
 
-def check_text(computed, shown: float, tolerance: float) -> str:
-    """What a check cell shows: ✓ when the computed value rounds to the printed one, else ≠ and the difference."""
-    if isinstance(computed, (int, float)) and not isinstance(computed, bool) and math.isfinite(computed):
-        diff = computed - shown
-        return "✓" if abs(diff) <= tolerance * (1 + 1e-9) else "≠ " + _text_scientific(diff)
-    return "≠"
-
-
-def _text_scientific(x: float) -> str:
-    """``x`` as ``TEXT(x, "0.00E+00")`` shows it in Excel and LibreOffice: the number to 15 significant digits,
-    then to 3, halves away from zero (172.49999999999997 shows 1.73E+02, where Python's format says 1.72E+02)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    d = Decimal(format(x, ".15g"))
-    if d == 0:
-        return "0.00E+00"
-    e = d.adjusted()
-    m = d.scaleb(-e).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if abs(m) >= 10:
-        m, e = (m / 10).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), e + 1
-    return f"{m}E{'+' if e >= 0 else '-'}{abs(e):02d}"
-
-
 def printed_columns(ex_id: str, n: int) -> tuple[int, int]:
     """The first printed-value column and the first check column of an exhibit sheet with ``n`` columns."""
     p0 = FIRST_VALUE_COL + n + 1
     return p0, p0 + n + 1
 
 
-def check_formula(r: int, j: int, p0: int, tolerance: float) -> str:
-    """The formula of the check cell of column ``j`` on sheet row ``r``: ✓ when the computed value is within
-    ``tolerance`` of the printed one, else ≠ and the difference."""
-    computed = xl_rowcol_to_cell(r, FIRST_VALUE_COL + j)
-    printed_ref = xl_rowcol_to_cell(r, p0 + j)
-    tol = repr(tolerance * (1 + 1e-9)).replace("e-", "E-")
-    return (f'=IF(ISNUMBER({computed}),IF(ABS({computed}-{printed_ref})<={tol},"✓",'
-            f'"≠ "&TEXT({computed}-{printed_ref},"0.00E+00")),"≠")')
+@dataclass
+class _Checks:
+    """The check cells of a plan's exhibit sheets, and the errata switches each sheet's values read."""
+
+    cells: dict[str, list[tuple[Check, int, int]]]       # exhibit -> (check, printed column, check column)
+    switches: dict[str, list[tuple[errata.Erratum, InputRead]]]
+
+
+#: Checks by layout signature, as :data:`_FORMULAS`: they depend on the layout, not on the values.
+_CHECKS: dict[tuple, _Checks] = {}
+
+
+def plan_checks(p: Plan) -> _Checks:
+    """The check cells of a plan's exhibit sheets (:func:`.checks.checks`) and the switches each sheet reads."""
+    signature = _signature(p)
+    if signature not in _CHECKS:
+        if len(_CHECKS) >= 8:
+            _CHECKS.pop(next(iter(_CHECKS)))
+        reads = Reads(FormulaResolver(p.scenario, p.layouts, p.numeric, p.input_layout))
+        cells: dict[str, list[tuple[Check, int, int]]] = {}
+        for check, pc, kc in checks(reads, p.order, p.layouts, printed_columns):
+            cells.setdefault(check.exhibit, []).append((check, pc, kc))
+        _CHECKS[signature] = _Checks(cells, switches_read(reads, p.order, p.layouts))
+    return _CHECKS[signature]
+
+
+def header(p: Plan, ex_id: str, checked: _Checks | None = None) -> tuple[str, str]:
+    """An exhibit sheet's third row: (formula, what it shows for the plan's values).  The scenario is the one
+    the hidden sheet records (refresh stamps it); each errata switch the sheet's values read, as it is now."""
+    checked = checked or plan_checks(p)
+    found = checked.switches.get(ex_id, [])
+    row = [k for k, _ in meta.rows("", "", "", [], [])].index("scenario")
+    scenario = f"{quote_sheet(meta.META_SHEET)}!{xl_rowcol_to_cell(row, 1, row_abs=True, col_abs=True)}"
+    tail = " · every value is a live formula over the Inputs sheet"
+    if not found:
+        rest = " · no errata switch bears on this sheet"
+        return f'="Scenario "&{scenario}&"{rest}{tail}"', f"Scenario {p.scenario.name}{rest}{tail}"
+    parts_f, parts_t = [], []
+    for i, (e, read) in enumerate(found):
+        lead = " · errata " if i == 0 else ", "
+        parts_f.append(f'"{lead}{e.id} "&IF({read.expr},"as printed","corrected")')
+        parts_t.append(f"{lead}{e.id} {'as printed' if read.value(p.scenario) else 'corrected'}")
+    return (f'="Scenario "&{scenario}&' + "&".join(parts_f) + f'&"{tail}"',
+            f"Scenario {p.scenario.name}" + "".join(parts_t) + tail)
 
 
 @dataclass(frozen=True)
 class SheetCell:
     """A cell of an exhibit sheet that its formulas compute or read."""
 
-    kind: str                    # "formula" (a row's value), "printed" (the report's value) or "check"
+    kind: str                    # "formula" (a row's value), "printed" (the report's value), "check" or "header"
     formula: str | None          # the formula (with its =); None for a printed value, which the checks read
     value: object                # what the cell caches, or holds
-    row: str                     # the exhibit row's key
-    column: str                  # the column's label
+    row: str                     # the exhibit row's key ("scenario" for the header)
+    column: str                  # the column's label ("errata switches" for the header)
 
 
 def sheet_cells(p: Plan) -> dict[str, dict[str, SheetCell]]:
     """Every cell of the exhibit sheets that the build writes a formula or a printed value into:
     ``{exhibit: {A1: SheetCell}}``: the formula cells with the engine's values (:func:`formula_cells`),
-    the report's printed values, and the checks with what they show for the engine's values."""
+    the header naming the scenario and the errata switches (:func:`header`), the report's printed values,
+    and the checks with what they show for the engine's values (:mod:`.checks`)."""
     resolver = formulas(p)
+    checked = plan_checks(p)
     out: dict[str, dict[str, SheetCell]] = {}
+    computed: dict[tuple[str, str, str], object] = {}
     for ex_id in _dependency_order(p):
         columns = p.layouts[ex_id].columns
-        out[ex_id] = {xl_rowcol_to_cell(r, c): SheetCell("formula", formula, cached, row.key, columns[j])
-                      for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver)}
-    for ex_id in p.order:
-        if ex_id not in printed.exhibits():
-            continue
-        exhibit, layout, result = exhibits.get(ex_id), p.layouts[ex_id], p.numeric[ex_id]
-        p0, k0 = printed_columns(ex_id, len(layout.columns))
+        out[ex_id] = {}
+        formula, text = header(p, ex_id, checked)
+        out[ex_id][HEADER_CELL] = SheetCell("header", formula, text, "scenario", "errata switches")
+        for row, j, r, c, formula, cached in formula_cells(p, ex_id, resolver):
+            out[ex_id][xl_rowcol_to_cell(r, c)] = SheetCell("formula", formula, cached, row.key, columns[j])
+            computed[(ex_id, row.key, columns[j])] = cached
+    for ex_id, found in checked.cells.items():
         cells = out[ex_id]
-        for key, (_, text) in printed.cells(ex_id).items():
-            row = exhibit.row(key)
-            r = layout.row_index(key) - 1
-            for j, cell in enumerate(text.split()):
-                got = _printed_cell(row, cell)
-                if got is None:
-                    continue
-                shown, tolerance = got
-                column = layout.columns[j]
-                computed = sheet_value(row, result.values[key][j]) if not result.needed(key, j) else None
-                cells[xl_rowcol_to_cell(r, p0 + j)] = SheetCell("printed", None, shown, key, column)
-                cells[xl_rowcol_to_cell(r, k0 + j)] = SheetCell("check", check_formula(r, j, p0, tolerance),
-                                                                check_text(computed, *got), key, column)
+        for check, pc, kc in found:
+            cells[xl_rowcol_to_cell(check.r, pc)] = SheetCell("printed", None, check.shown, check.row, check.column)
+            cells[xl_rowcol_to_cell(check.r, kc)] = SheetCell(
+                "check", check.formula(), check.text(computed.get((ex_id, check.row, check.column)), p.scenario),
+                check.row, check.column)
     return {ex_id: out[ex_id] for ex_id in p.order}
 
 
 def printed_checks(p: Plan) -> dict[str, dict[str, tuple[str, str, str]]]:
     """Each exhibit's check cells with what they show for the plan's values: {exhibit: {A1: (text, row, column)}}."""
     return {ex_id: {ref: (c.value, c.row, c.column) for ref, c in cells.items() if c.kind == "check"}
-            for ex_id, cells in sheet_cells(p).items() if ex_id in printed.exhibits()}
+            for ex_id, cells in sheet_cells(p).items() if ex_id in plan_checks(p).cells}
 
 
 def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
@@ -670,76 +733,93 @@ def cached_results(p: Plan) -> dict[str, dict[str, tuple]]:
             for ex_id, cells in sheet_cells(p).items()}
 
 
-def _write_printed(ws, row, cells_text: str, r: int, computed_values: list, p0: int, k0: int,
-                   fmt: HouseFormats) -> None:
-    """The report's printed cells beside the computed ones, and a check at the printed precision.
-
-    The check is a formula (it follows edits); its cached result is what it computes now.
-    """
-    for j, cell in enumerate(cells_text.split()):
-        got = _printed_cell(row, cell)
-        if got is None:
-            continue
-        shown, tolerance = got
-        ws.write_number(r, p0 + j, shown, fmt.number(_num_format(row), "printed"))
-        ws.write_formula(r, k0 + j, check_formula(r, j, p0, tolerance), None,
-                         check_text(computed_values[j], shown, tolerance))
+def chart_axes(ex_id: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The axes of an exhibit's chart: (unit, rows) for the left axis, then the right one if a second unit.
+    A chart never plots two units on one axis; a third is refused."""
+    _, rows, _ = CHARTS[ex_id]
+    exhibit = exhibits.get(ex_id)
+    keys = rows or tuple(r.key for r in exhibit.rows[:1])
+    axes: dict[str, list[str]] = {}
+    for key in keys:
+        axes.setdefault(exhibit.row(key).unit, []).append(key)
+    if len(axes) > 2:
+        raise ValueError(f"chart of {ex_id}: rows in {len(axes)} units ({', '.join(axes)}); an axis shows one unit and "
+                         "a chart has two axes")
+    return [(unit, tuple(k)) for unit, k in axes.items()]
 
 
 def _write_chart(wb, ws, p: Plan, ex_id: str, row_after: int) -> None:
-    title, rows, kind = CHARTS[ex_id]
-    exhibit = exhibits.get(ex_id)
+    title, _, kind = CHARTS[ex_id]
     layout = p.layouts[ex_id]
-    keys = rows or tuple(r.key for r in exhibit.rows[:1])
     chart = wb.add_chart({"type": kind})
     n = len(layout.columns)
     sheet = quote_sheet(layout.sheet)
-    for key in keys:
-        r = layout.row_index(key) - 1
-        first = FIRST_VALUE_COL
-        chart.add_series({
-            "name": f"={sheet}!{xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)}",
-            "categories": f"={sheet}!{xl_range_abs(HEADER_ROW, first, HEADER_ROW, first + n - 1)}",
-            "values": f"={sheet}!{xl_range_abs(r, first, r, first + n - 1)}",
-        })
-    chart.set_title({"name": title})
-    chart.set_size({"width": 720, "height": 320})
+    axes = chart_axes(ex_id)
+    for i, (unit, keys) in enumerate(axes):
+        for key in keys:
+            r = layout.row_index(key) - 1
+            first = FIRST_VALUE_COL
+            series = {
+                "name": f"={sheet}!{xl_rowcol_to_cell(r, 1, row_abs=True, col_abs=True)}",
+                "categories": f"={sheet}!{xl_range_abs(HEADER_ROW, first, HEADER_ROW, first + n - 1)}",
+                "values": f"={sheet}!{xl_range_abs(r, first, r, first + n - 1)}",
+                "y2_axis": i == 1,
+            }
+            if kind == "line":
+                series["marker"] = {"type": "circle"}
+            chart.add_series(series)
+        named = unit if len(axes) == 1 else \
+            f"{', '.join(layout.exhibit.row(k).label_en for k in keys)} ({unit})"     # which line is on which axis
+        axis = {"name": named, "num_format": "#,##0", "name_font": {"size": 10, "bold": False}}
+        (chart.set_y2_axis if i == 1 else chart.set_y_axis)(axis)
+    chart.set_title({"name": title, "name_font": {"size": 12}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 340})
     ws.insert_chart(row_after, 1, chart)
+
+
+#: The Errata sheet's columns: (heading, width, wrapped); a wrapped column's rows are as tall as its text.
+ERRATA_COLUMNS = (("id", 6, False), ("kind", 14, False), ("inconsistency", 36, True), ("exhibits", 14, True),
+                  ("printed", 28, True), ("consistent", 28, True), ("switch", 31, False), ("switch now", 9, False),
+                  ("alternative scenario", 21, False), ("description", 64, True))
 
 
 def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, "Errata — the report's inconsistencies in this workbook's exhibits", fmt.title)
     ws.write(1, 0, "A switch is an input (Inputs sheet): TRUE reproduces the printed number, FALSE the "
                    "consistent one. Text-versus-table conflicts are alternative scenarios.", fmt.subtle)
-    heads = ["id", "kind", "inconsistency", "exhibits", "printed", "consistent", "switch", "switch now",
-             "alternative scenario", "description"]
-    for c, h in enumerate(heads):
+    ws.write(2, 0, f"Built with scenario {p.scenario.name} ({p.scenario.title}): "
+                   f"{errata.switches_text(p.scenario, p.inputs)}; 'switch now' follows the Inputs sheet.", fmt.subtle)
+    for c, (h, width, _) in enumerate(ERRATA_COLUMNS):
         ws.write(3, c, h, fmt.header)
+        ws.set_column(c, c, width)
+    ws.set_row(3, widths.row_height([(h, width) for h, width, _ in ERRATA_COLUMNS], bold=True))
     rows = [e for e in errata.all_errata() if any(x in p.order for x in e.exhibits)
             or any(eid == e.id for ex in p.order for eid in exhibits.get(ex).errata)]
     for i, e in enumerate(rows, start=4):
-        ws.write_string(i, 0, e.id)
-        ws.write_string(i, 1, e.kind)
-        ws.write_string(i, 2, e.title)
-        ws.write_string(i, 3, ", ".join(e.exhibits))
-        ws.write_string(i, 4, e.printed or "")
-        ws.write_string(i, 5, e.consistent or "")
-        ws.write_string(i, 6, e.switch or "")
+        texts = [e.id, e.kind, e.title, ", ".join(e.exhibits), e.printed or "", e.consistent or "", e.switch or "",
+                 None, e.alternative or "", e.description]
+        for c, text in enumerate(texts):
+            if text is not None:
+                ws.write_string(i, c, text, fmt.wrap if ERRATA_COLUMNS[c][2] else fmt.top)
         if e.switch and e.switch in p.inputs:
-            ws.write_formula(i, 7, f"={e.switch}", None, bool(p.scenario.values[e.switch]))
-        ws.write_string(i, 8, e.alternative or "")
-        ws.write_string(i, 9, e.description, fmt.wrap)
-    ws.set_column(0, 1, 10)
-    ws.set_column(2, 2, 50)
-    ws.set_column(3, 8, 18)
-    ws.set_column(9, 9, 100)
+            ws.write_formula(i, 7, f"={e.switch}", fmt.top, bool(p.scenario.values[e.switch]))
+        ws.set_row(i, widths.row_height([(text, width) for text, (_, width, wrapped) in zip(texts, ERRATA_COLUMNS,
+                                                                                             strict=True)
+                                         if wrapped and text]))
     ws.freeze_panes(4, 1)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(3)
 
 
 def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.write(0, 0, f"suanli — {p.group.title}", fmt.title)
     ws.write(STAMP_CELL, f"Scenario {p.scenario.name}: {p.scenario.title}. Built by suanli {__version__}. "
              "Edit the Inputs sheet; every table recalculates.", fmt.subtle)
+    ws.write(3, 0, f"Built with {errata.switches_text(p.scenario, p.inputs)} (the Errata sheet; each exhibit "
+                   "sheet's third row shows the switches in force now).", fmt.subtle)
     ws.write_url(2, 0, f"internal:{INPUTS_SHEET}!A1", fmt.link, string="→ Inputs")
     ws.write_url(2, 1, f"internal:{ERRATA_SHEET}!A1", fmt.link, string="→ Errata")
     for c, h in enumerate(["sheet", "报告", "exhibit", "source"]):
@@ -782,8 +862,10 @@ def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") ->
         fmt = HouseFormats(wb)
         ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
-        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}.",
-                 fmt.subtle)
+        switches = errata.switches_text(scenarios.load(scenario_name)) if scenario_name else \
+            "errata switches as each workbook's scenario sets them"
+        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}; "
+                       f"{switches}.", fmt.subtle)
         for c, h in enumerate(["workbook", "what", "exhibit", "报告", "title"]):
             ws.write(3, c, h, fmt.header)
         r = 4

@@ -364,7 +364,7 @@ def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, 
     values = check_inputs(cells)
 
     # recompute, and check the workbook is laid out as suanli lays this group out now
-    edited = base.with_values(values)
+    edited = base.with_values(values, name=scenario_name)     # the name the sheets' headers show, as stamped
     p = build.plan(group, edited)
     if p.order != list(info.exhibits) or p.inputs != keys:
         raise WorkbookError(f"{where} was laid out by suanli {info.get('suanli_version', '?')}, and suanli "
@@ -461,10 +461,12 @@ def _check_formula(sheet: Sheet, ex_id: str, ref: str, cell: build.SheetCell, bo
     got = sheet.formula(ref)
     if got is not None and same_formula(got, cell.formula):
         return
-    what = "the check of" if cell.kind == "check" else "the formula of"
+    what = {"check": f"the check of row {cell.row} ({cell.column})",
+            "header": "the heading naming the scenario and the errata switches"}.get(
+        cell.kind, f"the formula of row {cell.row} ({cell.column})")
     holds = sheet.describe(ref, book.shared) if got is None else f"holds ={shorten(got.strip(), 60)}"
-    raise WorkbookError(f"{ex_id}!{ref} should hold {what} row {cell.row} ({cell.column}) but {holds}: it was "
-                        "moved or overwritten; undo that (or rebuild the workbook) and refresh again")
+    raise WorkbookError(f"{ex_id}!{ref} should hold {what} but {holds}: it was moved or overwritten; undo that "
+                        "(or rebuild the workbook) and refresh again")
 
 
 def _check_printed(sheet: Sheet, ex_id: str, ref: str, cell: build.SheetCell, book: Book) -> None:

@@ -9,8 +9,10 @@ formula that computes it.  A later row refers to the earlier row's cell; an inpu
 workbook-level defined name (``INDEX(name, k)`` for one with columns), which holds the value in the
 input's display unit (15,000 for 15,000亿; a percentage's fraction): the formula converts it
 (``INDEX(mm_params_base,1)*100000000``) with the factor :func:`engine.formats.input_display` gives.
-The cells the engine says wait for an input the user must supply are wrapped in ``IF(ISBLANK(...), "needs KEY", ...)``,
-as the engine shows "needs KEY".
+The cells the engine says wait for an input the user must supply are wrapped in
+``IF(ISBLANK(...), "needs input", ...)``: the engine shows "needs KEY"; a sheet shows the short
+:data:`NEEDS_INPUT` (a numeric column stays as narrow as its numbers), and the builder notes the keys in
+the cell's comment.
 
 Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
 """
@@ -24,14 +26,14 @@ from functools import cache
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import SuanliError, exhibits, formats, scenarios
-from engine.exhibit import Blank, Context, Exhibit, NumericResolver, Resolver, Result, needs_text
+from engine.exhibit import Blank, Context, Exhibit, NumericResolver, Resolver, Result
 from engine.ops import Formula, ref
 
 __all__ = ["SheetLayout", "InputLayout", "InputRow", "input_layout", "input_readers", "exhibit_inputs", "home_exhibit",
            "FormulaResolver", "quote_sheet",
            "MAX_ACROSS", "INPUT_VALUE_COL", "FIRST_INPUT_ROW",
            "FIRST_DATA_ROW", "HEADER_ROW", "FIRST_VALUE_COL", "INPUTS_SHEET", "INDEX_SHEET", "ERRATA_SHEET",
-           "STAMP_CELL"]
+           "STAMP_CELL", "NEEDS_INPUT"]
 
 INPUTS_SHEET = "Inputs"
 INDEX_SHEET = "Index"
@@ -41,6 +43,9 @@ STAMP_CELL = "A2"       # the Index sheet's line under its title: how the workbo
 FIRST_DATA_ROW = 5      # Excel rows 1-3: title, source, scenario; row 4: the header; rows from 5: the data
 HEADER_ROW = FIRST_DATA_ROW - 2   # the header's 0-based row index (Excel row 4)
 FIRST_VALUE_COL = 3     # A: 报告行, B: English label, C: unit, D...: one column per year or case
+
+#: What a cell waiting for an input the user must supply shows on a sheet (its comment names the input).
+NEEDS_INPUT = "needs input"
 
 
 def quote_sheet(name: str) -> str:
@@ -308,7 +313,7 @@ class FormulaResolver(Resolver):
             column = self.columns(exhibit)[col]
             tests = [self._blank_test(k, column) for k in needs]
             test = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
-            return f'=IF({test},"{needs_text(needs)}",{expr.text})'
+            return f'=IF({test},"{NEEDS_INPUT}",{expr.text})'
         return "=" + expr.text
 
     def _blank_test(self, key: str, column: str) -> str:

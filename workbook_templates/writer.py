@@ -37,10 +37,16 @@ class HouseFormats:
         self.label = wb.add_format({"text_wrap": False})
         self.input_fill = {"bg_color": "#FFF2CC", "font_color": "#0000FF", "border": 1, "border_color": "#BFBFBF"}
         self.printed_fill = {"bg_color": "#F2F2F2", "font_color": "#595959"}
+        # the checks beside printed values: a match, a difference a named erratum explains, one the
+        # scenario's inputs explain, and one nothing explains
         self.ok = wb.add_format({"font_color": "#006100", "bg_color": "#C6EFCE"})
+        self.erratum = wb.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"})
+        self.scenario = wb.add_format({"font_color": "#7F7F7F", "bg_color": "#F2F2F2"})
         self.bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"})
         self.link = wb.add_format({"font_color": "#0563C1", "underline": 1})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.wrap_cell = wb.add_format({"text_wrap": True})        # wrapped, aligned as its row's numbers
+        self.top = wb.add_format({"valign": "top"})
         self._cache: dict[tuple, object] = {}
 
     def number(self, num_format: str, kind: str = "value"):
