@@ -285,7 +285,8 @@ def test_batch_takes_base_and_report_units_and_writes_display_values(tmp_path, c
     rows.write_text("name,mm_params_base,train_utilization,mm_dau[2025E]\nbase units,1.8e12,0.45,1e8\n"
                     "report units,18000亿,45%,1亿\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["batch", str(rows), "--out", str(out), "--jobs", "1", "--template", "demand"]) == 0, \
+    assert main(["batch", str(rows), "--out", str(out), "--jobs", "1", "--template", "demand",
+                 "--scenario", "csc-2023"]) == 0, \
         capsys.readouterr().err
     p = build.plan(groups.group("demand"), scenarios.load("csc-2023"))
     meant = scenarios.load("csc-2023", {"mm_params_base": 1.8e12, "train_utilization": 0.45,
