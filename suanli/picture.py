@@ -57,6 +57,8 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
         wb = openpyxl.load_workbook(book)
         for ws in wb.worksheets:
             ws.sheet_state = "visible" if ws.title == exhibit else "hidden"
+            if ws.title != exhibit:
+                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
         wb.active = wb.sheetnames.index(exhibit)
         sheet = wb[exhibit]
         sheet.page_setup.fitToHeight = 1          # the whole sheet on the one page pictured: table, checks, chart
@@ -78,6 +80,8 @@ def render_inputs(out_png: str | os.PathLike = "docs/inputs.png", exhibit: str =
         wb = openpyxl.load_workbook(book)
         for ws in wb.worksheets:
             ws.sheet_state = "visible" if ws.title == INPUTS_SHEET else "hidden"
+            if ws.title != INPUTS_SHEET:
+                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
         wb.active = wb.sheetnames.index(INPUTS_SHEET)
         wb.save(book)
         data = _page(book, Path(tmp), dpi)

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import SuanliError, errata, exhibits, scenarios
+from engine import SuanliError, errata, exhibits, formats, scenarios
 from engine.errors import InvalidTypeError, InvalidValueError
 from engine.exhibit import NumericResolver
 from engine.tables import CORRECTED
@@ -738,8 +738,11 @@ def _write_summary(path: Path, entries: list[dict], inputs: list[tuple[str, str,
         wb = new_workbook(tmp)
         fmt = HouseFormats(wb)
         num = wb.add_format({"num_format": "#,##0.00"})
-        given = {style: wb.add_format({"num_format": style, **fmt.input_fill})
-                 for style in {_input_format(values) for _, _, values in inputs}}
+        displays = [formats.input_display(key.split("[")[0]) for key, _, _ in inputs]     # mm_dau[2027E]: mm_dau's
+        shown = [(d, [d.cell_value(v) if isinstance(v, float) else v for v in values])
+                 for d, (_, _, values) in zip(displays, inputs, strict=True)]
+        styles = [_input_format(display, values) for display, values in shown]
+        given = {style: wb.add_format({"num_format": style, **fmt.input_fill}) for style in styles}
         band = {"inputs": wb.add_format({"bold": True, "align": "center", "bg_color": "#FFF2CC", "border": 1}),
                 "outputs": wb.add_format({"bold": True, "align": "center", "bg_color": "#DDEBF7", "border": 1})}
         ws = wb.add_worksheet("Summary")
@@ -749,8 +752,9 @@ def _write_summary(path: Path, entries: list[dict], inputs: list[tuple[str, str,
         head = SUMMARY_HEADER_ROW
         first_in, first_out = 2, 2 + len(inputs)
         last = first_out + len(HEADLINES) - 1
-        heads = ["scenario", "workbook"] + [f"{key} ({unit})" if unit not in ("count", "switch") else key
-                                            for key, unit, _ in inputs] + [h[3] for h in HEADLINES]
+        heads = ["scenario", "workbook"] + [f"{key} ({display.label})" if display.unit not in ("count", "switch")
+                                            else key for (key, _, _), (display, _) in zip(inputs, shown, strict=True)
+                                            ] + [h[3] for h in HEADLINES]
         if inputs:
             _band(ws, head - 1, first_in, first_out - 1, "inputs that differ between the rows", band["inputs"])
         _band(ws, head - 1, first_out, last, "outputs", band["outputs"])
@@ -760,8 +764,8 @@ def _write_summary(path: Path, entries: list[dict], inputs: list[tuple[str, str,
             ws.write_url(i, 1, f"external:{e['file']}", string=e["file"])
             texts[0].append(e["scenario"])
             texts[1].append(e["file"])
-            for j, (_, _, values) in enumerate(inputs):
-                v, style = values[i - head - 1], _input_format(values)
+            for j, (_, values) in enumerate(shown):
+                v, style = values[i - head - 1], styles[j]
                 if isinstance(v, bool):
                     ws.write_boolean(i, first_in + j, v, given[style])
                 elif isinstance(v, float):
@@ -792,10 +796,11 @@ def _write_summary(path: Path, entries: list[dict], inputs: list[tuple[str, str,
     write_atomic(path, write)
 
 
-def _input_format(values: list) -> str:
-    """The number format of an input column of the summary: thousands separated when every value is whole."""
-    numbers = [v for v in values if isinstance(v, float)]
-    return "#,##0" if numbers and all(v.is_integer() for v in numbers) else "General"
+def _input_format(display: formats.InputDisplay, cell_values: list) -> str:
+    """The number format of an input column of the summary: the input's display unit's, as on the Inputs sheet
+    (``cell_values``: what the cells hold, 2.4 for 2.4亿 users, 0.4 for 40%)."""
+    numbers = [display.base_value(v) for v in cell_values if isinstance(v, float)]
+    return display.excel_format(numbers) if numbers else "General"
 
 
 #: The 0-based row of the summary's column headers (above it: the title, the base scenario, the bands).
