@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import suanli
-from engine import SuanliError, __version__, catalogue, errata, exhibits, scenarios, tables
+from engine import SuanliError, __version__, catalogue, errata, exhibits, formats, scenarios, tables
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError, SuanliWarning
 
@@ -206,7 +206,8 @@ def _parser() -> argparse.ArgumentParser:
     what.add_argument("--summary", action="store_true",
                       help="instead, the summary.xlsx of a batch of three scenarios (bear, base, bull)")
     what.add_argument("--readme", action="store_true",
-                      help="instead, every picture the README shows: inputs.png, template.png, chain.png, summary.png")
+                      help="instead, every picture the README shows: inputs.png, template.png, chain.png, summary.png, "
+                            "tornado.png, histogram.png")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -885,10 +886,21 @@ def cmd_montecarlo(args) -> str:
     return montecarlo_summary(result, write_montecarlo(result, out))
 
 
-def _g(x, digits: int = 6) -> str:
+def _pct(x) -> str:
+    """A percentage (25.4 for 25.4%) as the workbook's % of base column shows it: one decimal."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
-    return format(x, f",.{digits}g")
+    return formats.format_value(x, "%", 1)
+
+
+def _g(row, x, extra: int = 0) -> str:
+    """An output value of ``row`` as its analysis workbook shows it: the row's unit format
+    (:func:`engine.formats.format_value`) at the report's precision, or ``extra`` decimals past it."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return "-"
+    if row.sig is not None:
+        return formats.format_value(x, row.unit, sig=row.sig + extra)
+    return formats.format_value(x, row.unit, None if row.decimals is None else row.decimals + extra)
 
 
 def sweep_summary(result: suanli.SweepResult, path) -> str:
@@ -899,7 +911,8 @@ def sweep_summary(result: suanli.SweepResult, path) -> str:
     low, high = (None, None) if np.isnan(col).all() else (float(np.nanmin(col)), float(np.nanmax(col)))
     lines = [f"wrote {path}: {out.name} ({out.unit}) over {swept}: {result.points:,} grid points in one pass",
              tables.scenario_line(result.scenario),
-             f"{out.name} at {result.columns[last]}: from {_g(low)} to {_g(high)} {out.unit}" if low is not None
+             f"{out.name} at {result.columns[last]}: from {_g(out.row, low)} to {_g(out.row, high)} {out.unit}"
+             if low is not None
              else f"{out.name} at {result.columns[last]}: blank (no finite value) at every grid point"]
     lines += [f"note: {k} does not affect {out.name}" for k in result.unused]
     lines += [f"note: {line}" for line in result.notes()]
@@ -911,8 +924,9 @@ def sensitivity_summary(result: suanli.SensitivityResult, path, top: int = 10) -
     out = result.output
     head = [f"wrote {path}: {len(result.moves)} inputs of {out.name} at {result.column} moved by "
             f"±{result.delta * 100:g}% ({2 * len(result.moves) + 1} scenarios in one pass); "
-            f"base {_g(result.base_output)} {out.unit}", tables.scenario_line(result.scenario)]
-    rows = [[str(i + 1), m.key, _g(m.output_low), _g(m.output_high), _g(m.swing), _g(result.share(m), 3) + "%",
+            f"base {_g(out.row, result.base_output)} {out.unit}", tables.scenario_line(result.scenario)]
+    rows = [[str(i + 1), m.key, _g(out.row, m.output_low, 1), _g(out.row, m.output_high, 1),
+             _g(out.row, m.swing, 1), _pct(result.share(m)),
              "; ".join(m.notes)] for i, m in enumerate(result.moves[:top])]
     if rows:
         head.append(grid(["rank", "input", f"at low ({out.unit})", "at high", "swing", "% of base", "note"], rows,
@@ -934,7 +948,7 @@ def montecarlo_summary(result: suanli.MonteCarloResult, path) -> str:
     lines = [f"wrote {path}: {result.exhibit.id}, {result.n:,} draws in one pass, seed {result.seed} "
              f"(--seed {result.seed} repeats it)", tables.scenario_line(result.scenario),
              f"{out.name} at {result.output_column} ({out.unit}): "
-             + (", ".join(f"{k} {_g(float(x))}" for k, x in stats.items()) or "no draw gives a finite value")]
+             + (", ".join(f"{k} {_g(out.row, float(x))}" for k, x in stats.items()) or "no draw gives a finite value")]
     lines += [f"clipped: {count:,} of {result.n:,} normal draws of {key} to its accepted range"
               for key, count in result.clipped.items()]
     lines += [f"note: {k} does not affect {result.exhibit.id}" for k in result.unused]

@@ -9,7 +9,8 @@ page to PNG with pdftoppm, cropped to what is printed:
 * :func:`render_summary`: the ``summary.xlsx`` of a batch of three scenarios (:data:`SUMMARY_ROWS`);
 * :func:`render_readme`: the README's pictures into ``docs/``: fig50 with its checks in the
   corrected scenario (``template.png``), the demand workbook's Inputs sheet
-  (``inputs.png``), the chain (``chain.png``), the batch summary (``summary.png``).
+  (``inputs.png``), the chain (``chain.png``), the batch summary (``summary.png``), a sensitivity tornado
+  (``tornado.png``) and a Monte Carlo histogram (``histogram.png``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from workbook_templates.render import INPUTS_SHEET
 
 from . import libreoffice
 
-__all__ = ["render", "render_inputs", "render_summary", "render_readme", "SUMMARY_ROWS", "README_PICTURES"]
+__all__ = ["render", "render_inputs", "render_summary", "render_analysis", "render_readme", "SUMMARY_ROWS",
+           "README_PICTURES", "HISTOGRAM_DRAWS"]
 
 #: The scenario file of the summary's picture: a bear, a base and a bull case of the chain.
 SUMMARY_ROWS = """name,mm_dau[2027E],std_dau[2027E],train_utilization,infer_utilization
@@ -41,7 +43,12 @@ README_PICTURES = {
     "template.png": ("exhibit", "fig50", "csc-2023-corrected"),
     "chain.png": ("exhibit", "chain", "csc-2023-corrected"),
     "summary.png": ("summary", None, "csc-2023-corrected"),
+    "tornado.png": ("sensitivity", "chain.it_kw", None),
+    "histogram.png": ("montecarlo", "chain.cards", None),
 }
+
+#: The distributions of the Monte Carlo picture: the README's ``suanli montecarlo`` example.
+HISTOGRAM_DRAWS = {"train_utilization": ("triangular", 0.2, 0.3, 0.5), "chain_h100_share": ("uniform", 0, 0.8)}
 
 
 def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig49", dpi: int = 100,
@@ -88,6 +95,39 @@ def render_inputs(out_png: str | os.PathLike = "docs/inputs.png", exhibit: str =
     return write_atomic(out_png, lambda p: p.write_bytes(data))
 
 
+def render_analysis(out_png: str | os.PathLike, kind: str, row: str, dpi: int = 100) -> Path:
+    """Write a PNG picture of an analysis workbook's chart sheet: ``kind`` "sensitivity" (the tornado of
+    ``row`` moved ±10%, as ``suanli sensitivity --row ROW`` writes it) or "montecarlo" (the histogram of
+    ``row`` over :data:`HISTOGRAM_DRAWS`, 100,000 draws, seed 7, as the README's example); returns the path."""
+    import openpyxl
+
+    from workbook_templates.analysis_xlsx import write_montecarlo, write_sensitivity
+
+    from . import Triangular, Uniform, montecarlo, sensitivity
+
+    with tempfile.TemporaryDirectory(prefix="suanli-picture-") as tmp:
+        book = Path(tmp) / f"{kind}.xlsx"
+        if kind == "sensitivity":
+            write_sensitivity(sensitivity(row), book)
+            sheet = "Sensitivity"
+        elif kind == "montecarlo":
+            kinds = {"triangular": Triangular, "uniform": Uniform}
+            dists = {k: kinds[name](*args) for k, (name, *args) in HISTOGRAM_DRAWS.items()}
+            write_montecarlo(montecarlo(row, dists, n=100_000, seed=7), book)
+            sheet = "Histogram"
+        else:
+            raise ValueError(f"kind must be 'sensitivity' or 'montecarlo', got {kind!r}")
+        wb = openpyxl.load_workbook(book)
+        for ws in wb.worksheets:
+            ws.sheet_state = "visible" if ws.title == sheet else "hidden"
+            if ws.title != sheet:
+                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
+        wb.active = wb.sheetnames.index(sheet)
+        wb.save(book)
+        data = _page(book, Path(tmp), dpi)
+    return write_atomic(out_png, lambda p: p.write_bytes(data))
+
+
 def render_summary(out_png: str | os.PathLike = "docs/summary.png", dpi: int = 100,
                    base: str = "csc-2023-corrected") -> Path:
     """Write a PNG picture of the summary of a batch of :data:`SUMMARY_ROWS` over ``base``; returns the path."""
@@ -106,7 +146,9 @@ def render_readme(out_dir: str | os.PathLike = "docs", dpi: int = 150) -> list[P
     out = []
     for name, (what, exhibit, scenario) in README_PICTURES.items():
         target = Path(out_dir) / name
-        if what == "inputs":
+        if what in ("sensitivity", "montecarlo"):
+            out.append(render_analysis(target, what, exhibit, dpi))
+        elif what == "inputs":
             out.append(render_inputs(target, exhibit, dpi, scenario))
         elif what == "exhibit":
             out.append(render(target, exhibit, dpi, scenario))

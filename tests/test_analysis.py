@@ -118,7 +118,7 @@ def test_sweep_workbook_has_table_chart_and_about(tmp_path):
     assert ("suanli", __version__) in flat and ("swept", "train_utilization=0.2:0.5:0.05") in flat
     assert ("held fixed", "train_days=7") in flat and ("held fixed", "mm_vendors=5,8,10,13,15") in flat
     assert ("held fixed", "chain_includes_inference=TRUE") in flat
-    assert ("errata switches", "as printed: E01 E02 E05 E06 E13 E19") in flat    # the scenario's errata in force
+    assert ("errata switches", "corrected: E01 E02 E05 E06 E13 E19") in flat     # the scenario's errata in force
 
 
 def test_two_input_sweep_workbook_has_grid_and_one_series_per_second_value(tmp_path):

@@ -78,13 +78,13 @@ def test_per_column_override_and_text_stays_text(csv_file, tmp_path):
 
 def test_summary_has_headlines_and_charts(csv_file, tmp_path):
     out = tmp_path / "out"
-    batch.run_batch(csv_file, out, jobs=1)
+    batch.run_batch(csv_file, out, base="csc-2023", jobs=1)
     wb = openpyxl.load_workbook(out / "summary.xlsx")
     ws = wb["Summary"]
     head = batch.SUMMARY_HEADER_ROW + 1
     assert "base scenario csc-2023 (CSC 2023 report, as printed)" in ws["A2"].value
     assert "errata as printed: E01 E02 E05 E06 E13 E19" in ws["A2"].value
-    inputs = ["train_utilization (fraction)", "mm_dau[2025E] (users)", "chain_h100_share (fraction)",
+    inputs = ["train_utilization (%)", "mm_dau[2025E] (亿人 (×1e8 users))", "chain_h100_share (%)",   # display units
               "fig50_util_applied_twice"]
     heads = [c.value for c in ws[head]]
     assert heads[:2] == ["scenario", "workbook"] and sorted(heads[2:6]) == sorted(inputs)
@@ -93,9 +93,9 @@ def test_summary_has_headlines_and_charts(csv_file, tmp_path):
     assert ws.cell(row=head + 4, column=1).value and ws.cell(row=head + 5, column=1).value is None
     rows = {r[0]: dict(zip(heads, r, strict=True)) for r in ws.iter_rows(min_row=head + 1, max_row=head + 4,
                                                                            values_only=True)}
-    assert [rows["base"][k] for k in inputs] == [0.3, 100_000_000, 0, True]
-    assert [rows["high util"][k] for k in inputs] == [0.45, 100_000_000, 0.5, False]   # what makes it differ
-    assert rows['=HYPERLINK("http://x")'][inputs[1]] == 200_000_000
+    assert [rows["base"][k] for k in inputs] == [0.3, 1, 0, True]                    # 30%, 1亿 users, 0%
+    assert [rows["high util"][k] for k in inputs] == [0.45, 1, 0.5, False]            # what makes it differ
+    assert rows['=HYPERLINK("http://x")'][inputs[1]] == 2
     first = batch.HEADLINES[0][3]
     assert rows["high util"][first] == pytest.approx(rows["base"][first] * 0.3 / 0.45)   # 1/utilisation
     assert ws.row_dimensions[head].height >= 4 * 15                   # the wrapped headers are shown whole

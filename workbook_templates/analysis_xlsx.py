@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
-from engine import __version__, errata, scenarios
+from engine import __version__, errata, formats, scenarios
 from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from engine.exhibit import Row, needs_text
 
@@ -319,25 +319,31 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
         ws.write(0, 0, f"Sensitivity of {out.name} at {col}: each input moved by ±{result.delta:.0%}", fmt.title)
         ws.write(1, 0, f"{out.label}: {format(result.base_output, ',.6g')} {out.unit} in scenario "
                        f"{result.scenario.name}; swing = |output at high − output at low|, ranked; outputs in "
-                       f"{out.unit}, inputs in their base unit", fmt.subtle)
+                       f"{out.unit}, inputs in the unit the Inputs sheet shows them in", fmt.subtle)
         header = list(SENSITIVITY_HEADER)
         for i in (7, 8, 9, 11, 12):
             header[i] += _unit(out.unit)
         ws.write_row(FIRST - 1, 0, header, fmt.header)
+        ws.set_row(FIRST - 1, 30)                  # two lines: "output at low (万kW)" wraps
         ws.freeze_panes(FIRST, 2)
         pct = fmt.number('0.0"%"')
+        input_formats: dict[str, object] = {}
         for i, m in enumerate(moves):
             r = FIRST + i
             ws.write_number(r, 0, i + 1)
             ws.write_string(r, 1, m.key)
             ws.write_string(r, 2, m.spec.label)
-            ws.write_string(r, 3, m.spec.unit)
-            for c, which in ((4, "base"), (5, "low"), (6, "high")):
-                v = m.at(which, col)
+            shown = formats.input_display(m.key)
+            ws.write_string(r, 3, shown.label)
+            values = [m.at(which, col) for which in ("base", "low", "high")]
+            style = shown.excel_format([v for v in values if isinstance(v, (int, float))])
+            if style not in input_formats:
+                input_formats[style] = fmt.number(style)
+            for c, v in enumerate(values, start=4):
                 if isinstance(v, tuple):
                     ws.write_string(r, c, format_input_value(v, m.spec))
                 else:
-                    _num(ws, r, c, v)
+                    _num(ws, r, c, None if v is None else shown.cell_value(float(v)), input_formats[style])
             _num(ws, r, 7, m.output_low, value_fmt)
             _num(ws, r, 8, m.output_high, value_fmt)
             _num(ws, r, 9, m.swing, value_fmt)
@@ -348,8 +354,8 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
                 ws.write_string(r, 13, "; ".join(m.notes))
         ws.set_column(0, 0, 6)
         ws.set_column(1, 1, 30)
-        ws.set_column(2, 2, 44)
-        ws.set_column(3, 3, 12)
+        ws.set_column(2, 2, 60)
+        ws.set_column(3, 3, 20)
         ws.set_column(4, 12, 14)
         ws.set_column(13, 13, 50)
         bars = [i for i, m in enumerate(moves) if math.isfinite(m.swing) and m.swing > 0][:TORNADO_MAX_BARS]
