@@ -368,8 +368,14 @@ def test_the_batch_summary_prints_its_headers_whole_and_its_charts_readable(tmp_
 @pytest.mark.libreoffice
 def test_readme_pictures_regenerate(tmp_path):
     from suanli.cli import main
+    from suanli.picture import README_PICTURES
 
     assert main(["templates", "picture", "--readme", "--out", str(tmp_path)]) == 0
-    for name in ("template.png", "chain.png", "summary.png"):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    pictures = {}
+    for name in README_PICTURES:
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+        assert f"(docs/{name})" in readme, f"the README does not show docs/{name}"
+        pictures[data] = name
+    assert len(pictures) == len(README_PICTURES)      # each its own sheet (a hidden sheet once printed instead)
