@@ -106,8 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_inputs)
 
-    s = sub.add_parser("errata", help="list the report's inconsistencies and their switches")
-    s.add_argument("--format", choices=("table", "json"), default="table")
+    s = sub.add_parser("errata", help="list the report's inconsistencies by kind, their switches, and the rounding notes")
+    s.add_argument("--format", choices=("table", "json", "md"), default="table",
+                   help="md: the counts by kind, as the README shows them")
     s.set_defaults(handler=cmd_errata)
 
     s = sub.add_parser("catalogue", help="the hardware catalogue: list chips, or show one chip's fields")
@@ -336,7 +337,7 @@ def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
 def _errata_lines(t: tables.Table) -> list[str]:
     lines = []
     for e in t.errata():
-        status = e.status(t.scenario)
+        status = e.status(t.scenario) if e.is_erratum else f"rounding note, not an erratum; {e.status(t.scenario)}"
         line = f"{e.id} [{status}] {e.title}"
         if e.switch:
             line += f"; switch {e.switch}"
@@ -385,11 +386,20 @@ def _num(v, spec) -> str:
 
 
 def cmd_errata(args) -> str:
-    all_e = errata.all_errata()
     if args.format == "json":
-        return _json([e.to_dict() for e in all_e])
-    rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
-    return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, max_width={3: 70})
+        return _json([e.to_dict() for e in errata.all_errata()])
+    if args.format == "md":
+        return errata.summary() + "\n\n" + errata.kinds_table()
+    head = ["id", "kind", "detail", "exhibits", "title", "switch / alternative"]
+
+    def rows(entries):
+        return [[e.id, e.kind, e.detail or "", ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""]
+                for e in entries]
+
+    notes = errata.rounding_notes()
+    return "\n".join([grid(head, rows(errata.errata_only()), max_width={4: 70}), "",
+                      f"rounding notes, not errata ({errata.KINDS[errata.ROUNDING_NOTE].split(':')[0]}):",
+                      grid(head, rows(notes), max_width={4: 70}), "", errata.summary()])
 
 
 def cmd_catalogue(args) -> str:

@@ -62,7 +62,7 @@ def test_switches_are_switch_inputs():
 
 def test_fig155_is_reference_data():
     e = errata.get("E62")
-    assert e.kind == "quote"
+    assert (e.kind, e.detail) == ("wording", "unstated")
     t = cached_table("fig155")
     ratios = [v for v in t.values("gap_ratio") if v is not None]
     assert max(ratios) / min(ratios) > 6        # no single annuity factor links the two gaps

@@ -717,6 +717,7 @@ def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
         ws.write(3, c, h, fmt.header)
     rows = [e for e in errata.all_errata() if any(x in p.order for x in e.exhibits)
             or any(eid == e.id for ex in p.order for eid in exhibits.get(ex).errata)]
+    rows.sort(key=lambda e: not e.is_erratum)   # rounding notes (kind rounding-note) after the errata
     for i, e in enumerate(rows, start=4):
         ws.write_string(i, 0, e.id)
         ws.write_string(i, 1, e.kind)
