@@ -106,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--format", choices=("table", "json"), default="table")
     s.set_defaults(handler=cmd_inputs)
 
-    s = sub.add_parser("errata", help="list the report's inconsistencies by kind, their switches, and the rounding notes")
+    s = sub.add_parser("errata", help="list the report's errata by kind and their switches, then the rounding notes")
     s.add_argument("--format", choices=("table", "json", "md"), default="table",
                    help="md: the counts by kind, as the README shows them")
     s.set_defaults(handler=cmd_errata)
