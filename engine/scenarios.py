@@ -4,8 +4,8 @@
 label, unit (a base unit), the column axis it varies over (or none, for one value), its
 bounds, its source in the report, and the report's value as its default.  ``csc-2023`` is
 those defaults: the report as printed.  ``data/scenarios/*.toml`` name other scenarios; each
-has a ``base`` scenario and overrides some keys.  ``csc-2023-corrected`` switches every
-computational erratum off.
+has a ``base`` scenario and overrides some keys.  ``csc-2023-corrected`` turns every
+erratum switch off.
 
 A value may be a float or a numpy array: a scenario whose values are arrays is a whole
 scenario axis (sweeps, Monte Carlo), evaluated by the same exhibits in one pass.

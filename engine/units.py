@@ -127,6 +127,18 @@ _UNITS = [
     DisplayUnit("GHz", "GHz", 1.0, label_en="GHz"),
     DisplayUnit("modules", "modules", 1.0, label_en="modules"),
     DisplayUnit("万个", "count", WAN, label_en="10k"),
+    # physical quantities the passages print in their own units (never "count")
+    DisplayUnit("m/s", "m/s", 1.0, label_en="metres per second"),
+    DisplayUnit("hours", "hours", 1.0, label_en="hours"),
+    DisplayUnit("CNY/kWh", "CNY/kWh", 1.0, label_en="CNY per kWh"),
+    DisplayUnit("USD/sq ft", "USD/sq ft", 1.0, label_en="USD per square foot"),
+    DisplayUnit("L/kWh", "L/kWh", 1.0, label_en="litres per kWh"),
+    DisplayUnit("m", "m", 1.0, label_en="metres"),
+    DisplayUnit("ft", "ft", 1.0, label_en="feet"),
+    DisplayUnit("nm", "nm", 1.0, label_en="nanometres"),
+    DisplayUnit("GT/s", "GT/s", 1.0, label_en="gigatransfers per second"),
+    DisplayUnit("per mm²", "per mm²", 1.0, label_en="per square millimetre"),
+    DisplayUnit("bits", "bits", 1.0, label_en="bits"),
     DisplayUnit("text", "text", 1.0, label_en=""),
 ]
 

@@ -196,10 +196,12 @@ def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *
 
 def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
     """The report's inconsistencies, as a pandas DataFrame indexed by ``id`` (E01, ...), with
-    columns ``kind``, ``title``, ``exhibits`` (comma-separated), ``switch`` (the input that
-    toggles it), ``alternative`` (the scenario that applies it), ``printed``, ``consistent``
-    and ``description``; only those of ``exhibit`` if given; with a ``status`` column (as
-    printed, corrected, ...) when a ``scenario`` is given.
+    columns ``kind`` (computation, inconsistency, wording, or rounding-note), ``detail``,
+    ``is_erratum`` (False for a rounding note: the printed value is reachable within the
+    rounding of its inputs, so it is not an erratum), ``title``, ``exhibits`` (comma-separated),
+    ``switch`` (the input that toggles it), ``alternative`` (the scenario that applies it),
+    ``printed``, ``consistent`` and ``description``; only those of ``exhibit`` if given; with a
+    ``status`` column (as printed, corrected, ...) when a ``scenario`` is given.
 
     >>> e = errata()
     >>> e.loc["E01", ["title", "switch"]].tolist()
@@ -215,13 +217,14 @@ def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
     sc = None if scenario is None else scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
     rows = []
     for e in chosen:
-        row = {"id": e.id, "kind": e.kind, "title": e.title, "exhibits": ", ".join(e.exhibits), "switch": e.switch,
-               "alternative": e.alternative, "printed": e.printed, "consistent": e.consistent,
-               "description": e.description}
+        row = {"id": e.id, "kind": e.kind, "detail": e.detail, "is_erratum": e.is_erratum, "title": e.title,
+               "exhibits": ", ".join(e.exhibits), "switch": e.switch, "alternative": e.alternative,
+               "printed": e.printed, "consistent": e.consistent, "description": e.description}
         if sc is not None:
             row["status"] = e.status(sc)
         rows.append(row)
-    columns = ["id", "kind", "title", "exhibits", "switch", "alternative", "printed", "consistent", "description"]
+    columns = ["id", "kind", "detail", "is_erratum", "title", "exhibits", "switch", "alternative", "printed",
+               "consistent", "description"]
     return pd.DataFrame(rows, columns=columns + (["status"] if sc is not None else [])).set_index("id")
 
 

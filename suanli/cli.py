@@ -138,8 +138,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="CSV: begin with a UTF-8 byte-order mark (default: when stdout is a file)")
     s.set_defaults(handler=cmd_inputs, flags={"search": "--search"})
 
-    s = sub.add_parser("errata", help="list the report's inconsistencies and their switches")
-    s.add_argument("--format", choices=("table", "json"), default="table")
+    s = sub.add_parser("errata", help="list the report's errata by kind and their switches, then the rounding notes")
+    s.add_argument("--format", choices=("table", "json", "md"), default="table",
+                   help="md: the counts by kind, as the README shows them")
     s.set_defaults(handler=cmd_errata)
 
     s = sub.add_parser("catalogue", help="the hardware catalogue: list chips, or show one chip's fields")
@@ -513,7 +514,7 @@ def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
 def _errata_lines(t: tables.Table) -> list[str]:
     lines = []
     for e in t.errata():
-        status = e.status(t.scenario)
+        status = e.status(t.scenario) if e.is_erratum else f"rounding note, not an erratum; {e.status(t.scenario)}"
         line = f"{e.id} [{status}] {e.title}"
         if e.switch:
             line += f"; switch {e.switch}"
@@ -588,12 +589,23 @@ def _input_record(sc: scenarios.Scenario, key: str, spec) -> dict:
 
 
 def cmd_errata(args) -> str:
-    all_e = errata.all_errata()
     if args.format == "json":
-        return _json([e.to_dict() for e in all_e])
-    rows = [[e.id, e.kind, ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""] for e in all_e]
-    return grid(["id", "kind", "exhibits", "inconsistency", "switch / alternative"], rows, wraps={2: 16, 4: 31},
-                fill=3, least=24, stack=True)
+        return _json([e.to_dict() for e in errata.all_errata()])
+    if args.format == "md":
+        return errata.summary() + "\n\n" + errata.kinds_table()
+    head = ["id", "kind", "detail", "exhibits", "title", "switch / alternative"]
+
+    def rows(entries):
+        return [[e.id, e.kind, e.detail or "", ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""]
+                for e in entries]
+
+    def table(entries):
+        return grid(head, rows(entries), wraps={3: 16, 5: 31}, fill=4, least=24, stack=True)
+
+    notes = errata.rounding_notes()
+    return "\n".join([table(errata.errata_only()), "",
+                      f"rounding notes, not errata ({errata.KINDS[errata.ROUNDING_NOTE].split(':')[0]}):",
+                      table(notes), "", errata.summary()])
 
 
 def cmd_catalogue(args) -> str:

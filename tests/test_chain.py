@@ -115,3 +115,83 @@ def test_server_market_is_the_ai_server_market_model_per_chip(chain):
         expected = sum(market.ai_server_market(values[f"{chip}_cards"][j], sc.value(f"chain_usd_per_{chip}"),
                                                sc.value("chain_gpu_cost_share")) for chip in ("a100", "h100"))
         assert values["server_market"][j] == pytest.approx(expected, rel=1e-12), column
+
+
+# ----------------------------------------------------------------------------------- the chain's own assumptions
+def _inputs_read(ex_id, key, scenario="csc-2023", seen=None):
+    """Every input a row reads ("exhibit.row" for a row of another exhibit, followed down to its inputs)."""
+    seen = set() if seen is None else seen
+    found = set()
+    rows = {r["key"]: r for r in table(ex_id, scenario).to_dict()["rows"]}
+    for item in rows[key]["reads"]:
+        if "." not in item:
+            found.add(item)
+        elif item not in seen:
+            seen.add(item)
+            found |= _inputs_read(*item.split(".", 1), scenario, seen)
+    return found
+
+
+def test_every_chain_assumption_has_a_source_or_is_yours_to_supply(chain):
+    from engine import reports
+
+    read = set().union(*(_inputs_read("chain", r.key) for r in exhibits.get("chain").rows))
+    assert {"chain_load_factor", "chain_wue_liquid_l_per_kwh", "train_utilization", "cooling_share_of_capex"} <= read
+    schema = scenarios.schema()
+    bad = [f"{k}: {schema[k].source}" for k in sorted(read)
+           if not (reports.named_in(schema[k].source) or "yours to supply" in schema[k].source)]
+    assert not bad, "\n".join(bad)
+    for key in ("chain_load_factor", "chain_wue_liquid_l_per_kwh", "chain_electricity_cny_per_kwh"):
+        assert "yours to supply" in schema[key].source, key
+    for key in ("chain_load_factor", "chain_wue_liquid_l_per_kwh"):     # a default, stated as an assumption
+        assert schema[key].user_supplied is False and "assumption" in schema[key].source, key
+
+
+def test_the_network_sets_are_labelled_calibrated():
+    schema = scenarios.schema()
+    for chip, ratio in (("a100", "1:7"), ("h100", "1:3.5")):
+        for arg in network.CHAIN_ARGS:
+            source = schema[f"chain_{chip}_{arg}"].source
+            assert source.startswith("suanli, calibrated:") and ratio in source and "E41" in source, arg
+    assert "calibrated" in exhibits.get("chain").note
+
+
+def test_the_h100_price_is_a_cross_report_assumption():
+    from engine import reports
+
+    spec = scenarios.schema()["chain_usd_per_h100"]
+    assert "cross-report assumption" in spec.label and "cross-report assumption" in spec.source
+    assert [d.id for d in reports.named_in(spec.source)] == ["ai-server-2023"]
+    assert "cross-report" in exhibits.get("chain").note
+
+
+def test_capex_adds_the_rest_of_the_build_instead_of_dividing_cooling_by_20_percent(chain):
+    values = chain.result.values
+    it = values["it_kw"][0]
+    assert values["rest_cny_per_kw"][0] == pytest.approx(7000 / 0.2 - 7000)
+    assert values["datacenter_capex"][0] == pytest.approx(it * (0.7 * 15000 + 0.3 * 7000 + 28000))
+    assert values["datacenter_capex"][0] / it == pytest.approx(40600)           # not 12,600 ÷ 20% = 63,000
+    assert round_half_up(chain.value("cooling_share", 0), 1) == 31.0
+    air = table("chain", overrides={"chain_liquid_share": 0}).result.values   # all air-cooled: the report's 20%
+    assert air["datacenter_capex"][0] == pytest.approx(air["cooling_capex"][0] / 0.2)
+
+
+def test_water_by_cooling_type_and_energy_by_load_factor(chain):
+    it = chain.result.values["it_kw"][0]
+    dry = table("chain", overrides={"chain_wue_liquid_l_per_kwh": 0}).result.values
+    assert dry["water_m3"][0] == pytest.approx(it * 8760 * 0.3 * 1.8 / 1000)
+    half = table("chain", overrides={"chain_load_factor": 0.5, "chain_electricity_cny_per_kwh": 0.6})
+    full = table("chain", overrides={"chain_electricity_cny_per_kwh": 0.6})
+    for key in ("energy_kwh", "water_m3", "electricity_cost"):
+        assert half.value(key, 0) == pytest.approx(full.value(key, 0) / 2), key
+    assert full.result.values["energy_kwh"][0] == pytest.approx(full.result.values["facility_kw"][0] * 8760)
+
+
+def test_the_text_dau_scenario_keeps_fig50s_growth():
+    """csc-2023-text-dau applies the text's 1000万 with fig50's own YoY: no 900% jump in 2024."""
+    text = table("fig50", "csc-2023-text-dau")
+    printed = table("fig50", "csc-2023")
+    assert text.value("std_dau", 0) == pytest.approx(0.1)
+    assert text.values("std_dau_yoy") == pytest.approx(printed.values("std_dau_yoy"), nan_ok=True)
+    assert max(v for v in text.values("std_dau_yoy") if v is not None) == pytest.approx(400)
+    assert "900% jump" in scenarios.describe("csc-2023-text-dau")["description"]

@@ -23,9 +23,15 @@ def _number(pattern: str) -> int:
 
 def test_counts():
     assert _number(r"`suanli tables` lists all (\d+)\.") == len(exhibits.all_exhibits())
-    assert _number(r"(\d+) errata in all") == len(errata.all_errata())
+    assert _number(r"(\d+) errata in all") == len(errata.errata_only())
     assert _number(r"server-CPU tables\): (\d+) entries") == len(catalogue.keys())
     assert _number(r"gives the engine to Excel as (\d+) functions") == len(udfs.functions())
+
+
+def test_the_errata_counts_by_kind_are_generated():
+    """The README's counts by kind are the data's: `suanli errata --format md` prints the block."""
+    block = errata.summary() + "\n\n" + errata.kinds_table()
+    assert block in README, "README's errata counts are stale; paste the output of `suanli errata --format md`:\n" + block
 
 
 def test_every_exhibit_in_the_table_exists():

@@ -56,7 +56,7 @@ def test_errata_of_seed001():
 
 def test_market_conflict_points_to_the_separate_scenario():
     e = errata.get("S08")
-    assert e.kind == "input-conflict" and e.alternative == "ai-server-2023"
+    assert (e.kind, e.detail) == ("inconsistency", "two reports") and e.alternative == "ai-server-2023"
     assert e.status(scenarios.load("ai-server-2023")) == "alternative applied"
 
 

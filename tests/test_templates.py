@@ -84,6 +84,20 @@ def test_every_group_and_exhibit_has_a_workbook(built):
     assert covered == {e.id for e in exhibits.all_exhibits()}
 
 
+def test_the_errata_sheet_gives_each_entry_its_kind_rounding_notes_last(built):
+    out, _ = built
+    seen = set()
+    for g in groups.GROUPS:
+        rows = list(openpyxl.load_workbook(out / f"{g.name}.xlsx")["Errata"].iter_rows(values_only=True))
+        head = next(i for i, r in enumerate(rows) if r[:2] == ("id", "kind"))
+        kinds = [(r[0], r[1]) for r in rows[head + 1:] if r[0]]
+        assert all(errata.get(eid).kind == kind for eid, kind in kinds), g.name
+        notes = [kind == errata.ROUNDING_NOTE for _, kind in kinds]
+        assert notes == sorted(notes), f"{g.name}: a rounding note before an erratum"
+        seen |= {kind for _, kind in kinds}
+    assert seen == set(errata.KINDS)
+
+
 def test_inputs_are_defined_names_with_validation(built):
     out, _ = built
     schema = scenarios.schema()

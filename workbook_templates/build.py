@@ -796,6 +796,7 @@ def _write_errata(ws, p: Plan, fmt: HouseFormats) -> None:
     ws.set_row(3, widths.row_height([(h, width) for h, width, _ in ERRATA_COLUMNS], bold=True))
     rows = [e for e in errata.all_errata() if any(x in p.order for x in e.exhibits)
             or any(eid == e.id for ex in p.order for eid in exhibits.get(ex).errata)]
+    rows.sort(key=lambda e: not e.is_erratum)   # rounding notes (kind rounding-note) after the errata
     for i, e in enumerate(rows, start=4):
         texts = [e.id, e.kind, e.title, ", ".join(e.exhibits), e.printed or "", e.consistent or "", e.switch or "",
                  None, e.alternative or "", e.description]

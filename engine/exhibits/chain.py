@@ -5,7 +5,8 @@ servers → AI-server market (GPU value ÷ GPU cost share) → HBM → NICs, opt
 switches (the fat-tree model) → IT power → racks by cooling method → cooling capex →
 facility power (PUE), energy and water.  The report gives most links; where it gives none
 (module, switch and electricity prices), the input is the user's and the rows that need it
-say so.  Every row records what it reads (:attr:`engine.exhibit.Result.reads`).
+say so; the load factor and the liquid-cooled WUE are the user's too, with suanli's defaults
+stated as assumptions in their sources.  Every row records what it reads (:attr:`engine.exhibit.Result.reads`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,12 @@ def _a100_eq(c):
 def _h100_cards(c):
     # the same compute on H100s: A100-equivalents × share × (A100 peak ÷ H100 peak)
     return c["a100_eq"] * c["h100_share"] * c.inp("a100_fp16_tflops") / c.inp("h100_fp16_tflops")
+
+
+def _rest_of_build(c):
+    # the report's one capex figure is air-cooled: 7,000 CNY/kW of cooling at 20% of the build
+    air = c.inp("cooling_air_cny_per_kw")
+    return power.datacenter_capex(air, c.inp("cooling_share_of_capex")) - air
 
 
 def _modules(c, chip: str):
@@ -88,17 +95,30 @@ ROWS = (
     Row("cooling_capex", "Cooling capex", None, "亿元",
         formula=lambda c: power.cooling_capex(c["it_kw"], c["liquid_share"], c.inp("cooling_liquid_cny_per_kw"),
                                               c.inp("cooling_air_cny_per_kw")), decimals=1),
-    Row("datacenter_capex", "Data-centre capex implied (cooling ≈ 20% of it)", None, "亿元",
-        formula=lambda c: power.datacenter_capex(c["cooling_capex"], c.inp("cooling_share_of_capex")), decimals=1),
+    Row("rest_cny_per_kw", "Build capex other than cooling, per kW (the report's air-cooled capex less its cooling)",
+        None, "CNY/kW", formula=_rest_of_build, decimals=0,
+        note="7,000 CNY/kW ÷ 20% − 7,000 = 28,000 (§6.2, 数据港, air-cooled); taken as the same whatever the "
+             "cooling: suanli's assumption"),
+    Row("datacenter_capex", "Data-centre capex (cooling + the rest of the build, per kW of IT load)", None, "亿元",
+        formula=lambda c: c["cooling_capex"] + c["it_kw"] * c["rest_cny_per_kw"], decimals=1,
+        note="not cooling ÷ 20%: the 20% is an air-cooled data centre's share; at 70% liquid, cooling ÷ 20% "
+             "would be 63,000 CNY/kW against 40,600"),
+    Row("cooling_share", "Cooling's share of the data-centre capex", None, "%",
+        formula=lambda c: c["cooling_capex"] / c["datacenter_capex"], decimals=1),
     Row("pue", "PUE (blend of air and liquid)", None, "x",
         formula=lambda c: (1 - c["liquid_share"]) * c.inp("chain_pue_air") + c["liquid_share"] * c.inp("chain_pue_liquid"),
         decimals=2),
     Row("facility_kw", "Facility power", None, "万kW",
         formula=lambda c: power.facility_kw(c["it_kw"], c["pue"]), decimals=1),
-    Row("energy_kwh", "Energy per year at full load", None, "亿kWh",
-        formula=lambda c: power.annual_energy_kwh(c["facility_kw"]), decimals=1),
+    Row("load_factor", "Average load, share of maximum power (yours to supply; 100% = full load)", None, "%",
+        input="chain_load_factor", decimals=0),
+    Row("energy_kwh", "Energy per year (facility power × load factor × 8,760 h)", None, "亿kWh",
+        formula=lambda c: power.annual_energy_kwh(c["facility_kw"], c["load_factor"]), decimals=1),
+    Row("wue", "WUE (blend of air and liquid; liquid's is yours to supply)", None, "L/kWh",
+        formula=lambda c: (1 - c["liquid_share"]) * c.inp("chain_wue_air_l_per_kwh")
+        + c["liquid_share"] * c.inp("chain_wue_liquid_l_per_kwh"), decimals=2),
     Row("water_m3", "Water per year (WUE × IT energy)", None, "万m³",
-        formula=lambda c: power.water_m3(power.annual_energy_kwh(c["it_kw"]), c.inp("chain_wue_l_per_kwh")),
+        formula=lambda c: power.water_m3(power.annual_energy_kwh(c["it_kw"], c["load_factor"]), c["wue"]),
         decimals=0),
     Row("electricity_cost", "Electricity cost per year", None, "亿元",
         formula=lambda c: c["energy_kwh"] * c.inp("chain_electricity_cny_per_kwh"), decimals=1),
@@ -115,7 +135,11 @@ CHAIN = Exhibit(
     rows=ROWS,
     default_scenario="csc-2023-corrected",    # suanli's own exhibit: new work starts from the corrected model
     note="Accelerators are the fleet each year's demand needs (the report's 存量 reading of fig49/fig50). "
-         "Energy is at full load; the report gives no load factor.",
+         "Assumptions of suanli's own, each an input: the network's assumption sets are calibrated to the "
+         "report's 1:7 and 1:3.5 (errata E40, E41); the H100 price comes from the other report (a cross-report "
+         "assumption); capex adds the report's air-cooled rest of the build (28,000 CNY/kW) to the cooling "
+         "instead of dividing it by 20%; the load factor (100%: full load) and the liquid-cooled WUE (1.8, as "
+         "the land average) are yours to supply.",
 )
 
 EXHIBITS = (CHAIN,)

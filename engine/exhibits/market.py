@@ -113,7 +113,7 @@ FIG8 = Exhibit(
     errata=("E13",),
     rows=(
         Row("global", "Global AI-server market (fig7)", "全球市场规模（亿美元）", "亿美元", formula=_china_global,
-            decimals=1, note="fig7's row as printed, rounded to 0.1 亿美元 while erratum E13 is on"),
+            decimals=1, note="fig7's row as printed, rounded to 0.1 亿美元 while the switch of rounding note E13 is on"),
         Row("china", "China AI-server market", None, "亿美元", formula=_china_market, decimals=2,
             note="computed before the share row so that actual years can show the share IDC's values imply"),
         Row("share", "China's share of the global market", "中国市场占全球市场比重（%）", "%", formula=_china_share,

@@ -5,7 +5,9 @@ the same passages (``switching``).
 The report prints 1 : 7, 1 : 3.5, 1 : 9 and 1 : 12 "根据我们的测算" without a derivation.
 ``optics`` counts the fabric instead (engine.network) under named assumption sets, one per
 column; every assumption is an input whose source says whether it is the report's, NVIDIA's
-or suanli's.  Rows the report does not print have ``label_zh=None``; so do the passages'
+or suanli's.  The printed ratios are reached by calibration: the sets are chosen so that the
+fat tree gives them (a 1/6 storage share, a 4,096-GPU H100 cluster, the GH200 pod layout), so a
+match is no evidence for the report's arithmetic (errata E40, E41).  Rows the report does not print have ``label_zh=None``; so do the passages'
 numbers, which have no row label in the report.
 """
 
@@ -22,10 +24,10 @@ CSC = reports.short("csc-2023")
 ORDER = 40
 
 _FABRIC_TEXT = (
-    "report; storage 1/6 inferred (E41)",
-    "report; 3 tiers, storage 1/6 inferred (E41)",
-    "report: NVLink4 900 GB/s, compute side",
-    "suanli's assumption, not the report's (E40)",
+    "calibrated: 1,120 GPUs, 3 tiers, storage 1/6 chosen (E41)",
+    "calibrated: 4,096 GPUs, 3 tiers, storage 1/6 chosen (E41)",
+    "calibrated: DGX GH200 pod layout; NVLink4 900 GB/s (report)",
+    "calibrated: 16 pods on 3 NDR tiers, suanli's choice (E40)",
     "NVIDIA DGX A100 SuperPOD, compute fabric",
 )
 
@@ -76,13 +78,13 @@ def _nvl_modules(c):
 
 def _check(c):
     gap = c["modules_per_gpu"] - c["printed_modules_per_gpu"]
-    return where(gap * gap < 1e-18, "= printed", "≠ printed")
+    return where(gap * gap < 1e-18, "calibrated to it", "differs")
 
 
 OPTICS = Exhibit(
     id="optics",
     title_zh="训练端 GPU 与光模块配比（A100:200G=1:7，H100:800G=1:3.5，GH200:800G=1:9/1:12）",
-    title_en="GPU : optical-module ratios from a fat-tree model, by assumption set",
+    title_en="GPU : optical-module ratios from a fat-tree model, by calibrated assumption set",
     source=f"{CSC} 摘要, §4 and §8「训练端 A100 和 200G 光模块的比例是 1:7」; §4 图表116-123 and「计算侧 1 个 GH200 对应 9 个 800G 光模块」; NVIDIA DGX SuperPOD and DGX GH200 designs",
     axis="optics_sets",
     group="network",
@@ -102,7 +104,7 @@ OPTICS = Exhibit(
             input="net_first_hop_copper", decimals=0),
         Row("extra_share", "Storage and management fabrics, share of compute", None, "%",
             input="net_extra_fabric_share", decimals=2,
-            note="1/6 turns 6 and 3 modules per GPU into the printed 7 and 3.5 (erratum E41)"),
+            note="1/6 is chosen to turn 6 and 3 modules per GPU into the printed 7 and 3.5 (erratum E41)"),
         # scale-out fabric: the tree
         Row("nics", "NICs (scale-out ports)", None, "count",
             formula=lambda c: network.nic_count(c["gpus"], c["nics_per_gpu"]), decimals=0),
@@ -152,10 +154,12 @@ OPTICS = Exhibit(
         Row("printed_modules_per_gpu", "Optical modules per GPU as printed", None, "modules",
             input="net_printed_modules_per_gpu", decimals=1),
         Row("printed_ratio", "GPU : optical modules as printed", None, "text", text=_PRINTED_TEXT),
-        Row("check", "Model against the printed ratio", None, "text", formula=_check,
-            note="the multi-pod column matches under suanli's assumption only (erratum E40)"),
+        Row("check", "Printed ratio, against the model under the chosen (calibrated) assumptions", None, "text",
+            formula=_check,
+            note="a match is by choice of assumptions, not a derivation the report gives (errata E40, E41)"),
     ),
-    note="Closed form, non-blocking, full leaves: E/(k/2) leaf + E/(k/2) spine + E/k core switches and "
+    note="The printed ratios are calibrated, not derived: each column's assumptions are chosen to give its ratio "
+         "(errata E40, E41). Closed form, non-blocking, full leaves: E/(k/2) leaf + E/(k/2) spine + E/k core switches and "
          "3 links per endpoint for three tiers. DGX A100 SuperPOD: 1120 ports, k = 40: 56 + 56 + 28 = 140 switches, "
          "the only non-blocking three-tier count (5 × 1120 ports = 140 × 40), matching NVIDIA's design of 7 scalable "
          "units of 20 DGX A100 with 8 rail leaves each (56 leaves). NVIDIA announced the SuperPOD with 170 Quantum "
@@ -246,17 +250,17 @@ SWITCHING = Exhibit(
             formula=lambda c: network.ports_per_module(c["module_gbps"], c["port_gbps"]), decimals=0),
         # NIC speed from PCIe x16
         Row("pcie_lanes", "PCIe lanes GPU to NIC", None, "count", input="net_pcie_lanes", decimals=0),
-        Row("pcie4_gt", "PCIe 4.0 GT/s per lane", None, "count", input="net_pcie4_gt_per_s", decimals=0),
+        Row("pcie4_gt", "PCIe 4.0 rate per lane", None, "GT/s", input="net_pcie4_gt_per_s", decimals=0),
         Row("pcie4_gbps", "PCIe 4.0 x16 per direction", None, "Gbps", formula=_pcie(4, "net_pcie_128b130b"),
             decimals=0, note="the report: 200G 左右 (erratum E43)"),
         Row("pcie4_nic", "NIC it carries (A100: HDR)", None, "Gbps",
             formula=lambda c: network.nic_gbps_for_pcie(c["pcie4_gbps"]), decimals=0),
-        Row("pcie5_gt", "PCIe 5.0 GT/s per lane", None, "count", input="net_pcie5_gt_per_s", decimals=0),
+        Row("pcie5_gt", "PCIe 5.0 rate per lane", None, "GT/s", input="net_pcie5_gt_per_s", decimals=0),
         Row("pcie5_gbps", "PCIe 5.0 x16 per direction", None, "Gbps", formula=_pcie(5, "net_pcie_128b130b"),
             decimals=0, note="the report: 400G 左右 (erratum E43)"),
         Row("pcie5_nic", "NIC it carries (H100: NDR)", None, "Gbps",
             formula=lambda c: network.nic_gbps_for_pcie(c["pcie5_gbps"]), decimals=0),
-        Row("pcie6_gt", "PCIe 6.0 GT/s per lane", None, "count", input="net_pcie6_gt_per_s", decimals=0),
+        Row("pcie6_gt", "PCIe 6.0 rate per lane", None, "GT/s", input="net_pcie6_gt_per_s", decimals=0),
         Row("pcie6_gbps", "PCIe 6.0 x16 per direction", None, "Gbps", formula=_pcie(6, "net_pcie6_flit_efficiency"),
             decimals=0),
         Row("pcie6_nic", "NIC it carries", None, "Gbps",

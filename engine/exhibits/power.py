@@ -36,7 +36,7 @@ COOLING_MARKET = Exhibit(
     errata=("E30",),
     rows=(
         Row("new_racks", "New racks per year", None, "万架", input="cooling_new_racks", decimals=0),
-        Row("kw_per_rack", "kW per rack", None, "kW", input="cooling_kw_per_rack", decimals=1),
+        Row("kw_per_rack", "kW per standard rack", None, "kW", input="cooling_kw_per_rack", decimals=1),
         Row("it_kw", "New IT load", None, "万kW",
             formula=lambda c: c["new_racks"] * c["kw_per_rack"], decimals=0),
         Row("air_cny_per_kw", "Air cooling value per kW", None, "CNY/kW", input="cooling_air_cny_per_kw", decimals=0),

@@ -122,10 +122,10 @@ CHINA_MARKET = _exhibit(
     rows=(
         Row("units", "Shipments", "大陆 AI 服务器出货量", "万台",
             formula=by_column(**{"2022": "s001_china_units_2022", "2027": "s001_china_units_2027"}), decimals=1),
-        Row("units_cagr", "Shipments CAGR 2022-2027 from the printed endpoints", "CAGR 为", "%",
+        Row("units_cagr", "Shipments CAGR 2022-2027 from the printed endpoints", None, "%",
             formula=only("2027", lambda c: growth.cagr(c.at("units", 0), c["units"], c.inp("s001_china_periods"))),
-            decimals=1, note="printed 17.9%; the endpoints give 18.0% (erratum S01)"),
-        Row("units_cagr_stated", "Shipments CAGR as printed", None, "%",
+            decimals=1, note="the report prints 17.9%, within the rounding of the endpoints (rounding note S01)"),
+        Row("units_cagr_stated", "Shipments CAGR as printed", "CAGR 为", "%",
             formula=only_input("2027", "s001_china_units_cagr_stated"), decimals=1),
         Row("units_cagr_low", "Lowest CAGR the endpoints' rounding allows", None, "%",
             formula=_units_bound(checks.cagr_low), decimals=2),
@@ -274,7 +274,7 @@ GPU_COMPARE = _exhibit(
             decimals=0),
         Row("a800_nvlink", "A800 NVLink after the cut", None, "GB/s",
             formula=lambda c: c["a100_nvlink"] * (1 - c["a800_cut"]), decimals=0),
-        Row("v100_nm", "V100 process (nm)", "V100 工艺为", "count", input="s001_v100_nm", decimals=0),
+        Row("v100_nm", "V100 process", "V100 工艺为", "nm", input="s001_v100_nm", decimals=0),
     ),
 )
 
