@@ -593,19 +593,21 @@ def cmd_errata(args) -> str:
         return _json([e.to_dict() for e in errata.all_errata()])
     if args.format == "md":
         return errata.summary() + "\n\n" + errata.kinds_table()
-    head = ["id", "kind", "detail", "exhibits", "title", "switch / alternative"]
+    head = ["id", "kind", "exhibits", "detail: title", "switch / alternative"]
 
     def rows(entries):
-        return [[e.id, e.kind, e.detail or "", ", ".join(e.exhibits), e.title, e.switch or e.alternative or ""]
-                for e in entries]
+        return [[e.id, e.kind, ", ".join(e.exhibits), f"{e.detail}: {e.title}" if e.detail else e.title,
+                 e.switch or e.alternative or ""] for e in entries]
 
     def table(entries):
-        return grid(head, rows(entries), wraps={3: 16, 5: 31}, fill=4, least=24, stack=True)
+        return grid(head, rows(entries), wraps={2: 16, 4: 31}, fill=3, least=24, stack=True)
 
     notes = errata.rounding_notes()
+    width = terminal_width()
     return "\n".join([table(errata.errata_only()), "",
-                      f"rounding notes, not errata ({errata.KINDS[errata.ROUNDING_NOTE].split(':')[0]}):",
-                      table(notes), "", errata.summary()])
+                      *wrap(f"rounding notes, not errata ({errata.KINDS[errata.ROUNDING_NOTE].split(':')[0]}):",
+                            width),
+                      table(notes), "", *wrap(errata.summary(), width)])
 
 
 def cmd_catalogue(args) -> str:

@@ -274,7 +274,7 @@ def test_keys_lists_every_row_key_with_its_labels(capsys):
 
 @pytest.mark.parametrize("argv, message", [
     (["sweep", "--set", "train_utilization=0.2:0.3:0.1", "--row", "chain.card"],
-     "unknown row of chain 'card'; one of the 28 that `suanli table chain --keys` lists (did you mean cards?)"),
+     "unknown row of chain 'card'; one of the 32 that `suanli table chain --keys` lists (did you mean cards?)"),
     (["sensitivity", "--row", "fig49.a100"], "(did you mean a100_total?)"),
     (["montecarlo", "--dist", "train_utilization=uniform(0.2,0.4)", "--row", "fig43.a100_card"],
      "unknown row of fig43 'a100_card'; one of: params, weights_gb, inference_gb, a100_cards, a800_cards, a10_cards "

@@ -83,12 +83,14 @@ def test_cli_lists_rounding_notes_apart_with_a_kind_column(capsys):
     assert main(["errata"]) == 0
     out = capsys.readouterr().out
     errata_part, notes_part = out.split("rounding notes, not errata")
-    assert errata_part.splitlines()[0].split()[:3] == ["id", "kind", "detail"]
+    assert errata_part.splitlines()[0].split()[:4] == ["id", "kind", "exhibits", "detail:"]
     for e in errata.errata_only():
         assert f"\n{e.id}  {e.kind}" in errata_part and e.id not in notes_part.split("\n", 1)[1].split("errata in all")[0]
     for e in errata.rounding_notes():
         assert f"\n{e.id}  rounding-note" in notes_part and f"\n{e.id} " not in errata_part
-    assert out.strip().endswith(errata.summary())
+    assert " ".join(out.split()).endswith(errata.summary())              # wrapped to the terminal
+    for e in errata.all_errata():
+        assert f"{e.detail}: " in out
 
 
 def test_cli_json_and_md(capsys):
