@@ -13,7 +13,8 @@ from .errors import UnknownNameError
 
 __all__ = ["Erratum", "all_errata", "get", "for_exhibit"]
 
-KINDS = ("computation", "input-conflict", "label", "data", "ambiguity", "quote", "inconsistency", "wording", "rounding-note")
+KINDS = ("computation", "input-conflict", "label", "data", "ambiguity", "quote",
+         "inconsistency", "wording", "rounding-note")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,17 @@ from .. import checks, growth, inference, reports
 from ..compute import accelerators
 from ..exhibit import Blank, Exhibit, Row
 from ..ops import floor, round_half_up, where
-from ..units import BITS_PER_BYTE, DAYS_PER_YEAR, KILO, KM_PER_MILE, KW_PER_MW, MONTHS_PER_YEAR, SECONDS_PER_DAY, TERA, YI
+from ..units import (
+    BITS_PER_BYTE,
+    DAYS_PER_YEAR,
+    KILO,
+    KM_PER_MILE,
+    KW_PER_MW,
+    MONTHS_PER_YEAR,
+    SECONDS_PER_DAY,
+    TERA,
+    YI,
+)
 from .passages import only, only_input
 
 #: The short name every source of this module cites the report by (engine/data/reports.toml).
