@@ -47,15 +47,9 @@ def _exhibit(**kw) -> Exhibit:
     return Exhibit(group=GROUP, **kw)
 
 
-def shares(key: str):
-    """A share per column from input ``key``, and in the last column (合计) the sum of the others."""
-
-    def formula(c):
-        if c.label == TOTAL:
-            return reduce(lambda a, b: a + b, (c.at("share", i) for i in range(len(c.columns) - 1)))
-        return c.inp(key)
-
-    return formula
+def total_of(row: str):
+    """In the last column (合计), the sum of ``row`` over the others; blank elsewhere."""
+    return only(TOTAL, lambda c: reduce(lambda a, b: a + b, (c.at(row, i) for i in range(len(c.columns) - 1))))
 
 
 def _vendors_only(formula):
@@ -91,9 +85,9 @@ FIG53 = _exhibit(
            "AMD、Intel、Google 均占比 2%」; 摘要「其 Q2 收入指引 110 亿美金」",
     axis="liftr_columns",
     rows=(
-        Row("share", "Market share (合计: the sum)", "2022 年 AI 加速芯片市场份额", "%", formula=shares("liftr_share_2022"),
-            decimals=0),
-        Row("not_nvidia", "All but NVIDIA", None, "%", formula=only(TOTAL, lambda c: c["share"] - c.at("share", 0)),
+        Row("share", "Market share", "2022 年 AI 加速芯片市场份额", "%", input="liftr_share_2022", decimals=0),
+        Row("total", "The six together", None, "%", formula=total_of("share"), decimals=0),
+        Row("not_nvidia", "All but NVIDIA", None, "%", formula=only(TOTAL, lambda c: c["total"] - c.at("share", 0)),
             decimals=0),
         Row("nvidia_q2_guidance", "NVIDIA's revenue guidance for its fiscal Q2 (摘要)", "其 Q2 收入指引", "亿美元",
             formula=only_input("NVIDIA", "nvidia_q2_guidance_usd"), decimals=0),
@@ -107,8 +101,9 @@ FIG54 = _exhibit(
     source=f"{CSC} 图表54 (a chart) and §2.2 (JPR)「的市场份额达 84%， AMD 和 Intel」「则分别占比 12%、4%」",
     axis="jpr_columns",
     rows=(
-        Row("share", "Market share, add-in boards included (合计: the sum)", "全球独显 GPU 市场份额", "%",
-            formula=shares("jpr_discrete_gpu_share_2023q1"), decimals=0),
+        Row("share", "Market share, add-in boards included", "全球独显 GPU 市场份额", "%",
+            input="jpr_discrete_gpu_share_2023q1", decimals=0),
+        Row("total", "The three together", None, "%", formula=total_of("share"), decimals=0),
     ),
 )
 
@@ -549,12 +544,13 @@ FIG110 = _exhibit(
            "§3.3.3「预计 2023 年 ODM 海外产能比重将升至 50%」",
     axis="fig110_columns",
     rows=(
-        Row("share", "Market share (合计: the five)", "2022 年上半年全球 AI 服务器市场份额", "%",
-            formula=shares("idc_ai_server_share_global_h1_2022"), decimals=1),
+        Row("share", "Market share", "2022 年上半年全球 AI 服务器市场份额", "%",
+            input="idc_ai_server_share_global_h1_2022", decimals=1),
+        Row("total", "The five together", None, "%", formula=total_of("share"), decimals=1),
         Row("non_brand", "Non-brand (ODM) share, nearly", "非品牌商份额占比较高，接近", "%",
             formula=only_input(TOTAL, "idc_ai_server_non_brand_share"), decimals=0),
         Row("other_brands", "Other brands: what the five and the non-brand leave", None, "%",
-            formula=only(TOTAL, lambda c: 1 - c["share"] - c["non_brand"]), decimals=1),
+            formula=only(TOTAL, lambda c: 1 - c["total"] - c["non_brand"]), decimals=1),
         Row("gap_to_leader", "Points behind 浪潮信息", None, "%", formula=_vendors_only(
             lambda c: c.at("share", 0) - c["share"]), decimals=1),
         Row("odm_capacity_2023", "ODM share of overseas capacity, 2023 (§3.3.3)", "ODM 海外产能比重将升至", "%",
@@ -569,12 +565,13 @@ FIG111 = _exhibit(
     title_zh="2022 年中国 AI 服务器市场份额",
     title_en="China AI-server market shares by sales, 2022 (IDC)",
     source=f"{CSC} 图表111 (a chart) and §3.3.2「市场份额分别为 47%、11%、9%」; §3.3.3「ODM 厂商份额不足两成」and "
-           "(the three) 占据 67%; §3.5.1「且在中国 AI 加速计算市场市占率连续多年接近」或超过 50%",
+           "「三大 OEM 厂商占据 67%市场份额」; §3.5.1「且在中国 AI 加速计算市场市占率连续多年接近」或超过 50%",
     axis="fig111_columns",
     rows=(
-        Row("share", "Market share (合计: the top three, printed 67% in §3.3.3)", "2022 年中国 AI 服务器市场份额", "%",
-            formula=shares("idc_ai_server_share_china_2022"), decimals=0),
-        Row("others", "Everyone else", None, "%", formula=only(TOTAL, lambda c: 1 - c["share"]), decimals=0),
+        Row("share", "Market share", "2022 年中国 AI 服务器市场份额", "%", input="idc_ai_server_share_china_2022",
+            decimals=0),
+        Row("total", "The three together (§3.3.3)", "三大 OEM 厂商占据", "%", formula=total_of("share"), decimals=0),
+        Row("others", "Everyone else", None, "%", formula=only(TOTAL, lambda c: 1 - c["total"]), decimals=0),
         Row("odm_max", "ODM vendors, less than", "ODM 厂商份额不足", "%", formula=only_input(TOTAL, "china_odm_share_max"),
             decimals=0),
         Row("other_oem_min", "Other OEM vendors, more than (everyone else less the ODM)", None, "%",
@@ -748,9 +745,9 @@ FIG135 = _exhibit(
     source=f"{CSC} 图表135 (its labels: 38.20%, 35.16%, 14.60%, 4.81%) and §5「系仅有的两家中标者之一，获近 50%份额」",
     axis="fig135_columns",
     rows=(
-        Row("share", "Market share (合计: the four)", "2021 年中国交换机市场份额", "%",
-            formula=shares("china_switch_share_2021"), decimals=2),
-        Row("others", "Everyone else", None, "%", formula=only(TOTAL, lambda c: 1 - c["share"]), decimals=2),
+        Row("share", "Market share", "2021 年中国交换机市场份额", "%", input="china_switch_share_2021", decimals=2),
+        Row("total", "The four together", None, "%", formula=total_of("share"), decimals=2),
+        Row("others", "Everyone else", None, "%", formula=only(TOTAL, lambda c: 1 - c["total"]), decimals=2),
         Row("top_two", "华为 and 新华三", None, "%", formula=only(TOTAL, lambda c: c.at("share", 0) + c.at("share", 1)),
             decimals=2),
         Row("ruijie_tender", "锐捷网络's share of a China Mobile tender, nearly", "获近", "%",
