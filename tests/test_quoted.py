@@ -168,9 +168,9 @@ def test_energy_split_pue_and_the_caps():
 
 
 def test_shares_add_up_where_the_report_prints_their_parts():
-    assert cached_table("fig53").value("share", "合计") == pytest.approx(100)
-    assert cached_table("fig54").value("share", "合计") == pytest.approx(100)
-    assert cached_table("fig111").value("share", "合计") == pytest.approx(67)
+    assert cached_table("fig53").value("total", "合计") == pytest.approx(100)
+    assert cached_table("fig54").value("total", "合计") == pytest.approx(100)
+    assert cached_table("fig111").value("total", "合计") == pytest.approx(67)
     fig40 = cached_table("fig40")
     assert all(fig40.value("inference", y) + fig40.value("training", y) == pytest.approx(100) for y in fig40.columns)
 
