@@ -288,7 +288,7 @@ CHIP_TEXT = _exhibit(
             input="rtx40_core_increase", decimals=0),
         Row("rtx40_ampere_cores", "Ampere cores the two imply", None, "count",
             formula=lambda c: c["rtx40_cores"] / (1 + c["rtx40_core_increase"]), decimals=0,
-            note="图表14's Ampere (the A100's GA100) has 6912; a consumer Ampere is meant"),
+            note="图表14's Ampere column has 6912, the A100's count (图表58): the text compares with another Ampere part"),
         Row("rtx40_perf_per_watt", "Performance per watt against Ampere, nearly", "比提升近", "x",
             input="rtx40_perf_per_watt", decimals=0),
         Row("rdna3_gain", "RDNA 3 performance per watt against RDNA 2, increase", "每瓦性能提升", "%",
@@ -312,8 +312,8 @@ CHIP_TEXT = _exhibit(
         Row("kunlun2_high", "昆仑芯 2 against 昆仑芯 1, upper end", "性能提升", "x", input="kunlun2_vs_gen1_high",
             decimals=0),
     ),
-    note="'在售旗舰' is read as the A100, the flagship on sale when BR100 launched (September 2022): 1000/312 "
-         "= 3.2, so '3 倍以上' holds; against the H100 (990) it would be 1.0.",
+    note="'在售旗舰' (the flagship on sale) is read as the A100, the training GPU the report's models use: "
+         "1000/312 = 3.2, so '3 倍以上' holds; against the H100 (990) it would be 1.0.",
 )
 
 
@@ -928,8 +928,8 @@ UDC_RACK = _exhibit(
             formula=lambda c: c["rack_kw"] / c.inp("fig147_rack_kw_air"), decimals=1),
         Row("vs_natick", "Against Natick Phase 2's rack (图表160: 240 kW ÷ 12)", None, "x",
             formula=lambda c: c["rack_kw"] / c.other("fig160", "kw_per_rack", "Phase 2"), decimals=2),
-        Row("cooler", "Degrees Celsius cooler than on land (Microsoft)", "比陆基数据中心低约", "x", input="udc_cooler_c",
-            decimals=0, note="a temperature difference in °C"),
+        Row("cooler", "How much cooler than on land (Microsoft)", "比陆基数据中心低约", "°C", input="udc_cooler_c",
+            decimals=0, note="a temperature difference"),
         Row("shore_low", "Distance of undersea data centres from the shore, lower end", "海岸线", "km",
             input="udc_offshore_km_low", decimals=0),
         Row("shore_high", "Distance of undersea data centres from the shore, upper end", "海岸线", "km",
