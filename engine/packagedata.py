@@ -45,7 +45,7 @@ def listdir(folder: str, suffix: str = ".toml") -> list[str]:
 
 def all_files() -> dict[str, str]:
     """Every data file's text by path: what a bundle carries."""
-    out = {path: read_text(path) for path in ("data/catalogue.toml", "data/reports.toml")}
+    out = {path: read_text(path) for path in ("data/catalogue.toml", "data/reports.toml", "data/coverage.toml")}
     for folder in ("data/inputs", "data/errata", "data/scenarios", "data/printed"):
         for path in listdir(folder):
             out[path] = read_text(path)

@@ -21,6 +21,7 @@ from decimal import Decimal
 __all__ = ["YI", "WAN", "KILO", "MEGA", "GIGA", "TERA", "PETA", "EXA", "ZETTA",
            "SECONDS_PER_DAY", "HOURS_PER_DAY", "DAYS_PER_YEAR", "MONTHS_PER_YEAR", "HOURS_PER_YEAR",
            "PF_DAY_FLOP", "GB_PER_TB", "KW_PER_MW", "KW_PER_GW", "LITRES_PER_M3", "METRES_PER_FOOT",
+           "FEET_PER_MILE", "KM_PER_MILE", "PJ_PER_NJ",
            "BITS_PER_BYTE", "DIRECTIONS", "DisplayUnit", "DISPLAY", "display_unit",
            "MULTIPLIERS", "Quantity", "suffixes", "read_quantity", "parse_quantity", "short_number",
            "SHOWN_IN_WAN_OR_YI"]
@@ -45,6 +46,9 @@ KW_PER_MW = KILO
 KW_PER_GW = MEGA
 LITRES_PER_M3 = KILO
 METRES_PER_FOOT = 0.3048
+FEET_PER_MILE = 5280
+KM_PER_MILE = FEET_PER_MILE * METRES_PER_FOOT / KILO   # 1.609344
+PJ_PER_NJ = KILO
 BITS_PER_BYTE = 8
 DIRECTIONS = 2           # a bidirectional bandwidth figure counts a full-duplex link's rate once each way
 
@@ -125,6 +129,14 @@ _UNITS = [
     DisplayUnit("TPP/mm²", "TPP/mm²", 1.0, label_en="TPP per square millimetre"),
     DisplayUnit("ZFLOPS", "FLOP/s", ZETTA, label_en="ZFLOPS"),
     DisplayUnit("GHz", "GHz", 1.0, label_en="GHz"),
+    DisplayUnit("pJ", "pJ", 1.0, label_en="picojoules"),
+    DisplayUnit("pJ/bit", "pJ/bit", 1.0, label_en="picojoules per bit"),
+    DisplayUnit("km", "km", 1.0, label_en="kilometres"),
+    DisplayUnit("miles", "km", KM_PER_MILE, label_en="miles"),
+    DisplayUnit("ft", "ft", 1.0, label_en="feet"),
+    DisplayUnit("lb", "lb", 1.0, label_en="pounds"),
+    DisplayUnit("U", "U", 1.0, label_en="rack units"),
+    DisplayUnit("°C", "°C", 1.0, label_en="degrees Celsius"),
     DisplayUnit("modules", "modules", 1.0, label_en="modules"),
     DisplayUnit("万个", "count", WAN, label_en="10k"),
     # physical quantities the passages print in their own units (never "count")

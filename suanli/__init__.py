@@ -74,7 +74,8 @@ from engine.tables import Table
 from engine.units import parse_quantity
 
 __all__ = [
-    "table", "tables", "inputs", "errata", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
+    "table", "tables", "inputs", "errata", "scenarios", "catalogue", "coverage", "sweep", "sensitivity",
+    "montecarlo",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
     "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
@@ -130,7 +131,7 @@ def tables():
     >>> t.loc["fig49", ["title_zh", "columns"]].tolist()
     ['全球大模型训练所需算力/AI 芯片数量测算', '2023E, 2024E, 2025E, 2026E, 2027E']
     >>> len(t)
-    59
+    91
     >>> t.loc[["fig50", "chain"], "scenario"].tolist()
     ['csc-2023', 'csc-2023-corrected']
     """
@@ -252,6 +253,28 @@ def scenarios():
         d = _scenarios.describe(name)
         rows.append({"name": name, "title": d["title"], "base": d["base"], "description": d["description"]})
     return pd.DataFrame(rows, columns=["name", "title", "base", "description"]).set_index("name")
+
+
+def coverage(report: str | None = None):
+    """Every figure of the reports, as a pandas DataFrame: ``report`` (its short name), ``where`` (图表N
+    or §x.y as a reader finds it), ``figure``, ``held_in`` (the exhibits and catalogue tables that
+    hold it, comma-separated), ``status`` (reproduced, data only, erratum or not reproducible,
+    derived from the exhibits, their printed values and the errata), ``errata`` and ``why``;
+    ``report`` ("csc-2023" or "ai-server-2023") limits it to one report.
+
+    >>> c = coverage()
+    >>> c.loc[c["where"] == "图表49", ["held_in", "status"]].values.tolist()
+    [['fig49', 'reproduced']]
+    >>> sorted(set(c["status"]))
+    ['data only', 'erratum', 'not reproducible', 'reproduced']
+    """
+    import pandas as pd
+
+    from engine import coverage as _coverage
+
+    rows = [{**r, "held_in": ", ".join(r["held_in"]), "errata": ", ".join(r["errata"])}
+            for r in _coverage.rows(report)]
+    return pd.DataFrame(rows, columns=["report", "where", "figure", "held_in", "status", "errata", "why"])
 
 
 CHIP_KINDS = ("gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu")

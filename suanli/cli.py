@@ -143,6 +143,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="md: the counts by kind, as the README shows them")
     s.set_defaults(handler=cmd_errata)
 
+    s = sub.add_parser("coverage", help="every figure of the reports: where it is, what holds it, and its status")
+    s.add_argument("--report", choices=("csc-2023", "ai-server-2023"), default=None,
+                   help="one report only (default: both)")
+    s.add_argument("--format", choices=("table", "json", "md"), default="table")
+    s.add_argument("--write", metavar="README", default=None,
+                   help="with --format md: write the Markdown between the coverage markers of this file")
+    s.set_defaults(handler=cmd_coverage)
+
     s = sub.add_parser("catalogue", help="the hardware catalogue: list chips, or show one chip's fields")
     s.add_argument("chip", nargs="?", help="a chip name or alias, e.g. H100 (omit to list every chip)")
     s.add_argument("--kind", help=f"only chips of this kind ({', '.join(catalogue.KINDS)})")
@@ -608,6 +616,37 @@ def cmd_errata(args) -> str:
                       *wrap(f"rounding notes, not errata ({errata.KINDS[errata.ROUNDING_NOTE].split(':')[0]}):",
                             width),
                       table(notes), "", *wrap(errata.summary(), width)])
+
+
+def cmd_coverage(args) -> str:
+    from engine import coverage
+    from workbook_templates.files import write_text_atomic
+
+    if args.write is not None and (args.format != "md" or args.report is not None):
+        raise InvalidValueError("--write", args.write, "goes with --format md and both reports (no --report)")
+    if args.format == "json":
+        return _json({"counts": coverage.counts(args.report), "entries": coverage.rows(args.report)})
+    if args.format == "md":
+        if args.report is not None:
+            raise InvalidValueError("--report", args.report, "is for --format table or json; md prints both reports")
+        text = coverage.markdown()
+        if args.write is None:
+            return text
+        readme = Path(args.write)
+        old = readme.read_text(encoding="utf-8")
+        start, end = coverage.START, coverage.END
+        if start not in old or end not in old:
+            raise InvalidValueError("--write", str(readme), f"needs the markers {start!r} and {end!r}")
+        rest = old[old.index(coverage.END) + len(coverage.END):]
+        new = old[:old.index(coverage.START)] + text + (rest[1:] if rest.startswith("\n") else rest)
+        write_text_atomic(readme, new)
+        return f"updated the coverage table in {readme}"
+    rows = [[r["report"], r["where"], r["figure"], ", ".join(r["held_in"]) or "-", r["status"], r["why"]]
+            for r in coverage.rows(args.report)]
+    n = coverage.counts(args.report)
+    summary = f"{sum(n.values())} entries: " + ", ".join(f"{v} {k}" for k, v in n.items())
+    return grid(["report", "where", "figure", "held in", "status", "why"], rows,
+                max_width={1: 30, 2: 50, 3: 30, 5: 50}) + "\n" + summary
 
 
 def cmd_catalogue(args) -> str:

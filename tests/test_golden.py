@@ -156,6 +156,7 @@ def test_every_labelled_row_is_checked(ex_id):
 @pytest.mark.parametrize("module, source, without", [
     ("engine.exhibits.seed001", "seed001", set()),
     ("engine.exhibits.passages", "passages", {"figure_titles"}),     # the titles it repeats: no numbers
+    ("engine.exhibits.quoted", "quoted", set()),
 ])
 def test_every_exhibit_has_golden_cells(module, source, without):
     assert {e.id for e in module_exhibits(module)} == set(golden(source)) | without

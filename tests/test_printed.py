@@ -11,7 +11,7 @@ from engine import errata, exhibits, packagedata, printed, reports, scenarios
 from engine import export_control as ec
 from engine.exhibits import export_control as export_exhibits
 
-SOURCES = ["export_control", "network", "passages", "seed000", "seed001"]
+SOURCES = ["export_control", "network", "passages", "quoted", "seed000", "seed001"]
 KINDS = ("cells", "derived", "text")
 
 

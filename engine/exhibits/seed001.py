@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .. import checks, growth, reports
 from ..exhibit import Blank, Exhibit, Row
+from ..ops import minimum, where
 from ..units import DAYS_PER_YEAR, MONTHS_PER_YEAR
 from .passages import only, only_input
 
@@ -444,7 +445,58 @@ INDUSTRY = _exhibit(
 )
 
 
+# ------------------------------------------------------------------------------- server types and configurations
+SERVER_CONFIGS = _exhibit(
+    id="s001_server_configs",
+    title_zh="服务器类型与配置：边缘计算服务器、通用服务器、国内 AI 服务器与 HBM 堆叠层数",
+    title_en="Server types and configurations: edge servers' share, general servers' CPUs, domestic AI servers' "
+             "GPUs, HBM stack heights",
+    source=f"{SOURCE} §一.1(1) 表「主流服务器类型 (不完全统计)」「承担 70% 以上的计算任务」; §一.1(2)「通用服务器一般含有 1-2 个 CPU、不含 GPU」; "
+           f"§三.2(3)1)「其内部堆叠的 DDR 层数可达 4 层、8 层以至 12 层」; §三.2(4) 表「国内 AI 服务器所搭载的 GPU 厂商主要以英伟达为主」"
+           f"and 表「国内生产供应服务器的 GPU 厂商」",
+    axis="value",
+    rows=(
+        Row("edge_share", "Computing tasks edge-computing servers carry, more than", "以上的计算任务", "%",
+            input="s001_edge_compute_share_min", decimals=0),
+        Row("others_share", "Left to all other servers, less than", None, "%", formula=lambda c: 1 - c["edge_share"],
+            decimals=0),
+        Row("general_cpus_low", "CPUs of a general server, fewest", "通用服务器一般含有", "count",
+            input="s001_general_server_cpus_low", decimals=0),
+        Row("general_cpus_high", "CPUs of a general server, most", "通用服务器一般含有", "count",
+            input="s001_general_server_cpus_high", decimals=0),
+        Row("general_gpus", "GPUs of a general server", "不含 GPU", "张", input="s001_general_server_gpus", decimals=0,
+            note="'不含 GPU' (no GPU) read as 0"),
+        Row("ai_min_gpus", "GPU cards an AI server needs at least (§一.1(2), table)", None, "张",
+            input="s001_ai_server_min_gpus", decimals=0),
+        Row("ningchang", "宁畅 X660 G45 LP: A800s", "X660 G45 LP", "张", input="s001_ningchang_x660_gpus", decimals=0),
+        Row("talkweb", "拓维信息 兆瀚 inference server: Atlas300I cards", "兆瀚 AI 推理服务器", "张",
+            input="s001_talkweb_atlas_gpus", decimals=0),
+        Row("powerleader_a800", "宝德 PR4910W: A800s", "PR4910W", "张", input="s001_powerleader_a800_gpus", decimals=0),
+        Row("powerleader_a40", "宝德 PR4910W: A40s", "PR4910W", "张", input="s001_powerleader_a40_gpus", decimals=0),
+        Row("fewest_listed", "Fewest accelerators of the listed servers", None, "张",
+            formula=lambda c: minimum(minimum(c["ningchang"], c["talkweb"]), c["powerleader_a800"]), decimals=0),
+        Row("listed_meet_min", "The listed servers meet the 4-GPU minimum (1 = yes)", None, "count",
+            formula=lambda c: where(c["fewest_listed"] >= c["ai_min_gpus"], 1, 0), decimals=0),
+        Row("loongson_3c5000", "龙芯 3C5000 cores", "16 核芯片产品 3C5000", "count", input="s001_loongson_3c5000_cores",
+            decimals=0),
+        Row("loongson_3d5000", "龙芯 3D5000 cores", "32 核 3D5000", "count", input="s001_loongson_3d5000_cores",
+            decimals=0),
+        Row("hbm_layers_low", "DRAM layers in an HBM stack: the first step", "其内部堆叠的 DDR 层数可达", "count",
+            input="s001_hbm_layers_low", decimals=0),
+        Row("hbm_layers_mid", "DRAM layers in an HBM stack: the second step", "4 层、", "count",
+            input="s001_hbm_layers_mid", decimals=0),
+        Row("hbm_layers_max", "DRAM layers in an HBM stack: up to", "以至", "count", input="s001_hbm_max_layers",
+            decimals=0),
+        Row("hbm_step", "Layers added each step", None, "count",
+            formula=lambda c: c["hbm_layers_mid"] - c["hbm_layers_low"], decimals=0),
+        Row("hbm_max_vs_low", "Capacity of the tallest stack against the lowest, same dies", None, "x",
+            formula=lambda c: c["hbm_layers_max"] / c["hbm_layers_low"], decimals=0),
+    ),
+    note="The 宝德 PR4910W cell reads '8 个 NVIDIA A800/10 个 NVIDIA 的 A40/30' and is cut off after '/30'.",
+)
+
+
 EXHIBITS = (
     GLOBAL_MARKET, CHINA_MARKET, WORKLOAD_MIX, NLP_GROWTH, GPT_SCALE, LLM_GPUS, GPU_COMPARE, SERVER_CPU,
-    P2P_BANDWIDTH, SERVER_BOM, MARKET_SHARES, MEMORY_WALL, ACCELERATORS, INDUSTRY,
+    P2P_BANDWIDTH, SERVER_BOM, MARKET_SHARES, MEMORY_WALL, ACCELERATORS, INDUSTRY, SERVER_CONFIGS,
 )
