@@ -136,6 +136,7 @@ _UNITS = [
     DisplayUnit("ft", "ft", 1.0, label_en="feet"),
     DisplayUnit("lb", "lb", 1.0, label_en="pounds"),
     DisplayUnit("U", "U", 1.0, label_en="rack units"),
+    DisplayUnit("flag", "flag", 1.0, label_en="1 = yes, 0 = no"),
     DisplayUnit("°C", "°C", 1.0, label_en="degrees Celsius"),
     DisplayUnit("modules", "modules", 1.0, label_en="modules"),
     DisplayUnit("万个", "count", WAN, label_en="10k"),
