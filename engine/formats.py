@@ -76,7 +76,8 @@ FORMATS: dict[str, UnitFormat] = {
     "m³": UnitFormat(0), "万m³": UnitFormat(0), "L": UnitFormat(0), "L/kWh": UnitFormat(1),
     "mm²": UnitFormat(0), "mm^2": UnitFormat(0), "per mm²": UnitFormat(0), "nm": UnitFormat(0),
     "ft": UnitFormat(0), "m": UnitFormat(1), "m/s": UnitFormat(1), "km": UnitFormat(0), "miles": UnitFormat(1),
-    "lb": UnitFormat(0), "U": UnitFormat(0), "flag": UnitFormat(0), "pJ": UnitFormat(0), "pJ/bit": UnitFormat(1), "°C": UnitFormat(0),
+    "lb": UnitFormat(0), "U": UnitFormat(0), "flag": UnitFormat(0), "pJ": UnitFormat(0), "pJ/bit": UnitFormat(1),
+    "°C": UnitFormat(0),
     # time
     "days": UnitFormat(0), "hours": UnitFormat(0), "months": UnitFormat(0), "years": UnitFormat(0),
     "year": UnitFormat(0, grouping=False),
