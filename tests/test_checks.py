@@ -323,7 +323,7 @@ def test_numeric_columns_are_as_wide_as_their_numbers_and_labels_shown_whole(ren
         for col, shown in numeric.items():
             header = str(ws.cell(row=4, column=col).value or "")
             needed = max([widths.text_width(s) for s in shown + texts.get(col, [])] +
-                         [widths.text_width(word, bold=True) for word in header.split()])
+                         [widths.text_width(word, bold=True) for word in re.findall(r"\([^)]*\)|\S+", header)])
             set_width = column_width(ws, col)
             assert set_width <= max(needed + widths.PADDING + 1.0, 6.0), (group, sheet, col, set_width, needed)
             checked += 1
