@@ -24,12 +24,12 @@ CSC = reports.short("csc-2023")
 ORDER = 40
 
 #: Each column's basis, short enough for its column: the first four are calibrated (chosen so the fat tree
-#: gives the printed ratio), which the row's label says.
+#: gives the printed ratio; errata E40, E41 say what was chosen).
 _FABRIC_TEXT = (
-    "1,120 GPUs, 3 tiers, storage 1/6 (E41)",
-    "4,096 GPUs, 3 tiers, storage 1/6 (E41)",
-    "GH200 pod; NVLink4 900 GB/s (report)",
-    "16 pods, 3 NDR tiers: suanli (E40)",
+    "calibrated: 1,120 GPUs, storage 1/6",
+    "calibrated: 4,096 GPUs, storage 1/6",
+    "calibrated: GH200 pod (report)",
+    "calibrated: 16 pods, by suanli",
     "DGX A100 SuperPOD compute fabric",
 )
 
@@ -92,7 +92,7 @@ OPTICS = Exhibit(
     group="network",
     errata=("E40", "E41", "E42", "E46"),
     rows=(
-        Row("basis", "Assumptions: calibrated to the printed ratio (suanli's choice), or NVIDIA's", None, "text",
+        Row("basis", "Assumptions: calibrated to the printed ratio (errata E40, E41), or NVIDIA's", None, "text",
             text=_FABRIC_TEXT),
         # scale-out fabric: inputs
         Row("gpus", "GPUs in the cluster", None, "count", input="net_gpus", decimals=0),
