@@ -63,7 +63,9 @@ class Table:
         return [named[k] for k in sorted(named)]
 
     def to_dict(self) -> dict:
-        """The JSON form: id, titles, scenario, columns, rows (display units) and errata.
+        """The JSON form: id, titles, scenario, its provenance (name, base chain, hash of its values,
+        file and overrides: :meth:`~engine.scenarios.Scenario.provenance`), columns, rows (display
+        units) and errata.
 
         Every value is a finite number, text or None: a cell with no number is None, and its row's
         ``errors`` holds, column by column, what the cell shows and why (``#DIV/0! CAGR from a
@@ -85,7 +87,8 @@ class Table:
             rows.append(entry)
         return {
             "id": self.exhibit.id, "title_en": self.exhibit.title_en, "title_zh": self.exhibit.title_zh,
-            "scenario": self.scenario.name, "source": self.exhibit.source, "columns": list(self.columns),
+            "scenario": self.scenario.name, "provenance": self.scenario.provenance(),
+            "source": self.exhibit.source, "columns": list(self.columns),
             "rows": rows, "errata": [e.to_dict(self.scenario) for e in self.errata()],
             "note": self.exhibit.note,
         }
