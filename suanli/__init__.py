@@ -30,6 +30,7 @@ engine.errors.InvalidValueError: train_utilization must be in (0, 1], got 30 (di
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from os import PathLike
 
 from engine import __version__
 from engine import catalogue as _catalogue
@@ -65,23 +66,27 @@ from engine.scenarios import Scenario
 from engine.tables import Table
 from engine.units import parse_quantity
 
+from .scenariofiles import ScenarioFileError
+from .scenariofiles import resolve as _resolve
+
 __all__ = [
-    "table", "tables", "inputs", "errata", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
+    "table", "tables", "inputs", "errata", "scenario", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
     "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
-    "AnalysisError", "SuanliWarning", "__version__",
+    "AnalysisError", "SuanliWarning", "ScenarioFileError", "__version__",
 ]
 
-def table(exhibit: str, scenario: str | Scenario | None = None,
+def table(exhibit: str, scenario: str | PathLike | Scenario | None = None,
           overrides: Mapping[str, object] | None = None) -> Table:
     """One exhibit evaluated for a scenario: a :class:`Table` whose cells are in each row's
     display unit (万张, PFLOPS, %), with ``.value(row, column)``, ``.values(row)``,
     ``.to_frame()`` (a DataFrame: one row per exhibit row, indexed by row key, with its labels and
     unit) and ``.to_dict()`` (the JSON form).
 
-    ``exhibit`` is an id from :func:`tables`; ``scenario`` a name from :func:`scenarios` (default:
-    the exhibit's own, ``csc-2023`` for the CSC report); ``overrides`` maps input keys to values
+    ``exhibit`` is an id from :func:`tables`; ``scenario`` a name from :func:`scenarios`, a scenario
+    file (``"house.toml"`` or a :class:`~pathlib.Path`; :func:`scenario`) or a :class:`Scenario`
+    (default: the exhibit's own, ``csc-2023`` for the CSC report); ``overrides`` maps input keys to values
     in their base units, or to text in the report's units (a list gives one value per column).
     A cell with no number is None; ``.error(row, column)`` says which spreadsheet error it shows
     and why, ``.errors()`` lists them all.
@@ -106,7 +111,7 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     >>> print(c.error("train_cagr", "value"))
     #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)
     """
-    return _tables.table(exhibit, scenario, overrides)
+    return _tables.table(exhibit, _resolve(scenario), overrides)
 
 
 def tables():
@@ -129,7 +134,7 @@ def tables():
     return pd.DataFrame(rows).set_index("id")
 
 
-def inputs(scenario: str | Scenario = "csc-2023"):
+def inputs(scenario: str | PathLike | Scenario = "csc-2023"):
     """Every input of a scenario, as a pandas DataFrame indexed by ``key``, with columns
     ``label``, ``unit`` (the base unit its value is in), ``value``, ``axis`` (the columns it has
     a value for, comma-separated; missing for an input with one value), ``bounds`` (what it
@@ -151,7 +156,7 @@ def inputs(scenario: str | Scenario = "csc-2023"):
     """
     import pandas as pd
 
-    sc = scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     rows = []
     for key, spec in _scenarios.schema().items():
         value = sc.value(key)
@@ -166,7 +171,7 @@ def inputs(scenario: str | Scenario = "csc-2023"):
     return frame
 
 
-def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
+def errata(exhibit: str | None = None, scenario: str | PathLike | Scenario | None = None):
     """The report's inconsistencies, as a pandas DataFrame indexed by ``id`` (E01, ...), with
     columns ``kind``, ``title``, ``exhibits`` (comma-separated), ``switch`` (the input that
     toggles it), ``alternative`` (the scenario that applies it), ``printed``, ``consistent``
@@ -184,7 +189,7 @@ def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
     import pandas as pd
 
     chosen = _errata.all_errata() if exhibit is None else _table_errata(exhibit)
-    sc = None if scenario is None else scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     rows = []
     for e in chosen:
         row = {"id": e.id, "kind": e.kind, "title": e.title, "exhibits": ", ".join(e.exhibits), "switch": e.switch,
@@ -203,6 +208,25 @@ def _table_errata(exhibit: str):
     for eid in ex.errata:
         named.setdefault(eid, _errata.get(eid))
     return [named[k] for k in sorted(named)]
+
+
+def scenario(name: str | PathLike | Scenario = "csc-2023", overrides: Mapping[str, object] | None = None) -> Scenario:
+    """A scenario, checked: a packaged one by name (:func:`scenarios`), or your own from a scenario
+    file (text ending in ``.toml`` or holding a ``/``, or a :class:`~pathlib.Path`), with
+    ``overrides`` applied.  A file names its ``base`` (a packaged scenario or another file) and
+    the ``[values]`` that differ from it; ``suanli scenario new`` writes one.
+
+    ``.chain`` names its bases, nearest first; ``.fingerprint`` is a hash of its values, which
+    every output records (``.provenance()``); ``.source`` is the file it came from.
+
+    >>> sc = scenario("csc-2023-corrected")
+    >>> sc.chain, sc.provenance()["base"]
+    (('csc-2023',), ['csc-2023'])
+    >>> scenario("csc-2023", {"train_utilization": "35%"}).value("train_utilization")[0]
+    0.35
+    """
+    sc = _resolve(name)
+    return sc.with_values(overrides) if overrides else sc
 
 
 def scenarios():
@@ -313,7 +337,7 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
                        0.5                  9349.6
     Name: 2027E, dtype: float64
     """
-    return _sweep(output, ranges, scenario=scenario, overrides=overrides)
+    return _sweep(output, ranges, scenario=_resolve(scenario), overrides=overrides)
 
 
 def sensitivity(output: str, *, column: str | int | None = None, delta: float = 0.1,
@@ -346,7 +370,7 @@ def sensitivity(output: str, *, column: str | int | None = None, delta: float = 
     a100_fp16_tflops                3843.38      3144.58  698.80
     train_flops_per_param_token     3113.13      3804.94  691.81
     """
-    return _sensitivity(output, column=column, delta=delta, scenario=scenario, overrides=overrides)
+    return _sensitivity(output, column=column, delta=delta, scenario=_resolve(scenario), overrides=overrides)
 
 
 def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *, n: int = 100_000,
@@ -382,5 +406,5 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
     mean    14988.8
     Name: 2027E, dtype: float64
     """
-    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=scenario,
+    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=_resolve(scenario),
                        overrides=overrides)
