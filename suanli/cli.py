@@ -24,6 +24,7 @@ from engine import SuanliError, __version__, catalogue, errata, exhibits, scenar
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError, SuanliWarning
 
+from . import scenario_commands
 from .parsing import (
     DIST_SYNTAX,
     check_xlsx_path,
@@ -35,6 +36,7 @@ from .parsing import (
     parse_sets,
     split_sets,
 )
+from .scenariofiles import resolve
 from .textgrid import grid
 
 EXIT_USAGE = 2
@@ -171,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
+    scenario_commands.add_parser(sub)
 
     s = sub.add_parser("demo", help="build the template workbooks and print the headline tables")
     s.add_argument("--out", default="out/templates", help="where the workbooks go (default out/templates)")
@@ -218,8 +221,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _scenario_args(s):
     s.add_argument("--scenario", default=None,
-                   help="scenario name (default: the exhibit's own, csc-2023 for the CSC report; "
-                        "see `suanli scenarios`)")
+                   help="scenario name or scenario file FILE.toml (default: the exhibit's own, csc-2023 for the "
+                        "CSC report; see `suanli scenarios`)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
@@ -237,7 +240,7 @@ def cmd_tables(args) -> str:
 
 
 def cmd_table(args) -> str:
-    t = tables.table(args.id, args.scenario, parse_sets(args.set))
+    t = tables.table(args.id, resolve(args.scenario), parse_sets(args.set))
     return render_table(t, args.format)
 
 
@@ -256,6 +259,8 @@ def render_table(t: tables.Table, fmt: str) -> str:
     head = ["row", "报告行", "unit", *t.columns]
     body = [[r.label_en, r.label_zh or "", r.unit, *t.formatted(r.key)] for r in t.exhibit.rows]
     title = f"{t.exhibit.id}  {t.exhibit.title_zh}\n{t.exhibit.title_en}\nscenario: {t.scenario.name}"
+    if t.scenario.source:
+        title += f" ({t.scenario.source})"
     if t.scenario.overrides:
         title += "  (with " + ", ".join(f"{k}={_short(v)}" for k, v in t.scenario.overrides.items()) + ")"
     source = f"source: {t.exhibit.source}"
@@ -322,7 +327,7 @@ def _short(v) -> str:
 
 
 def cmd_inputs(args) -> str:
-    sc = scenarios.load(args.scenario)
+    sc = resolve(args.scenario)
     specs = scenarios.schema()
     if args.format == "json":
         out = []
@@ -458,9 +463,8 @@ def cmd_addin_reference(args) -> str:
 def cmd_templates_build(args) -> str:
     from workbook_templates.build import build_all
 
-    if args.scenario is not None:
-        scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
-    paths = build_all(args.out, args.scenario, excel_button=args.excel_button)
+    chosen = resolve(args.scenario)         # an unknown name or a bad file stops here, before anything is written
+    paths = build_all(args.out, chosen, excel_button=args.excel_button)
     lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
     lines += [f"  {p.name}" for p in paths]
     return "\n".join(lines)
@@ -480,7 +484,7 @@ def cmd_refresh(args) -> str:
     from workbook_templates.refresh import refresh
 
     try:
-        return refresh(args.path, args.out, args.scenario, force=args.force).summary()
+        return refresh(args.path, args.out, resolve(args.scenario), force=args.force).summary()
     except KeyboardInterrupt as exc:           # Ctrl-C, or SIGTERM/SIGHUP while writing: one line, no traceback
         signum = getattr(exc, "signum", signal.SIGINT)
         print(f"suanli: refresh interrupted ({signal.Signals(signum).name}); {args.out or args.path} is as it was "
@@ -494,7 +498,7 @@ def cmd_batch(args) -> str:
     if args.jobs is not None and args.jobs < 1:
         raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
     try:
-        report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
+        report = run_batch(args.scenarios_file, args.out, template=args.template, base=resolve(args.scenario),
                            jobs=args.jobs, resume=args.resume, progress=progress_printer(), encoding=args.encoding)
     except BatchInterrupted as exc:
         raise BatchFailed(f"interrupted by {exc}: " + _batch_outcome(exc.report, args.out)) from None
