@@ -199,6 +199,8 @@ def _cell(row, v) -> str:
 def _delta(row, x, y) -> str:
     if x is None or y is None:
         return "-"
+    if x == y:
+        return "0"
     text = format_value(row, y - x)
     if row.unit == "%":
         text = text.removesuffix("%") + " pp"
@@ -208,7 +210,7 @@ def _delta(row, x, y) -> str:
 def _relative(x, y) -> str:
     if x is None or y is None or x == 0:
         return "-"
-    return f"{(y - x) / abs(x) * 100:+.1f}%"
+    return "0.0%" if x == y else f"{(y - x) / abs(x) * 100:+.1f}%"
 
 
 # ------------------------------------------------------------------ from-workbook
