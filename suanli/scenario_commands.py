@@ -66,7 +66,7 @@ def add_parser(sub) -> None:
     c.add_argument("--out", default=None, metavar="FILE.toml", help="the file to write (default: BOOK.toml beside it)")
     c.add_argument("--name", default=None, help="the scenario's name (default: the file's name without .toml)")
     c.add_argument("--force", action="store_true", help="replace the file if it exists")
-    c.set_defaults(handler=cmd_from_workbook, flags={"path": "BOOK.xlsx"})
+    c.set_defaults(handler=cmd_from_workbook)
 
 
 # ------------------------------------------------------------------ new

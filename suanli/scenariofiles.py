@@ -35,6 +35,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +63,9 @@ FIELDS = ("name", "title", "description", "base", "values")
 
 #: A scenario file is a few kilobytes; a larger one is refused before it is read.
 MAX_BYTES = 1 << 20
+
+#: The longest name a scenario (or the base it names) may have.
+MAX_NAME = 200
 
 #: A key of ``[values]`` that sets one column: ``"std_dau[2025E]"``.
 _COLUMN_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*\[\s*([^\]]+?)\s*\]\s*$")
@@ -228,9 +232,18 @@ def _text(doc: dict, key: str, shown: str, default: str) -> str:
     if not isinstance(value, str):
         raise ScenarioFileError(shown, f"{key} must be text in quotes, got {_kind(value)}", key)
     value = value.strip()
-    if key in ("name", "base") and (not value or any(ch in value for ch in "\r\n\t")):
-        raise ScenarioFileError(shown, f"{key} must be one line of text, got {value!r}", key)
+    if key in ("name", "base") and (not value or len(value) > MAX_NAME or _control(value)):
+        raise ScenarioFileError(shown, f"{key} must be one line of text of at most {MAX_NAME} characters, without "
+                                       f"control characters, got {value[:MAX_NAME + 20]!r}", key)
+    if key == "title" and _control(value.replace("\t", " ")):
+        raise ScenarioFileError(shown, f"title must be one line of text, without control characters, got "
+                                       f"{value[:200]!r}", key)
     return value
+
+
+def _control(text: str) -> bool:
+    """True when ``text`` holds a line break, a tab or another control character (which no cell can show)."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
 def _changes(values: dict, base: Scenario, shown: str) -> dict[str, object]:

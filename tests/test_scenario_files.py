@@ -368,6 +368,9 @@ def test_new_from_a_file_names_it_relative_to_the_new_file(house, tmp_path, caps
     (["mine.toml", "--from", "csc-2023", "--name", "csc-2023-corrected"], "mine.toml: name 'csc-2023-corrected' is a "
                                                                           "packaged scenario's"),
     (["mine.toml", "--from", "csc-2023", "--name", "two\nlines"], "mine.toml: name must be one line of text"),
+    (["mine.toml", "--from", "csc-2023", "--name", "bell\x07"], "mine.toml: name must be one line of text"),
+    (["mine.toml", "--from", "csc-2023", "--title", "a\x00b"], "mine.toml: title must be one line of text"),
+    (["mine.toml", "--from", "csc-2023", "--name", "x" * 201], "of at most 200 characters"),
 ])
 def test_new_refuses_and_writes_nothing(tmp_path, monkeypatch, capsys, argv, message):
     monkeypatch.chdir(tmp_path)
