@@ -575,8 +575,7 @@ class _Run:
         ordered = [self.entries[r.number] for r in self.rows]
         report = BatchReport(ordered, self.stopped)
         manifest = {"template": self.group.name, "base_scenario": self.base.name, "base": self.base.provenance(),
-                    "scenarios": [
-            {k: v for k, v in e.items() if k != "headlines"} for e in ordered]}
+                    "scenarios": [{k: v for k, v in e.items() if k != "headlines"} for e in ordered]}
         try:
             write_text_atomic(self.out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         except OSError as exc:
