@@ -22,9 +22,10 @@ Scenarios by default: the report's own exhibits are evaluated as the report prin
 (``csc-2023``: reproduction); what suanli builds on top starts from ``csc-2023-corrected``, the
 report with its computational errata corrected, so that a known error is not carried into new
 work: the ``chain`` exhibit, :func:`sweep`, :func:`sensitivity` and :func:`montecarlo`.  Every
-result names its scenario (``Table.scenario``, ``to_dict()["scenario"]`` with the errata
-switches in force, ``SweepResult.scenario`` ...).  An exhibit id may be written as the report
-prints it (``"图表49"``, ``"fig 49"``, ``"Figure 49"``).
+result names its scenario (``Table.scenario``, ``to_dict()["scenario"]`` with its base chain,
+the hash of its values and the errata switches in force, ``SweepResult.scenario`` ...).  Your own
+scenario is a TOML file (:func:`scenario`), accepted wherever a scenario name is.  An exhibit id
+may be written as the report prints it (``"图表49"``, ``"fig 49"``, ``"Figure 49"``).
 
 Every refusal is a :class:`SuanliError` (also a ``ValueError``, ``KeyError`` or ``TypeError``)
 whose message names the parameter or input key and what is accepted:
@@ -38,6 +39,7 @@ engine.errors.InvalidValueError: train_utilization must be in (0, 1], got 30 (di
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from os import PathLike
 
 from engine import __version__
 from engine import catalogue as _catalogue
@@ -73,15 +75,18 @@ from engine.scenarios import Scenario
 from engine.tables import Table
 from engine.units import parse_quantity
 
+from .scenariofiles import ScenarioFileError
+from .scenariofiles import resolve as _resolve
+
 __all__ = [
-    "table", "tables", "inputs", "errata", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
+    "table", "tables", "inputs", "errata", "scenario", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
     "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
-    "AnalysisError", "SuanliWarning", "__version__",
+    "AnalysisError", "SuanliWarning", "ScenarioFileError", "__version__",
 ]
 
-def table(exhibit: str, scenario: str | Scenario | None = None,
+def table(exhibit: str, scenario: str | PathLike | Scenario | None = None,
           overrides: Mapping[str, object] | None = None) -> Table:
     """One exhibit evaluated for a scenario: a :class:`Table` whose cells are in each row's
     display unit (万张, PFLOPS, %), with ``.value(row, column)``, ``.values(row)``,
@@ -89,8 +94,9 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     unit) and ``.to_dict()`` (the JSON form).
 
     ``exhibit`` is an id from :func:`tables` (or as the report prints it: ``"图表49"``); ``scenario``
-    a name from :func:`scenarios` (default: the exhibit's own: ``csc-2023``, the report as
-    printed, for the report's tables; ``csc-2023-corrected`` for suanli's ``chain``);
+    a name from :func:`scenarios`, a scenario file (``"house.toml"`` or a :class:`~pathlib.Path`;
+    :func:`scenario`) or a :class:`Scenario` (default: the exhibit's own: ``csc-2023``, the report
+    as printed, for the report's tables; ``csc-2023-corrected`` for suanli's ``chain``);
     ``overrides`` maps input keys to values in their base units, or to text in the report's
     units (a list gives one value per column).
     A cell with no number is None; ``.error(row, column)`` says which spreadsheet error it shows
@@ -116,7 +122,7 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     >>> print(c.error("train_cagr", "value"))
     #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)
     """
-    return _tables.table(exhibit, scenario, overrides)
+    return _tables.table(exhibit, _resolve(scenario), overrides)
 
 
 def tables():
@@ -142,7 +148,8 @@ def tables():
     return pd.DataFrame(rows).set_index("id")
 
 
-def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *, search: str | None = None):
+def inputs(scenario: str | PathLike | Scenario | None = None, exhibit: str | None = None, *,
+           search: str | None = None):
     """The inputs of a scenario, as a pandas DataFrame indexed by ``key``, with columns
     ``label``, ``unit`` (the base unit its value is in), ``value``, ``axis`` (the columns it has
     a value for, comma-separated; missing for an input with one value), ``bounds`` (what it
@@ -175,7 +182,7 @@ def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *
     ex = None if exhibit is None else _exhibits.get(exhibit)
     if scenario is None:
         scenario = ex.default_scenario if ex is not None else "csc-2023"
-    sc = scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     keys = _tables.find_inputs(ex.id if ex is not None else None, search, sc)
     schema = _scenarios.schema()
     rows = []
@@ -194,7 +201,7 @@ def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *
     return frame
 
 
-def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
+def errata(exhibit: str | None = None, scenario: str | PathLike | Scenario | None = None):
     """The report's inconsistencies, as a pandas DataFrame indexed by ``id`` (E01, ...), with
     columns ``kind``, ``title``, ``exhibits`` (comma-separated), ``switch`` (the input that
     toggles it), ``alternative`` (the scenario that applies it), ``printed``, ``consistent``
@@ -212,7 +219,7 @@ def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
     import pandas as pd
 
     chosen = _errata.all_errata() if exhibit is None else _table_errata(exhibit)
-    sc = None if scenario is None else scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     rows = []
     for e in chosen:
         row = {"id": e.id, "kind": e.kind, "title": e.title, "exhibits": ", ".join(e.exhibits), "switch": e.switch,
@@ -231,6 +238,25 @@ def _table_errata(exhibit: str):
     for eid in ex.errata:
         named.setdefault(eid, _errata.get(eid))
     return [named[k] for k in sorted(named)]
+
+
+def scenario(name: str | PathLike | Scenario = "csc-2023", overrides: Mapping[str, object] | None = None) -> Scenario:
+    """A scenario, checked: a packaged one by name (:func:`scenarios`), or your own from a scenario
+    file (text ending in ``.toml`` or holding a ``/``, or a :class:`~pathlib.Path`), with
+    ``overrides`` applied.  A file names its ``base`` (a packaged scenario or another file) and
+    the ``[values]`` that differ from it; ``suanli scenario new`` writes one.
+
+    ``.chain`` names its bases, nearest first; ``.fingerprint`` is a hash of its values, which
+    every output records (``.provenance()``); ``.source`` is the file it came from.
+
+    >>> sc = scenario("csc-2023-corrected")
+    >>> sc.chain, sc.provenance()["base"]
+    (('csc-2023',), ['csc-2023'])
+    >>> scenario("csc-2023", {"train_utilization": "35%"}).value("train_utilization")[0]
+    0.35
+    """
+    sc = _resolve(name)
+    return sc.with_values(overrides) if overrides else sc
 
 
 def scenarios():
@@ -308,7 +334,8 @@ def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool
 
 
 def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
-          scenario: str | Scenario | None = None, overrides: Mapping[str, object] | None = None) -> SweepResult:
+          scenario: str | PathLike | Scenario | None = None,
+          overrides: Mapping[str, object] | None = None) -> SweepResult:
     """One output row over a grid of input values, all grid points in one pass.
 
     ``output`` is ``"EXHIBIT.ROW"`` (``"fig49.a100_total"``, ``"chain.cards"``: the keys of
@@ -316,8 +343,8 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
     input's base unit and applied to every column: a sequence (``[0.2, 0.3, 0.4]``) or a
     :class:`Range` (``Range(0.2, 0.5, 0.05)``: 0.2 to 0.5 by 0.05, 0.5 included).  Two or more
     inputs make the cartesian grid (the first varies slowest), at most 1,000,000 points.
-    ``overrides`` holds other inputs at values; ``scenario`` is the base (default: the
-    exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
+    ``overrides`` holds other inputs at values; ``scenario`` is the base, a name or a scenario
+    file (default: the exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
 
     Returns a :class:`SweepResult`: ``to_frame()`` is a DataFrame with one row per grid point
     (indexed by the swept values) and one column per column of the exhibit, in the output's
@@ -341,18 +368,19 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
                        0.5                 3999.0
     Name: 2027E, dtype: float64
     """
-    return _sweep(output, ranges, scenario=scenario, overrides=overrides)
+    return _sweep(output, ranges, scenario=_resolve(scenario), overrides=overrides)
 
 
 def sensitivity(output: str, *, column: str | int | None = None, delta: float = 0.1,
-                scenario: str | Scenario | None = None,
+                scenario: str | PathLike | Scenario | None = None,
                 overrides: Mapping[str, object] | None = None) -> SensitivityResult:
     """Every numeric input the output row depends on, moved by -``delta`` and +``delta``
     (relative: 0.1 is ±10%, in every column at once), ranked by the swing of the output at
     ``column`` (a label such as ``"2025E"`` or an index; default the last column).  The inputs
     are found by tracing what the evaluation reads; all 2K+1 scenarios are one pass.  A move
     that leaves an input's accepted range is clipped to the bound and noted.  ``scenario`` is the
-    base (default: the exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
+    base, a name or a scenario file (default: the exhibit's, with the report's errata corrected:
+    ``csc-2023-corrected``).
 
     Returns a :class:`SensitivityResult`: ``to_frame()`` is a DataFrame indexed by input key,
     largest swing first, with the input's ``unit``, its ``base``, ``low`` and ``high`` values
@@ -375,11 +403,12 @@ def sensitivity(output: str, *, column: str | int | None = None, delta: float = 
     a100_fp16_tflops                3843.38      3144.58  698.80
     train_flops_per_param_token     3113.13      3804.94  691.81
     """
-    return _sensitivity(output, column=column, delta=delta, scenario=scenario, overrides=overrides)
+    return _sensitivity(output, column=column, delta=delta, scenario=_resolve(scenario), overrides=overrides)
 
 
 def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *, n: int = 100_000,
-               seed: int | None = None, exhibit: str | None = None, scenario: str | Scenario | None = None,
+               seed: int | None = None, exhibit: str | None = None,
+               scenario: str | PathLike | Scenario | None = None,
                overrides: Mapping[str, object] | None = None) -> MonteCarloResult:
     """Inputs drawn from distributions, ``n`` times, and every row of an exhibit evaluated on all
     draws at once: P5, P50, P95 and the mean of every row and column.
@@ -412,5 +441,5 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
     mean    6852.1
     Name: 2027E, dtype: float64
     """
-    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=scenario,
+    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=_resolve(scenario),
                        overrides=overrides)

@@ -101,9 +101,14 @@ def _about(ws, fmt: _Formats, title: str, items: list[tuple[str, str, str]]) -> 
 
 
 def _scenario_items(sc: scenarios.Scenario, overrides: dict) -> list[tuple[str, str, str]]:
-    items = [("scenario", sc.name, sc.title if sc.title != sc.name else ""),
-             ("errata switches", errata.switches_text(sc).removeprefix("errata "),
-              "each a switch input: TRUE reproduces the report's printed number (suanli errata)")]
+    items = [("scenario", sc.name, sc.title if sc.title != sc.name else "")]
+    if sc.source is not None:
+        items.append(("scenario file", sc.source, "the scenario's values, as read when this was run"))
+    items.append(("based on", " ← ".join(sc.chain) or "-", "its base scenarios, nearest first"))
+    items.append(("scenario hash", sc.fingerprint, "SHA-256 of every input value (with the values set below): "
+                                                   "equal values, equal hash, in every output suanli writes"))
+    items.append(("errata switches", errata.switches_text(sc).removeprefix("errata "),
+                  "each a switch input: TRUE reproduces the report's printed number (suanli errata)"))
     schema = scenarios.schema()
     for key in overrides:
         spec = schema[key]
