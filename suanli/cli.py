@@ -196,6 +196,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="the workbook (default out/sensitivity.xlsx)")
     s.set_defaults(handler=cmd_sensitivity, flags={"output": "--output", "delta": "--delta", "column": "--column"})
 
+    s = sub.add_parser("compare", help="scenarios side by side with their differences: an xlsx with a chart per "
+                                       "headline row")
+    s.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                   help="two or more scenarios (see `suanli scenarios`); the differences are against the first")
+    s.add_argument("--exhibit", action="append", default=None, metavar="ID",
+                   help="an exhibit to compare (default chain, the chain from demand to data-centre energy); "
+                        "repeat for several")
+    s.add_argument("--out", default="out/compare.xlsx", metavar="FILE.xlsx",
+                   help="the workbook (default out/compare.xlsx)")
+    s.set_defaults(handler=cmd_compare, flags={"exhibits": "--exhibit"})
+
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
                                           "(one pass): an xlsx with a histogram")
     s.add_argument("--dist", action="append", default=[], metavar="KEY=DIST",
@@ -589,6 +600,40 @@ def cmd_montecarlo(args) -> str:
     result = suanli.montecarlo(args.output, dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
                                overrides=fixed)
     return montecarlo_summary(result, write_montecarlo(result, out))
+
+
+def cmd_compare(args) -> str:
+    from engine.comparison import DEFAULT_EXHIBIT, compare
+    from workbook_templates.analysis_xlsx import write_comparison
+
+    out = check_xlsx_path(args.out)
+    c = compare(args.scenarios, args.exhibit or [DEFAULT_EXHIBIT])
+    return compare_summary(c, write_comparison(c, out))
+
+
+def compare_summary(c, path) -> str:
+    """What ``suanli compare`` prints: the file, then each exhibit's headline rows at its last column."""
+    names = c.names
+    differ = c.inputs_that_differ()
+    lines = [f"wrote {path}: {', '.join(e.id for e in c.exhibits)} in {len(names)} scenarios; "
+             f"{len(differ)} input{'s' if len(differ) != 1 else ''} differ"
+             + (f" ({', '.join(differ[:6])}{', ...' if len(differ) > 6 else ''})" if differ else "")]
+    for ex in c.exhibits:
+        last = len(c.columns(ex.id)) - 1
+        head = ["row", "unit", *names] + [f"Δ% {n}" for n in names[1:]]
+        rows = []
+        for key in c.headline_rows(ex.id):
+            row = ex.row(key)
+            shown = [c.tables[ex.id][i].formatted(key)[last] for i in range(len(names))]
+            pct = [c.diff_pct(ex.id, key, last, i) for i in range(1, len(names))]
+            rows.append([key, row.unit, *shown, *map(_signed_pct, pct)])
+        lines.append(f"{ex.id} at {c.columns(ex.id)[last]}:")
+        lines.append(grid(head, rows))
+    return "\n".join(lines)
+
+
+def _signed_pct(p: float | None) -> str:
+    return "-" if p is None else f"{p:+.1f}%" if round(p, 1) else "0.0%"
 
 
 def _g(x, digits: int = 6) -> str:

@@ -42,3 +42,21 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
         libreoffice.pdf_to_png(pdf, png, page=1, dpi=dpi)
         data = png.read_bytes()
     return write_atomic(out_png, lambda p: p.write_bytes(data))
+
+
+def render_comparison(out_png: str | os.PathLike = "docs/compare.png",
+                      scenario_names: tuple[str, ...] = ("csc-2023", "csc-2023-corrected", "csc-2023-text-params"),
+                      exhibit_ids: tuple[str, ...] = ("chain",), dpi: int = 100) -> Path:
+    """Write a PNG picture of the Headlines sheet of ``suanli compare``'s workbook (its first printed
+    page, as LibreOffice prints it); returns the path."""
+    from engine.comparison import compare
+    from workbook_templates.analysis_xlsx import write_comparison
+
+    comparison = compare(list(scenario_names), list(exhibit_ids))
+    with tempfile.TemporaryDirectory(prefix="suanli-picture-") as tmp:
+        book = write_comparison(comparison, Path(tmp) / "compare.xlsx")
+        pdf = libreoffice.to_pdf(book, Path(tmp) / "pdf")
+        png = Path(tmp) / "page.png"
+        libreoffice.pdf_to_png(pdf, png, page=1, dpi=dpi)
+        data = png.read_bytes()
+    return write_atomic(out_png, lambda p: p.write_bytes(data))

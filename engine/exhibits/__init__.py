@@ -9,6 +9,7 @@ every module of the package.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 
 from ..errors import UnknownNameError
@@ -38,7 +39,9 @@ def get(exhibit_id: str) -> Exhibit:
         lowered = {k.lower(): k for k in REGISTRY} | {a.lower(): t for a, t in ALIASES.items()}
         if str(exhibit_id).lower() in lowered:
             return REGISTRY[lowered[str(exhibit_id).lower()]]
-        raise UnknownNameError("exhibit", exhibit_id, list(REGISTRY)) from None
+        close = difflib.get_close_matches(str(exhibit_id).lower(), list(lowered), n=1, cutoff=0.6)
+        hint = f"did you mean {lowered[close[0]]}?" if close else None
+        raise UnknownNameError("exhibit", exhibit_id, list(REGISTRY), hint) from None
 
 
 def all_exhibits() -> tuple[Exhibit, ...]:
