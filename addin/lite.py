@@ -18,7 +18,7 @@ import engine
 from engine import packagedata
 
 # The modules the Excel functions need; the command line, templates and builders stay out.
-_ADDIN_MODULES = ("__init__.py", "cells.py", "udfs.py")
+_ADDIN_MODULES = ("__init__.py", "cells.py", "overrides.py", "udfs.py")
 
 _TEMPLATE = '''\
 # suanli {version}: Excel functions for xlwings Lite (Windows, macOS, Excel on the web).

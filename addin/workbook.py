@@ -28,7 +28,7 @@ def quickstart_path() -> Path:
 
 
 def _formula(name: str, args) -> str:
-    return f"={name}(" + ", ".join(excel_literal(a) for a in args) + ")"
+    return f"={name}(" + ", ".join(excel_literal(a, whole=True) for a in args) + ")"
 
 
 def build(path: str | os.PathLike, interpreter: str = "python") -> Path:

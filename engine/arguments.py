@@ -195,6 +195,9 @@ _ALL = (
     Argument("scenario", "A scenario name (csc-2023, csc-2023-corrected, ...); blank for the exhibit's own", "text",
              _TEXT),
     Argument("exhibit", "An exhibit id (fig49, fig50, chain, ...; see `suanli tables`)", "text", _TEXT),
+    Argument("overrides", "A range: input keys in its first column, each with a value (45%, 18000亿, TRUE, "
+                          "5,8,10,12,14) or one value per year across; blank rows ignored; blank for none", "text",
+             _TEXT),
 )
 
 #: Every argument, by name.
