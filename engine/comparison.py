@@ -211,12 +211,19 @@ def _given(spec) -> str:
 
 
 def _names(given: Sequence, loaded: Sequence[scenarios.Scenario]) -> tuple[str, ...]:
-    """Each scenario's name in the comparison: its own, or the name as given when two share one."""
-    own = [sc.name for sc in loaded]
-    names = [sc.name if own.count(sc.name) == 1 else _given(g) for g, sc in zip(given, loaded, strict=True)]
-    for i, n in enumerate(names):
-        if names.index(n) != i:
-            raise AnalysisError("scenarios", f"scenario {n} is given twice; compare different scenarios")
+    """Each scenario's name in the comparison: its own; when an earlier one has it, the name as given
+    (a file's path), else the name and its place in the list (``house (3)``).  The same name given
+    twice is refused."""
+    texts = [g.strip() for g in given if isinstance(g, str)]
+    for t in texts:
+        if texts.count(t) > 1:
+            raise AnalysisError("scenarios", f"scenario {t} is given twice; compare different scenarios")
+    names: list[str] = []
+    for i, (g, sc) in enumerate(zip(given, loaded, strict=True)):
+        name = sc.name
+        if name in names:
+            name = g.strip() if isinstance(g, str) and g.strip() not in names else f"{sc.name} ({i + 1})"
+        names.append(name)
     return tuple(names)
 
 

@@ -205,6 +205,9 @@ def _parser() -> argparse.ArgumentParser:
                         "repeat for several")
     s.add_argument("--out", default="out/compare.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/compare.xlsx)")
+    s.add_argument("--picture", default=None, metavar="FILE.png",
+                   help="also a picture of the workbook's Headlines sheet as LibreOffice prints it (needs LibreOffice "
+                        "and pdftoppm)")
     s.set_defaults(handler=cmd_compare, flags={"exhibits": "--exhibit"})
 
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
@@ -607,8 +610,33 @@ def cmd_compare(args) -> str:
     from workbook_templates.analysis_xlsx import write_comparison
 
     out = check_xlsx_path(args.out)
+    if args.picture is not None:
+        _check_picture_tools(args.picture)
     c = compare(args.scenarios, args.exhibit or [DEFAULT_EXHIBIT])
-    return compare_summary(c, write_comparison(c, out))
+    text = compare_summary(c, write_comparison(c, out))
+    if args.picture is not None:
+        from .libreoffice import LibreOfficeError
+        from .picture import render_first_page
+
+        try:
+            text += f"\nwrote {render_first_page(out, args.picture)}: the Headlines sheet"
+        except LibreOfficeError as exc:
+            raise AnalysisError("--picture", f"--picture: {out} is written, the picture is not: {exc}") from None
+    return text
+
+
+def _check_picture_tools(path: str) -> None:
+    """``--picture``: a .png name, and LibreOffice and pdftoppm installed, before anything is written."""
+    import shutil
+
+    from .libreoffice import INSTALL_HINT, PDFTOPPM_HINT, find_soffice
+
+    if not str(path).lower().endswith(".png") or Path(path).is_dir():
+        raise AnalysisError("--picture", f"--picture must be a file name ending in .png, got {str(path)!r}")
+    if find_soffice() is None:
+        raise AnalysisError("--picture", f"--picture: {INSTALL_HINT}")
+    if shutil.which("pdftoppm") is None:
+        raise AnalysisError("--picture", f"--picture: {PDFTOPPM_HINT}")
 
 
 def compare_summary(c, path) -> str:

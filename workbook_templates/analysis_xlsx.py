@@ -601,8 +601,12 @@ def _write_compared(ws, fmt: _CompareFormats, c: Comparison, ex_id: str, keys, t
                     v = c.value(ex_id, key, j, i)
                     if isinstance(v, str):
                         ws.write_string(r, col, v, fmt.line(first=first))
-                    elif v is None or not math.isfinite(v):
-                        ws.write_string(r, col, c.shown(ex_id, key, j, i) or "", fmt.line(first=first, muted=True))
+                    elif v is None or not math.isfinite(v):     # needs KEY, an error, or a cell the report leaves empty
+                        shown = c.shown(ex_id, key, j, i)
+                        if shown is None:
+                            ws.write_blank(r, col, None, fmt.line(first=first))
+                        else:
+                            ws.write_string(r, col, shown, fmt.line(first=first, muted=True))
                     else:
                         ws.write_number(r, col, float(v), fmt.line(numeric, first=first))
                     continue
