@@ -613,13 +613,15 @@ def cmd_compare(args) -> str:
     if args.picture is not None:
         _check_picture_tools(args.picture)
     c = compare(args.scenarios, args.exhibit or [DEFAULT_EXHIBIT])
-    text = compare_summary(c, write_comparison(c, out))
+    write_comparison(c, out)
+    text = compare_summary(c, out)
     if args.picture is not None:
         from .libreoffice import LibreOfficeError
         from .picture import render_first_page
 
         try:
-            text += f"\nwrote {render_first_page(out, args.picture)}: the Headlines sheet"
+            render_first_page(out, args.picture)
+            text += f"\nwrote {args.picture}: the Headlines sheet"
         except LibreOfficeError as exc:
             raise AnalysisError("--picture", f"--picture: {out} is written, the picture is not: {exc}") from None
     return text

@@ -66,6 +66,7 @@ __all__ = [
     "read_values",
     "to_pdf",
     "pdf_to_png",
+    "pdf_text_box",
 ]
 
 INSTALL_HINT = ("LibreOffice is needed: run ./dev test (it installs libreoffice-calc-nogui) "
@@ -275,9 +276,35 @@ def to_pdf(path: str | os.PathLike, out_dir: str | os.PathLike, *, timeout: floa
     return _convert([path], out_dir, PDF_FILTER, ".pdf", timeout)[0]
 
 
+def pdf_text_box(pdf: str | os.PathLike, page: int = 1, *, timeout: float = 120) -> tuple[float, float, float, float,
+                                                                                          float, float]:
+    """Where the text of one page (1-based) of ``pdf`` lies, with poppler's ``pdftotext -bbox``:
+    (left, top, right, bottom, page width, page height), in points from the page's top left."""
+    import re
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        raise LibreOfficeMissingError(PDFTOPPM_HINT)
+    command = [pdftotext, "-f", str(page), "-l", str(page), "-bbox", str(Path(pdf).resolve()), "-"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LibreOfficeError(f"pdftotext did not finish within {timeout:g} s on {pdf}") from None
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', done.stdout)
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)"', done.stdout)
+    if done.returncode != 0 or size is None or not words:
+        raise LibreOfficeError(f"pdftotext found no text on page {page} of {pdf} (exit status {done.returncode}): "
+                               f"{done.stderr.strip()}")
+    boxes = [[float(v) for v in w] for w in words]
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes),
+            float(size.group(1)), float(size.group(2)))
+
+
 def pdf_to_png(pdf: str | os.PathLike, out_png: str | os.PathLike, page: int = 1, dpi: int = 110,
-               *, timeout: float = 120) -> Path:
-    """Render one page (1-based) of ``pdf`` as the PNG image ``out_png`` with poppler's ``pdftoppm``."""
+               *, timeout: float = 120, crop: tuple[float, float, float, float] | None = None) -> Path:
+    """Render one page (1-based) of ``pdf`` as the PNG image ``out_png`` with poppler's ``pdftoppm``;
+    only the area ``crop`` = (left, top, width, height), in points from the page's top left, when given
+    (:func:`pdf_text_box` finds where a page's text is)."""
     pdftoppm = shutil.which("pdftoppm")
     if pdftoppm is None:
         raise LibreOfficeMissingError(PDFTOPPM_HINT)
@@ -294,8 +321,11 @@ def pdf_to_png(pdf: str | os.PathLike, out_png: str | os.PathLike, page: int = 1
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".pdftoppm-", dir=target.parent) as tmp:
         prefix = Path(tmp) / "page"
-        command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-                   str(source), str(prefix)]
+        command = [pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile"]
+        if crop is not None:                     # points (1/72 inch) to pixels at this resolution
+            for flag, points in zip("xyWH", crop, strict=True):
+                command += [f"-{flag}", str(round(points * dpi / 72))]
+        command += [str(source), str(prefix)]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:

@@ -47,12 +47,16 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
 
 
 
-def render_first_page(book: str | os.PathLike, out_png: str | os.PathLike, dpi: int = 130) -> Path:
+def render_first_page(book: str | os.PathLike, out_png: str | os.PathLike, dpi: int = 130,
+                      margin: float = 30) -> Path:
     """Write a PNG picture of the first page LibreOffice prints of the workbook ``book`` (the Headlines
-    sheet of ``suanli compare``'s workbook); returns the path."""
+    sheet of ``suanli compare``'s workbook), the page's empty top and bottom cut to ``margin`` points
+    around its text; returns the path."""
     with tempfile.TemporaryDirectory(prefix="suanli-picture-") as tmp:
         pdf = libreoffice.to_pdf(book, Path(tmp) / "pdf")
         png = Path(tmp) / "page.png"
-        libreoffice.pdf_to_png(pdf, png, page=1, dpi=dpi)
+        _, top, _, bottom, width, height = libreoffice.pdf_text_box(pdf, page=1)
+        top, bottom = max(top - margin, 0), min(bottom + margin, height)
+        libreoffice.pdf_to_png(pdf, png, page=1, dpi=dpi, crop=(0, top, width, bottom - top))
         data = png.read_bytes()
     return write_atomic(out_png, lambda p: p.write_bytes(data))

@@ -303,3 +303,47 @@ def test_cli_picture_of_the_headlines(tmp_path, capsys):
     assert capsys.readouterr().out.rstrip().endswith(f"wrote {png}: the Headlines sheet")
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+
+# ------------------------------------------------------------------ the README says what the code does
+def _readme_section(title: str) -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_compare_command_prints_what_it_shows(tmp_path, capsys, monkeypatch):
+    section = _readme_section("Comparing scenarios")
+    block = re.search(r"```\n\$ (suanli compare .*?)\n(.*?)```", section, flags=re.S)
+    argv, shown = block.group(1).split()[1:], block.group(2)
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 0
+    assert capsys.readouterr().out == shown
+    assert (tmp_path / "out" / "compare.xlsx").is_file()
+
+
+def test_readme_compare_python_examples():
+    import doctest
+
+    section = _readme_section("Comparing scenarios")
+    blocks = re.findall(r"```pycon\n(.*?)```", section, flags=re.S)
+    assert blocks
+    test = doctest.DocTestParser().get_doctest("\n".join(blocks), {"suanli": suanli}, "README compare",
+                                               "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_readme_overrides_messages_are_the_functions():
+    from addin import udfs
+
+    section = _readme_section("Excel functions")
+    shown = re.search(r"`mm_params_base \| 2e12` shows\n\n```\n(.*?)```", section, flags=re.S).group(1)
+    bad = [["train_util", 0.3], ["mm_params_base", "18000亿"], ["train_utilization", 30], [None, None],
+           ["mm_params_base", "2e12"]]
+    assert [r[0] for r in udfs.AI_TABLE("fig49", "csc-2023-corrected", bad)] == shown.splitlines()
+    assert udfs.AI_INPUT("mm_params_base", None, [["train_utilization", "45%"], ["mm_params_base", "18000亿"],
+                                                  [None], ["mm_vendors", "5,8,10,12,14"],
+                                                  ["std_vendors", 15, 20, 25, 30, 35]]) == 1.8e12

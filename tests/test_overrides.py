@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -211,3 +212,13 @@ def test_the_lite_bundle_computes_the_same_under_overrides(tmp_path, capsys):
     assert got["bad"] == udfs.AI_TABLE("fig49", "csc-2023-corrected", bad) and len(got["bad"]) == 2
     assert got["input"] == 1.8e12
     _same_cells(got["fig49"], _cli_table("fig49", "csc-2023-corrected", SETS, capsys))
+
+
+def test_the_reference_example_is_suanli_table_with_its_three_sets(capsys):
+    """AI_TABLE's docstring: its worked example's range is the three --set flags it names."""
+    doc = " ".join(udfs.AI_TABLE.__doc__.split())
+    sets = re.search(r"suanli table fig49 --scenario csc-2023-corrected ((?:--set \S+ ?)+) prints", doc).group(1)
+    flags = sets.replace("--set", "").split()
+    assert [f.split("=")[0] for f in flags] == [k for k, _ in udfs._HOUSE_VIEW]
+    _same_cells(udfs.AI_TABLE("fig49", "csc-2023-corrected", udfs._HOUSE_VIEW),
+                _cli_table("fig49", "csc-2023-corrected", flags, capsys))

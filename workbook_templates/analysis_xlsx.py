@@ -522,8 +522,15 @@ def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> tuple[bool, s
 COMPARISON_SHEETS = ("Headlines", "Inputs", "Errata", "About")
 _NAME_COL = 3                    # key, label, unit, then what the line holds (a scenario, Δ, Δ%), then the values
 _CHART_SIZE = (370, 240)         # pixels: three charts side by side are as wide as the tables above them
+_CHART_GAP = 8
 _CHARTS_A_ROW = 3
 _CHART_ROWS = 13                 # rows a chart and its gap take (20 px a row)
+#: Column widths in pixels: key, label, unit, line, then the values.  The key and label columns together
+#: are one chart wide, so every chart below the Headlines tables starts and ends in a narrow column (a
+#: spreadsheet may place a chart anchored deep inside a wide column elsewhere than Excel does:
+#: LibreOffice 7.4 does).
+_COLUMN_PIXELS = (117, _CHART_SIZE[0] - 117, 61, 187)
+_VALUE_PIXELS = 89
 
 
 def _row_num_format(row: Row, extra_decimals: int = 0) -> str:
@@ -548,6 +555,8 @@ class _CompareFormats(_Formats):
         super().__init__(wb)
         self._lines: dict[tuple, object] = {}
         self.changed = wb.add_format({"bg_color": "#FFF2CC"})
+        self.label_block = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "top": 1,
+                                          "top_color": "#BFBFBF"})
 
     def line(self, num_format: str | None = None, first: bool = False, bold: bool = False, muted: bool = False):
         key = (num_format, first, bold, muted)
@@ -585,11 +594,9 @@ def _write_compared(ws, fmt: _CompareFormats, c: Comparison, ex_id: str, keys, t
         numeric = _row_num_format(row)
         for n, (kind, i) in enumerate(_lines(len(c.names))):
             first = n == 0
-            if first:
+            if first:   # the label wraps down the row's lines
                 ws.write_string(r, 0, key, fmt.line(first=True, bold=True))
-                ws.write_string(r, 1, row.label_en, fmt.line(first=True, bold=True))
-            else:
-                ws.write_blank(r, 0, None)
+                ws.merge_range(r, 1, r + len(_lines(len(c.names))) - 1, 1, row.label_en, fmt.label_block)
             unit = row.unit if kind == "value" else "%" if kind == "pct" else \
                 "pp" if row.display.percent else row.unit
             ws.write_string(r, 2, unit, fmt.line(first=first))
@@ -717,14 +724,12 @@ def write_comparison(c: Comparison, path: str | os.PathLike) -> Path:
             r = end + 1
         for n, chart in enumerate(charts):      # three a row, below the tables
             head.insert_chart(r + (n // _CHARTS_A_ROW) * _CHART_ROWS, 0, chart,
-                              {"x_offset": (n % _CHARTS_A_ROW) * (_CHART_SIZE[0] + 8)})
+                              {"x_offset": (n % _CHARTS_A_ROW) * (_CHART_SIZE[0] + _CHART_GAP)})
         head.set_portrait()                     # the tables and their charts, one page wide
         for ws in (head, *sheets.values()):
-            ws.set_column(0, 0, 16)
-            ws.set_column(1, 1, 54)
-            ws.set_column(2, 2, 8)
-            ws.set_column(_NAME_COL, _NAME_COL, 26)
-            ws.set_column(_NAME_COL + 1, _NAME_COL + 12, 12)
+            for col, pixels in enumerate(_COLUMN_PIXELS):
+                ws.set_column_pixels(col, col, pixels)
+            ws.set_column_pixels(_NAME_COL + 1, _NAME_COL + 12, _VALUE_PIXELS)
         head.freeze_panes(FIRST - 1, _NAME_COL + 1)
         # one sheet per exhibit: every row
         for ex in c.exhibits:
