@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 import zipfile
 
 import openpyxl
@@ -303,6 +304,8 @@ def test_cli_picture_of_the_headlines(tmp_path, capsys):
     assert capsys.readouterr().out.rstrip().endswith(f"wrote {png}: the Headlines sheet")
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+    width, height = struct.unpack(">II", data[16:24])
+    assert height < width, (width, height)       # the portrait page's empty bottom is cut away
 
 
 # ------------------------------------------------------------------ the README says what the code does
