@@ -6,7 +6,8 @@ The public API; the ``suanli`` command (:mod:`suanli.cli`) is a thin layer over 
 * :func:`tables`, :func:`inputs`, :func:`errata`, :func:`scenarios`, :func:`catalogue`: what
   there is, as pandas DataFrames;
 * :func:`sweep`, :func:`sensitivity`, :func:`montecarlo`: scenario analyses, each one
-  vectorised pass of the engine, returning a result with ``.to_frame()``.
+  vectorised pass of the engine, returning a result with ``.to_frame()``;
+* :func:`compare`: scenarios side by side, with the differences against the first, as a DataFrame.
 
 Inputs are given in their base units (fractions, counts, FLOP/s, USD: the ``unit`` column of
 :func:`inputs`), or as text in the report's units (``"18000亿"``, ``"2万"``, ``"30%"``:
@@ -43,6 +44,7 @@ from os import PathLike
 
 from engine import __version__
 from engine import catalogue as _catalogue
+from engine import comparison as _comparison
 from engine import errata as _errata
 from engine import exhibits as _exhibits
 from engine import scenarios as _scenarios
@@ -80,6 +82,7 @@ from .scenariofiles import resolve as _resolve
 
 __all__ = [
     "table", "tables", "inputs", "errata", "scenario", "scenarios", "catalogue", "sweep", "sensitivity", "montecarlo",
+    "compare",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
     "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
@@ -443,3 +446,43 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
     """
     return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=_resolve(scenario),
                        overrides=overrides)
+
+
+def compare(scenarios: Sequence[str | PathLike | Scenario], exhibit: str | Sequence[str] = "chain"):
+    """Exhibits evaluated in two or more scenarios, side by side, with each scenario's difference from
+    the first, as a tidy pandas DataFrame (the numbers of the ``suanli compare`` workbook).
+
+    ``scenarios`` are scenario names (see :func:`scenarios`), scenario files (``"house.toml"``:
+    :func:`scenario`) or :class:`Scenario` objects, the first the one the others are compared with;
+    ``exhibit`` an exhibit id or a list of them (default ``chain``, the chain from demand to
+    data-centre energy).
+
+    One row per exhibit row, column and scenario, with the columns ``exhibit``, ``row`` (the row
+    key), ``label_en``, ``unit`` (the row's display unit), ``column`` (``2023E`` ...),
+    ``scenario``, ``value`` (in the display unit, a % row in percent; None for a cell with no
+    number), ``diff`` (the value minus the first scenario's, in the display unit, percentage
+    points for a % row; 0 for the first scenario itself) and ``diff_pct`` (``diff`` as a % of the
+    first scenario's value; None where that is 0 or not a number).  ``attrs["scenarios"]`` lists
+    the scenarios in order.  ``frame.pivot(index="column", columns="scenario", values="value")``
+    puts one row of it side by side.
+
+    An unknown scenario or exhibit raises :class:`UnknownNameError` with the closest name as a
+    suggestion; fewer than two scenarios :class:`AnalysisError`.
+
+    The report's accelerators in 2027E, as printed and with its errata corrected (万张):
+
+    >>> c = compare(["csc-2023", "csc-2023-corrected"], exhibit="chain")
+    >>> cards = c[(c.row == "cards") & (c.column == "2027E")].set_index("scenario")
+    >>> cards[["unit", "value", "diff", "diff_pct"]].round(1)
+                       unit    value    diff  diff_pct
+    scenario
+    csc-2023             万张  15083.0     0.0       0.0
+    csc-2023-corrected   万张   6946.2 -8136.8     -53.9
+    >>> compare(["csc-2023"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    engine.analysis.AnalysisError: a comparison needs two or more scenarios (the first is the one the others ...
+    """
+    given = [str(s) if isinstance(s, PathLike) else s for s in scenarios] if isinstance(scenarios, (list, tuple)) \
+        else scenarios                        # a scenario file as a Path, as the other functions take it
+    return _comparison.compare(given, exhibit, resolve=_resolve).to_frame()

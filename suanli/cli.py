@@ -40,7 +40,7 @@ from .parsing import (
     split_sets,
 )
 from .scenariofiles import resolve
-from .textgrid import grid, input_value, number, room, terminal_width, wrap
+from .textgrid import grid, input_value, number, room, terminal_width, width, wrap
 
 EXIT_USAGE = 2
 TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
@@ -212,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="instead, the summary.xlsx of a batch of three scenarios (bear, base, bull)")
     what.add_argument("--readme", action="store_true",
                       help="instead, every picture the README shows: inputs.png, template.png, chain.png, summary.png, "
-                            "tornado.png, histogram.png")
+                            "tornado.png, histogram.png, compare.png")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -271,6 +271,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="out/sensitivity.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/sensitivity.xlsx)")
     s.set_defaults(handler=cmd_sensitivity, flags={"output": "--row", "delta": "--delta", "column": "--column"})
+
+    s = sub.add_parser("compare", help="scenarios side by side with their differences: an xlsx with a chart per "
+                                       "headline row")
+    s.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                   help="two or more scenarios, each a scenario name or a scenario file (.toml) (see `suanli "
+                        "scenarios`); the differences are against the first")
+    s.add_argument("--exhibit", action="append", default=None, metavar="ID",
+                   help="an exhibit to compare (default chain, the chain from demand to data-centre energy); "
+                        "repeat for several")
+    s.add_argument("--out", default="out/compare.xlsx", metavar="FILE.xlsx",
+                   help="the workbook (default out/compare.xlsx)")
+    s.add_argument("--picture", default=None, metavar="FILE.png",
+                   help="also a picture of the workbook's Headlines sheet as LibreOffice prints it (needs LibreOffice "
+                        "and pdftoppm)")
+    s.set_defaults(handler=cmd_compare, flags={"exhibits": "--exhibit"})
 
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
                                           "(one pass): an xlsx with a histogram")
@@ -892,6 +907,70 @@ def cmd_montecarlo(args) -> str:
     result = suanli.montecarlo(_row(args), dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
                                overrides=fixed)
     return montecarlo_summary(result, write_montecarlo(result, out))
+
+
+def cmd_compare(args) -> str:
+    from engine.comparison import DEFAULT_EXHIBIT, compare
+    from workbook_templates.analysis_xlsx import write_comparison
+
+    out = check_xlsx_path(args.out)
+    if args.picture is not None:
+        _check_picture_tools(args.picture)
+    c = compare(args.scenarios, args.exhibit or [DEFAULT_EXHIBIT], resolve=resolve)
+    write_comparison(c, out)
+    text = compare_summary(c, out)
+    if args.picture is not None:
+        from .libreoffice import LibreOfficeError
+        from .picture import render_first_page
+
+        try:
+            render_first_page(out, args.picture)
+            text += f"\nwrote {args.picture}: the Headlines sheet"
+        except LibreOfficeError as exc:
+            raise AnalysisError("--picture", f"--picture: {out} is written, the picture is not: {exc}") from None
+    return text
+
+
+def _check_picture_tools(path: str) -> None:
+    """``--picture``: a .png name, and LibreOffice and pdftoppm installed, before anything is written."""
+    import shutil
+
+    from .libreoffice import INSTALL_HINT, PDFTOPPM_HINT, find_soffice
+
+    if not str(path).lower().endswith(".png") or Path(path).is_dir():
+        raise AnalysisError("--picture", f"--picture must be a file name ending in .png, got {str(path)!r}")
+    if find_soffice() is None:
+        raise AnalysisError("--picture", f"--picture: {INSTALL_HINT}")
+    if shutil.which("pdftoppm") is None:
+        raise AnalysisError("--picture", f"--picture: {PDFTOPPM_HINT}")
+
+
+def compare_summary(c, path) -> str:
+    """What ``suanli compare`` prints: the file, then each exhibit's headline rows at its last column, each
+    cell as its row's cells print (:func:`_cells`), laid out for the terminal's width."""
+    names = c.names
+    differ = c.inputs_that_differ()
+    total = terminal_width()
+    lines = wrap(f"wrote {path}: {', '.join(e.id for e in c.exhibits)} in {len(names)} scenarios; "
+                 f"{len(differ)} input{'s' if len(differ) != 1 else ''} differ"
+                 + (f" ({', '.join(differ[:6])}{', ...' if len(differ) > 6 else ''})" if differ else ""), total)
+    head = ["row", "unit", *names] + [f"Δ% {n}" for n in names[1:]]
+    wraps = {2 + len(names) + k: max(width(n), 6) for k, n in enumerate(names[1:])}     # "Δ%" above the name
+    for ex in c.exhibits:
+        last = len(c.columns(ex.id)) - 1
+        rows = []
+        for key in c.headline_rows(ex.id):
+            row = ex.row(key)
+            shown = [_cells(c.tables[ex.id][i], row)[last] for i in range(len(names))]
+            pct = [c.diff_pct(ex.id, key, last, i) for i in range(1, len(names))]
+            rows.append([key, row.unit, *shown, *map(_signed_pct, pct)])
+        lines.append(f"{ex.id} at {c.columns(ex.id)[last]}:")
+        lines.append(grid(head, rows, wraps=wraps))
+    return "\n".join(lines)
+
+
+def _signed_pct(p: float | None) -> str:
+    return "-" if p is None else f"{p:+.1f}%" if round(p, 1) else "0.0%"
 
 
 def _pct(x) -> str:

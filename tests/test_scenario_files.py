@@ -305,10 +305,11 @@ def test_batch_takes_a_file_as_its_base_and_the_manifest_records_it(house, tmp_p
 
 def test_the_analyses_about_sheets_say_which_scenario(house, tmp_path, capsys):
     sc = scenariofiles.read(house)
-    for argv in (["sweep", "--set", "train_days=30:60:10", "--output", "fig49.a100_total"],
-                 ["sensitivity", "--output", "fig49.a100_total"],
-                 ["montecarlo", "--dist", "train_days=uniform(20,40)", "--n", "1000", "--seed", "3", "--output",
-                  "fig49.a100_total"]):
+    for argv in (["sweep", "--set", "train_days=30:60:10", "--row", "fig49.a100_total"],
+                 ["sensitivity", "--row", "fig49.a100_total"],
+                 ["montecarlo", "--dist", "train_days=uniform(20,40)", "--n", "1000", "--seed", "3", "--row",
+                  "fig49.a100_total"],
+                 ["table", "fig49", "--format", "xlsx"]):
         out = tmp_path / f"{argv[0]}.xlsx"
         rc, _, err = run(capsys, *argv, "--scenario", "house.toml", "--out", out)
         assert rc == 0, err
