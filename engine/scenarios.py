@@ -207,12 +207,14 @@ class Scenario:
 
     def provenance(self) -> dict:
         """Which scenario this is, as outputs record it: ``name``, ``base`` (the chain, nearest
-        first), ``hash`` (:attr:`fingerprint`), and ``file`` and ``overrides`` when there are any."""
+        first), ``hash`` (:attr:`fingerprint`), and ``file`` and ``overrides`` (the values set on
+        top, checked, in base units) when there are any.  A table's JSON ``scenario`` object
+        (:func:`engine.tables.scenario_record`) holds the same, with the errata switches."""
         out: dict[str, object] = {"name": self.name, "base": list(self.chain), "hash": self.fingerprint}
         if self.source is not None:
             out["file"] = self.source
         if self.overrides:
-            out["overrides"] = {k: _shown(v) for k, v in self.overrides.items()}
+            out["overrides"] = {k: _shown(self.values[k]) for k in self.overrides if k in self.values}
         return out
 
     @property
@@ -262,7 +264,7 @@ def _canonical(v):
 
 
 def _shown(v):
-    """An override as JSON holds it: numbers, text and booleans as they are, a sequence as a list."""
+    """A value as JSON holds it: numbers, text and booleans as they are, a sequence as a list."""
     if isinstance(v, (str, bool, int, float)) or v is None:
         return v
     if isinstance(v, (tuple, list)):

@@ -208,18 +208,20 @@ def errata_switches(sc: scenarios.Scenario) -> list[tuple[str, str, bool]]:
 def scenario_record(sc: scenarios.Scenario) -> dict:
     """What an output records of its scenario, which says which values made it: ``name``,
     ``title``, ``base`` (its base scenarios, nearest first), ``hash`` (of every input value:
-    :attr:`~engine.scenarios.Scenario.fingerprint`), ``file`` (the scenario file it was read from,
-    or None), ``switches`` (every erratum switch and its value: true is the report as printed),
-    ``as_printed`` and ``corrected`` (the errata ids each way) and ``overrides`` (inputs set on top
-    of the named scenario, checked values in base units).
+    :attr:`~engine.scenarios.Scenario.fingerprint`) and ``file`` (the scenario file it was read
+    from, or None), as :meth:`~engine.scenarios.Scenario.provenance` gives them (and the batch
+    manifest records its base); then ``switches`` (every erratum switch and its value: true is the
+    report as printed), ``as_printed`` and ``corrected`` (the errata ids each way) and
+    ``overrides`` (inputs set on top of the named scenario, checked values in base units).
 
     >>> r = scenario_record(scenarios.load("csc-2023-corrected"))
     >>> r["name"], r["base"], r["switches"]["fig50_util_applied_twice"], r["as_printed"], r["corrected"][:3]
     ('csc-2023-corrected', ['csc-2023'], False, [], ['E01', 'E02', 'E05'])
     """
     switches = errata_switches(sc)
+    made = sc.provenance()
     return {
-        "name": sc.name, "title": sc.title, "base": list(sc.chain), "hash": sc.fingerprint, "file": sc.source,
+        "name": made["name"], "title": sc.title, "base": made["base"], "hash": made["hash"], "file": made.get("file"),
         "switches": {key: on for _, key, on in switches},
         "as_printed": [eid for eid, _, on in switches if on],
         "corrected": [eid for eid, _, on in switches if not on],
