@@ -19,7 +19,7 @@ import engine
 from engine import packagedata
 
 # The modules the Excel functions need; the command line, templates and builders stay out.
-_ADDIN_MODULES = ("__init__.py", "cells.py", "udfs.py")
+_ADDIN_MODULES = ("__init__.py", "cells.py", "overrides.py", "udfs.py")
 
 #: The longest line the bundle may have: xlwings Lite's editor stops highlighting long lines, and
 #: the file is stored in the workbook, so texts are carried one source line per literal.

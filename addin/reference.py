@@ -25,8 +25,12 @@ BLANKS = ("Arguments in [brackets] are optional. Leave one out, or point it at a
           "any case.")
 
 
-def excel_literal(v) -> str:
-    """A value as one types it in an Excel formula: TRUE, "text", 1.75E+11, 973.78, {1, 2; 3, 4}."""
+def excel_literal(v, whole: bool = False) -> str:
+    """A value as one types it in an Excel formula: TRUE, "text", 1.75E+11, 973.78, {1, 2; 3, 4}; None
+    as nothing (an argument left out).  A result array shows its first two rows, an argument
+    (``whole``) all of them."""
+    if v is None:
+        return ""
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, str):
@@ -40,8 +44,9 @@ def excel_literal(v) -> str:
         return format(v, ".6g")
     if isinstance(v, list):
         rows = [r for r in v if r != "…"]
-        shown = "; ".join(", ".join(excel_literal(c) for c in (r if isinstance(r, list) else [r])) for r in rows[:2])
-        return "{" + shown + ("; …" if len(v) > 2 or "…" in v else "") + "}"
+        kept = rows if whole else rows[:2]
+        shown = "; ".join(", ".join(excel_literal(c) for c in (r if isinstance(r, list) else [r])) for r in kept)
+        return "{" + shown + ("; …" if len(kept) < len(rows) or "…" in v else "") + "}"
     return str(v)
 
 
@@ -76,7 +81,7 @@ def markdown() -> str:
         for p in inspect.signature(f).parameters:
             out.append(f"- `{p}`: {ARGUMENTS[p].description}")
         for args, expected in f.examples:
-            call = f"={name}({', '.join(excel_literal(a) for a in args)})"
+            call = f"={name}({', '.join(excel_literal(a, whole=True) for a in args)})"
             out.append(f"- `{call}` → `{excel_literal(expected)}`")
         out.append("")
     out.append(END)

@@ -39,6 +39,7 @@ from workbook_templates.refresh import (
     as_excel_text,
     check_inputs,
     check_name,
+    lineage_rows,
     refresh_time,
     stamp_text,
     starting_scenario,
@@ -114,7 +115,7 @@ def refresh_book(book, now: dt.datetime | None = None) -> str:
         digest = build.inputs_hash(edited, keys)
         text = stamp_text(when, name, digest)
         meta_sheet = book.sheets[meta.META_SHEET]
-        for r, key, value in info.stamp(when, name, digest, last_row):
+        for r, key, value in info.stamp(when, name, digest, last_row, lineage_rows(info, edited, digest)):
             if key is not None:
                 meta_sheet.range(f"A{r + 1}").value = as_excel_text(key)
             meta_sheet.range(f"B{r + 1}").value = as_excel_text(value)

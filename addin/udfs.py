@@ -22,6 +22,7 @@ from collections.abc import Callable
 from engine import (
     __version__,
     catalogue,
+    exhibits,
     export_control,
     growth,
     inference,
@@ -38,6 +39,7 @@ from engine.errors import EXCEL_ERRORS, SuanliError
 from engine.exhibit import needs_text
 
 from .cells import as_text, call_model, excel_error
+from .overrides import read_overrides
 
 try:  # the real decorators on Windows (classic) and in xlwings Lite; no-ops elsewhere
     from xlwings import arg, func
@@ -66,7 +68,7 @@ MODEL_DEFAULT = _ModelDefault()
 
 
 def udf(model: Callable | None = None, *, examples: list[tuple[tuple, object]], category: str = "suanli",
-        volatile: bool = False, ranges: bool = True):
+        volatile: bool = False, ranges: bool = True, range_args: tuple[str, ...] = ()):
     """Register an Excel function: defaults from its model, argument help, xlwings decorators, worked examples.
 
     ``model`` is the engine model the function calls (None for the catalogue, input and table
@@ -74,7 +76,8 @@ def udf(model: Callable | None = None, *, examples: list[tuple[tuple, object]], 
     the model's are, each written ``name=MODEL_DEFAULT``; the help of each argument is its
     description in :data:`engine.arguments.ARGUMENTS`.  ``examples`` are (arguments, what the
     cell shows) pairs: the README's reference, the workbook's examples sheet and the tests all
-    use them.
+    use them.  ``range_args`` are arguments that take a range even where ``ranges`` is False (the
+    overrides of AI_TABLE): xlwings hands them over as rows of cells, error cells as their text.
     """
 
     def decorate(f):
@@ -83,7 +86,7 @@ def udf(model: Callable | None = None, *, examples: list[tuple[tuple, object]], 
             if name not in ARGUMENTS:
                 raise TypeError(f"{f.__name__}: no description for argument {name!r} in engine.arguments")
             options = {"doc": ARGUMENTS[name].description, "err_to_str": True}  # #N/A in, #N/A out
-            if ranges:
+            if ranges or name in range_args:
                 options.update(ndim=2)
             f = arg(name, **options)(f)
         f.model = model
@@ -433,23 +436,39 @@ def AI_GPUS(kind=None):
         return "#VALUE! kind takes one cell"
 
 
+#: The worked examples' own assumptions, as a range of keys and values (typed here as an array constant).
+_HOUSE_VIEW = [["train_utilization", "45%"], ["mm_params_base", "18000亿"], ["mm_vendors", "5,8,10,12,14"]]
+
+
 @udf(examples=[(("train_utilization",), [[0.3, 0.3, 0.3, 0.3, 0.3]]), (("mm_params_base",), 1.5e12),
-               (("infer_bytes_per_param",), 2), (("fig50_util_applied_twice",), True)], ranges=False)
-def AI_INPUT(key, scenario=None):
+               (("infer_bytes_per_param",), 2), (("fig50_util_applied_twice",), True),
+               (("mm_params_base", "csc-2023", [["mm_params_base", "18000亿"]]), 1.8e12),
+               (("train_utilization", None, [["train_utilization", 0.45, 0.4, 0.35, 0.3, 0.3]]),
+                [[0.45, 0.4, 0.35, 0.3, 0.3]])],
+     ranges=False, range_args=("overrides",))
+def AI_INPUT(key, scenario=None, overrides=None):
     """A scenario input's value in its base unit, as the models take it: 1.5E+12 for mm_params_base (a template's
-    Inputs sheet shows 15,000 in 亿), 0.3 for 30%. One number, or a row of one per column; a switch is TRUE or FALSE."""
+    Inputs sheet shows 15,000 in 亿), 0.3 for 30%. One number, or a row of one per column; a switch is TRUE or FALSE.
+
+    With overrides (a range of input keys and values, see AI_TABLE), the value they set: "18000亿" is 1.8e12.
+    """
     try:
         k, name = _texts(key=key, scenario=scenario)
         if k is None:
             return "#VALUE! key is required"
         k = k.lower()  # input keys and scenario names are lower case: typed in any case, they match
-        value = scenarios.load((name or "csc-2023").lower()).value(k)
+        name = (name or "csc-2023").lower()
     except _ErrorIn as exc:
         return str(exc)
-    except SuanliError as exc:
-        return excel_error(exc)
     except ValueError:
         return "#VALUE! key and scenario take one cell each"
+    changes, problems = read_overrides(overrides)
+    if problems:
+        return [[p] for p in problems]
+    try:
+        value = scenarios.load(name, changes).value(k)
+    except SuanliError as exc:
+        return excel_error(exc)
     spec = scenarios.schema().get(k)
     cell = _switch_cell if spec is not None and spec.is_switch else _cell
     if isinstance(value, tuple):
@@ -460,20 +479,40 @@ def AI_INPUT(key, scenario=None):
 @udf(examples=[(("fig43",), [["fig43 不同规模大模型所需的显存容量估计",
                                "GPU memory needed by LLMs of different sizes, and cards per model instance",
                                "unit", "GPT-3 (1750亿)", "10000亿"],
-                              ["参数量（亿）", "Parameters", "亿", 1750, 10000], "…"])], ranges=False)
-def AI_TABLE(exhibit, scenario=None):
-    """A whole exhibit as a dynamic array in the report's layout: labels, unit, then one column per year or case."""
+                              ["参数量（亿）", "Parameters", "亿", 1750, 10000], "…"]),
+               (("fig49", "csc-2023-corrected", _HOUSE_VIEW),
+                [["fig49 全球大模型训练所需算力/AI 芯片数量测算", "Global LLM training compute and AI-chip count",
+                  "unit", "2023E", "2024E", "2025E", "2026E", "2027E"],
+                 ["多模态大模型研发厂商个数", "Multimodal LLM developers", "count", 5, 8, 10, 12, 14], "…"])],
+     ranges=False, range_args=("overrides",))
+def AI_TABLE(exhibit, scenario=None, overrides=None):
+    """A whole exhibit as a dynamic array in the report's layout: labels, unit, then one column per year or case.
+
+    overrides is a range of input keys and values that the exhibit is computed under, each value one cell
+    (a number, TRUE/FALSE, "45%", "18000亿", or "5,8,10,12,14" with one value per year, as suanli table --set
+    takes them) or one cell per year across the row; blank rows are ignored, and each bad row shows its own
+    message in a column instead of the table ("#N/A overrides row 2: unknown input key 'train_util'; ... (did
+    you mean train_utilization?)").  =AI_TABLE("fig49", "csc-2023-corrected", H2:I4) with H2:I4 holding
+    train_utilization | 45%, mm_params_base | 18000亿 and mm_vendors | 5,8,10,12,14 spills fig49 under those
+    three assumptions, cell for cell what suanli table fig49 --scenario csc-2023-corrected --set
+    train_utilization=45% --set mm_params_base=18000亿 --set mm_vendors=5,8,10,12,14 prints.
+    """
     try:
         ex, name = _texts(exhibit=exhibit, scenario=scenario)
         if ex is None:
             return "#VALUE! exhibit is required"
-        t = tables.table(ex, name.lower() if name is not None else None)
     except _ErrorIn as exc:
         return str(exc)
-    except SuanliError as exc:
-        return excel_error(exc)
     except ValueError:
         return "#VALUE! exhibit and scenario take one cell each"
+    changes, problems = read_overrides(overrides)
+    try:
+        if problems:
+            exhibits.get(ex)                  # an unknown exhibit is said first
+            return [[p] for p in problems]
+        t = tables.table(ex, name.lower() if name is not None else None, changes)
+    except SuanliError as exc:
+        return excel_error(exc)
     rows = [[f"{t.exhibit.id} {t.exhibit.title_zh}", t.exhibit.title_en, "unit", *t.columns]]
     for r in t.exhibit.rows:
         cells = []

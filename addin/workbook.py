@@ -90,7 +90,7 @@ def result_shape(value) -> tuple[int, int]:
 
 
 def _formula(name: str, args) -> str:
-    return f"={name}(" + ", ".join(excel_literal(a) for a in args) + ")"
+    return f"={name}(" + ", ".join(excel_literal(a, whole=True) for a in args) + ")"
 
 
 def _cached(value):

@@ -196,6 +196,9 @@ _ALL = (
              "printed (csc-2023-corrected for the chain exhibit)", "text", _TEXT),
     Argument("exhibit", "An exhibit id as `suanli tables` lists it or as the report prints it (fig49, 图表49, "
              "fig 49, chain, ...)", "text", _TEXT),
+    Argument("overrides", "A range: input keys in its first column, each with a value (45%, 18000亿, TRUE, "
+                          "5,8,10,12,14) or one value per year across; blank rows ignored; blank for none", "text",
+             _TEXT),
 )
 
 #: Every argument, by name.

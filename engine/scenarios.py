@@ -5,7 +5,8 @@ label, unit (a base unit), the column axis it varies over (or none, for one valu
 bounds, its source in the report, and the report's value as its default.  ``csc-2023`` is
 those defaults: the report as printed.  ``data/scenarios/*.toml`` name other scenarios; each
 has a ``base`` scenario and overrides some keys.  ``csc-2023-corrected`` turns every
-erratum switch off.
+erratum switch off.  A scenario knows its base chain (``chain``, nearest first) and its
+values' hash (:func:`values_hash`): every output records them, so it says which values made it.
 
 A value may be a float or a numpy array: a scenario whose values are arrays is a whole
 scenario axis (sweeps, Monte Carlo), evaluated by the same exhibits in one pass.
@@ -14,6 +15,8 @@ scenario axis (sweeps, Monte Carlo), evaluated by the same exhibits in one pass.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import math
 import warnings
 from collections.abc import Mapping
@@ -27,7 +30,7 @@ from . import packagedata, units
 from .errors import InvalidTypeError, InvalidValueError, SuanliWarning, UnknownNameError
 
 __all__ = ["InputSpec", "Scenario", "Tracing", "schema", "axes", "names", "load", "parse_value", "check_value",
-           "display_slip", "slip", "unknown_key"]
+           "display_slip", "slip", "unknown_key", "values_hash"]
 
 _DOMAINS = {
     "any": D.ANY, "nonnegative": D.NONNEGATIVE, "positive": D.POSITIVE, "count": D.COUNT,
@@ -144,12 +147,19 @@ def describe(name: str) -> dict:
 
 @dataclass
 class Scenario:
-    """Checked input values.  ``values[key]`` is a scalar or a tuple with one value per column."""
+    """Checked input values.  ``values[key]`` is a scalar or a tuple with one value per column.
+
+    ``chain`` names the scenarios it is based on, nearest first (``("csc-2023",)`` for
+    ``csc-2023-corrected``; empty for the report itself); ``source`` is the file it was read from,
+    if any; ``overrides`` the values given on top of it.
+    """
 
     name: str
     values: dict[str, object]
     title: str = ""
     overrides: dict[str, object] = field(default_factory=dict)
+    chain: tuple[str, ...] = ()
+    source: str | None = None
 
     def axis(self, name: str) -> tuple[str, ...]:
         return axes()[name]
@@ -179,13 +189,33 @@ class Scenario:
         A bare number that is the report's value in a display unit (18000 for mm_params_base, whose
         report value 1.5e12 the tables print as 15000亿) is accepted with a
         :class:`~engine.errors.SuanliWarning` naming the value likely meant (:func:`display_slip`).
+        A new ``name`` makes a scenario based on this one: its chain begins with this one's name.
         """
         values = dict(self.values)
         for key, raw in changes.items():
             values[key] = check_value(key, raw)
             for message in _slips(key, raw):
                 warnings.warn(message, SuanliWarning, stacklevel=2)
-        return Scenario(name or self.name, values, self.title, {**self.overrides, **changes})
+        if name is None or name == self.name:
+            return Scenario(self.name, values, self.title, {**self.overrides, **changes}, self.chain, self.source)
+        return Scenario(name, values, self.title, {**self.overrides, **changes}, (self.name, *self.chain))
+
+    @property
+    def fingerprint(self) -> str:
+        """The hash of every input value (:func:`values_hash`): equal values, equal fingerprint."""
+        return values_hash(self.values)
+
+    def provenance(self) -> dict:
+        """Which scenario this is, as outputs record it: ``name``, ``base`` (the chain, nearest
+        first), ``hash`` (:attr:`fingerprint`), and ``file`` and ``overrides`` (the values set on
+        top, checked, in base units) when there are any.  A table's JSON ``scenario`` object
+        (:func:`engine.tables.scenario_record`) holds the same, with the errata switches."""
+        out: dict[str, object] = {"name": self.name, "base": list(self.chain), "hash": self.fingerprint}
+        if self.source is not None:
+            out["file"] = self.source
+        if self.overrides:
+            out["overrides"] = {k: _shown(self.values[k]) for k in self.overrides if k in self.values}
+        return out
 
     @property
     def size(self) -> int | None:
@@ -201,7 +231,7 @@ class Tracing(Scenario):
     """A scenario that records which inputs an evaluation reads (``seen``, in the order read)."""
 
     def __init__(self, base: Scenario):
-        super().__init__(base.name, dict(base.values), base.title, dict(base.overrides))
+        super().__init__(base.name, dict(base.values), base.title, dict(base.overrides), base.chain, base.source)
         self.seen: dict[str, None] = {}
 
     def at(self, key, column):
@@ -211,6 +241,37 @@ class Tracing(Scenario):
     def has_column(self, key, column):
         self.seen[key] = None
         return super().has_column(key, column)
+
+
+def values_hash(values: Mapping[str, object], keys=None) -> str:
+    """A short hash (16 hex digits of SHA-256) of input values: ``keys`` of ``values`` (default all),
+    serialised as sorted JSON, each number at 15 significant digits (a workbook stores 15 or 16, so
+    a value read back from one hashes as the value written).  The same values give the same hash
+    wherever they come from: a packaged scenario, a file, a workbook's Inputs sheet."""
+    chosen = sorted(values if keys is None else keys)
+    payload = {k: _canonical(values[k]) for k in chosen}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _canonical(v):
+    if isinstance(v, (tuple, list)):
+        return [_canonical(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return [_canonical(x) for x in v.tolist()]
+    if isinstance(v, float):
+        return float(f"{v:.15g}")
+    return v
+
+
+def _shown(v):
+    """A value as JSON holds it: numbers, text and booleans as they are, a sequence as a list."""
+    if isinstance(v, (str, bool, int, float)) or v is None:
+        return v
+    if isinstance(v, (tuple, list)):
+        return [_shown(x) for x in v]
+    if isinstance(v, np.ndarray):
+        return [_shown(x) for x in v.tolist()]
+    return str(v)
 
 
 def check_value(key: str, raw) -> object:
@@ -372,13 +433,13 @@ def _load_cached(name: str) -> Scenario:
     unknown = set(raw) - set(schema())
     if unknown:
         raise ValueError(f"scenario {name}: unknown keys {sorted(unknown)}")
-    return Scenario(name, values, data[name].get("title", name))
+    return Scenario(name, values, data[name].get("title", name), chain=tuple(d["name"] for d in chain[1:]))
 
 
 def load(name: str = "csc-2023", overrides: Mapping[str, object] | None = None) -> Scenario:
     """The packaged scenario ``name``, with ``overrides`` (key -> value) applied and checked."""
     base = _load_cached(name)
-    scenario = Scenario(base.name, dict(base.values), base.title)
+    scenario = Scenario(base.name, dict(base.values), base.title, chain=base.chain)
     return scenario.with_values(overrides) if overrides else scenario
 
 

@@ -71,8 +71,9 @@ class Table:
         return [named[k] for k in sorted(named)]
 
     def to_dict(self) -> dict:
-        """The JSON form: id, titles, scenario (:func:`scenario_record`: its name and the errata
-        switches in force), columns, rows (display units) and errata.
+        """The JSON form: id, titles, scenario (:func:`scenario_record`: its name, base chain,
+        values hash, file, the errata switches in force and the inputs set on top), columns, rows
+        (display units) and errata.
 
         Numbers are at full precision without float noise (:func:`plain_number`: 20, not
         19.999999999999996; 5, not 5.0).
@@ -205,18 +206,22 @@ def errata_switches(sc: scenarios.Scenario) -> list[tuple[str, str, bool]]:
 
 
 def scenario_record(sc: scenarios.Scenario) -> dict:
-    """What an output records of its scenario: ``name``, ``title``, ``switches`` (every erratum
-    switch and its value: true is the report as printed), ``as_printed`` and ``corrected`` (the
-    errata ids each way) and ``overrides`` (inputs set on top of the named scenario, checked values
-    in base units).
+    """What an output records of its scenario, which says which values made it: ``name``,
+    ``title``, ``base`` (its base scenarios, nearest first), ``hash`` (of every input value:
+    :attr:`~engine.scenarios.Scenario.fingerprint`) and ``file`` (the scenario file it was read
+    from, or None), as :meth:`~engine.scenarios.Scenario.provenance` gives them (and the batch
+    manifest records its base); then ``switches`` (every erratum switch and its value: true is the
+    report as printed), ``as_printed`` and ``corrected`` (the errata ids each way) and
+    ``overrides`` (inputs set on top of the named scenario, checked values in base units).
 
     >>> r = scenario_record(scenarios.load("csc-2023-corrected"))
-    >>> r["name"], r["switches"]["fig50_util_applied_twice"], r["as_printed"], r["corrected"][:3]
-    ('csc-2023-corrected', False, [], ['E01', 'E02', 'E05'])
+    >>> r["name"], r["base"], r["switches"]["fig50_util_applied_twice"], r["as_printed"], r["corrected"][:3]
+    ('csc-2023-corrected', ['csc-2023'], False, [], ['E01', 'E02', 'E05'])
     """
     switches = errata_switches(sc)
+    made = sc.provenance()
     return {
-        "name": sc.name, "title": sc.title,
+        "name": made["name"], "title": sc.title, "base": made["base"], "hash": made["hash"], "file": made.get("file"),
         "switches": {key: on for _, key, on in switches},
         "as_printed": [eid for eid, _, on in switches if on],
         "corrected": [eid for eid, _, on in switches if not on],
@@ -225,8 +230,8 @@ def scenario_record(sc: scenarios.Scenario) -> dict:
 
 
 def scenario_line(sc: scenarios.Scenario) -> str:
-    """The scenario in one line, as every output's header names it: its name and what was set on
-    top, then the errata switched each way.
+    """The scenario in one line, as every output's header names it: its name (and the file it was
+    read from), what was set on top, then the errata switched each way.
 
     >>> scenario_line(scenarios.load("csc-2023"))
     'scenario: csc-2023; errata as printed: E01 E02 E05 E06 E13 E19'
@@ -234,7 +239,7 @@ def scenario_line(sc: scenarios.Scenario) -> str:
     'scenario: csc-2023 (with fig50_util_applied_twice=FALSE); errata as printed: E02 E05 E06 E13 E19; corrected: E01'
     """
     switches = errata_switches(sc)
-    text = f"scenario: {sc.name}"
+    text = f"scenario: {sc.name}" + (f" ({sc.source})" if sc.source else "")
     if sc.overrides:
         text += " (with " + ", ".join(f"{k}={_override_text(sc, k)}" for k in sc.overrides) + ")"
     on = [eid for eid, _, v in switches if v]

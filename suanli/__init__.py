@@ -6,7 +6,8 @@ The public API; the ``suanli`` command (:mod:`suanli.cli`) is a thin layer over 
 * :func:`tables`, :func:`inputs`, :func:`errata`, :func:`scenarios`, :func:`catalogue`: what
   there is, as pandas DataFrames;
 * :func:`sweep`, :func:`sensitivity`, :func:`montecarlo`: scenario analyses, each one
-  vectorised pass of the engine, returning a result with ``.to_frame()``.
+  vectorised pass of the engine, returning a result with ``.to_frame()``;
+* :func:`compare`: scenarios side by side, with the differences against the first, as a DataFrame.
 
 Inputs are given in their base units (fractions, counts, FLOP/s, USD: the ``unit`` column of
 :func:`inputs`), or as text in the report's units (``"18000亿"``, ``"2万"``, ``"30%"``:
@@ -22,9 +23,10 @@ Scenarios by default: the report's own exhibits are evaluated as the report prin
 (``csc-2023``: reproduction); what suanli builds on top starts from ``csc-2023-corrected``, the
 report with its computational errata corrected, so that a known error is not carried into new
 work: the ``chain`` exhibit, :func:`sweep`, :func:`sensitivity` and :func:`montecarlo`.  Every
-result names its scenario (``Table.scenario``, ``to_dict()["scenario"]`` with the errata
-switches in force, ``SweepResult.scenario`` ...).  An exhibit id may be written as the report
-prints it (``"图表49"``, ``"fig 49"``, ``"Figure 49"``).
+result names its scenario (``Table.scenario``, ``to_dict()["scenario"]`` with its base chain,
+the hash of its values and the errata switches in force, ``SweepResult.scenario`` ...).  Your own
+scenario is a TOML file (:func:`scenario`), accepted wherever a scenario name is.  An exhibit id
+may be written as the report prints it (``"图表49"``, ``"fig 49"``, ``"Figure 49"``).
 
 Every refusal is a :class:`SuanliError` (also a ``ValueError``, ``KeyError`` or ``TypeError``)
 whose message names the parameter or input key and what is accepted:
@@ -38,9 +40,11 @@ engine.errors.InvalidValueError: train_utilization must be in (0, 1], got 30 (di
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from os import PathLike
 
 from engine import __version__
 from engine import catalogue as _catalogue
+from engine import comparison as _comparison
 from engine import errata as _errata
 from engine import exhibits as _exhibits
 from engine import scenarios as _scenarios
@@ -73,16 +77,19 @@ from engine.scenarios import Scenario
 from engine.tables import Table
 from engine.units import parse_quantity
 
+from .scenariofiles import ScenarioFileError
+from .scenariofiles import resolve as _resolve
+
 __all__ = [
-    "table", "tables", "inputs", "errata", "scenarios", "catalogue", "coverage", "sweep", "sensitivity",
-    "montecarlo",
+    "table", "tables", "inputs", "errata", "scenario", "scenarios", "catalogue", "coverage", "sweep", "sensitivity",
+    "montecarlo", "compare",
     "Table", "Scenario", "Range", "Distribution", "Triangular", "Uniform", "Normal",
     "SweepResult", "SensitivityResult", "MonteCarloResult", "CellError", "NoNumber", "parse_quantity",
     "SuanliError", "InvalidValueError", "InvalidTypeError", "MissingValueError", "UnknownNameError",
-    "AnalysisError", "SuanliWarning", "__version__",
+    "AnalysisError", "SuanliWarning", "ScenarioFileError", "__version__",
 ]
 
-def table(exhibit: str, scenario: str | Scenario | None = None,
+def table(exhibit: str, scenario: str | PathLike | Scenario | None = None,
           overrides: Mapping[str, object] | None = None) -> Table:
     """One exhibit evaluated for a scenario: a :class:`Table` whose cells are in each row's
     display unit (万张, PFLOPS, %), with ``.value(row, column)``, ``.values(row)``,
@@ -90,8 +97,9 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     unit) and ``.to_dict()`` (the JSON form).
 
     ``exhibit`` is an id from :func:`tables` (or as the report prints it: ``"图表49"``); ``scenario``
-    a name from :func:`scenarios` (default: the exhibit's own: ``csc-2023``, the report as
-    printed, for the report's tables; ``csc-2023-corrected`` for suanli's ``chain``);
+    a name from :func:`scenarios`, a scenario file (``"house.toml"`` or a :class:`~pathlib.Path`;
+    :func:`scenario`) or a :class:`Scenario` (default: the exhibit's own: ``csc-2023``, the report
+    as printed, for the report's tables; ``csc-2023-corrected`` for suanli's ``chain``);
     ``overrides`` maps input keys to values in their base units, or to text in the report's
     units (a list gives one value per column).
     A cell with no number is None; ``.error(row, column)`` says which spreadsheet error it shows
@@ -117,7 +125,7 @@ def table(exhibit: str, scenario: str | Scenario | None = None,
     >>> print(c.error("train_cagr", "value"))
     #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)
     """
-    return _tables.table(exhibit, scenario, overrides)
+    return _tables.table(exhibit, _resolve(scenario), overrides)
 
 
 def tables():
@@ -143,7 +151,8 @@ def tables():
     return pd.DataFrame(rows).set_index("id")
 
 
-def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *, search: str | None = None):
+def inputs(scenario: str | PathLike | Scenario | None = None, exhibit: str | None = None, *,
+           search: str | None = None):
     """The inputs of a scenario, as a pandas DataFrame indexed by ``key``, with columns
     ``label``, ``unit`` (the base unit its value is in), ``value``, ``axis`` (the columns it has
     a value for, comma-separated; missing for an input with one value), ``bounds`` (what it
@@ -176,7 +185,7 @@ def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *
     ex = None if exhibit is None else _exhibits.get(exhibit)
     if scenario is None:
         scenario = ex.default_scenario if ex is not None else "csc-2023"
-    sc = scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     keys = _tables.find_inputs(ex.id if ex is not None else None, search, sc)
     schema = _scenarios.schema()
     rows = []
@@ -195,7 +204,7 @@ def inputs(scenario: str | Scenario | None = None, exhibit: str | None = None, *
     return frame
 
 
-def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
+def errata(exhibit: str | None = None, scenario: str | PathLike | Scenario | None = None):
     """The report's inconsistencies, as a pandas DataFrame indexed by ``id`` (E01, ...), with
     columns ``kind`` (computation, inconsistency, wording, or rounding-note), ``detail``,
     ``is_erratum`` (False for a rounding note: the printed value is reachable within the
@@ -215,7 +224,7 @@ def errata(exhibit: str | None = None, scenario: str | Scenario | None = None):
     import pandas as pd
 
     chosen = _errata.all_errata() if exhibit is None else _table_errata(exhibit)
-    sc = None if scenario is None else scenario if isinstance(scenario, Scenario) else _scenarios.load(scenario)
+    sc = _resolve(scenario)
     rows = []
     for e in chosen:
         row = {"id": e.id, "kind": e.kind, "detail": e.detail, "is_erratum": e.is_erratum, "title": e.title,
@@ -235,6 +244,25 @@ def _table_errata(exhibit: str):
     for eid in ex.errata:
         named.setdefault(eid, _errata.get(eid))
     return [named[k] for k in sorted(named)]
+
+
+def scenario(name: str | PathLike | Scenario = "csc-2023", overrides: Mapping[str, object] | None = None) -> Scenario:
+    """A scenario, checked: a packaged one by name (:func:`scenarios`), or your own from a scenario
+    file (text ending in ``.toml`` or holding a ``/``, or a :class:`~pathlib.Path`), with
+    ``overrides`` applied.  A file names its ``base`` (a packaged scenario or another file) and
+    the ``[values]`` that differ from it; ``suanli scenario new`` writes one.
+
+    ``.chain`` names its bases, nearest first; ``.fingerprint`` is a hash of its values, which
+    every output records (``.provenance()``); ``.source`` is the file it came from.
+
+    >>> sc = scenario("csc-2023-corrected")
+    >>> sc.chain, sc.provenance()["base"]
+    (('csc-2023',), ['csc-2023'])
+    >>> scenario("csc-2023", {"train_utilization": "35%"}).value("train_utilization")[0]
+    0.35
+    """
+    sc = _resolve(name)
+    return sc.with_values(overrides) if overrides else sc
 
 
 def scenarios():
@@ -334,7 +362,8 @@ def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool
 
 
 def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
-          scenario: str | Scenario | None = None, overrides: Mapping[str, object] | None = None) -> SweepResult:
+          scenario: str | PathLike | Scenario | None = None,
+          overrides: Mapping[str, object] | None = None) -> SweepResult:
     """One output row over a grid of input values, all grid points in one pass.
 
     ``output`` is ``"EXHIBIT.ROW"`` (``"fig49.a100_total"``, ``"chain.cards"``: the keys of
@@ -342,8 +371,8 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
     input's base unit and applied to every column: a sequence (``[0.2, 0.3, 0.4]``) or a
     :class:`Range` (``Range(0.2, 0.5, 0.05)``: 0.2 to 0.5 by 0.05, 0.5 included).  Two or more
     inputs make the cartesian grid (the first varies slowest), at most 1,000,000 points.
-    ``overrides`` holds other inputs at values; ``scenario`` is the base (default: the
-    exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
+    ``overrides`` holds other inputs at values; ``scenario`` is the base, a name or a scenario
+    file (default: the exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
 
     Returns a :class:`SweepResult`: ``to_frame()`` is a DataFrame with one row per grid point
     (indexed by the swept values) and one column per column of the exhibit, in the output's
@@ -367,18 +396,19 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
                        0.5                 3999.0
     Name: 2027E, dtype: float64
     """
-    return _sweep(output, ranges, scenario=scenario, overrides=overrides)
+    return _sweep(output, ranges, scenario=_resolve(scenario), overrides=overrides)
 
 
 def sensitivity(output: str, *, column: str | int | None = None, delta: float = 0.1,
-                scenario: str | Scenario | None = None,
+                scenario: str | PathLike | Scenario | None = None,
                 overrides: Mapping[str, object] | None = None) -> SensitivityResult:
     """Every numeric input the output row depends on, moved by -``delta`` and +``delta``
     (relative: 0.1 is ±10%, in every column at once), ranked by the swing of the output at
     ``column`` (a label such as ``"2025E"`` or an index; default the last column).  The inputs
     are found by tracing what the evaluation reads; all 2K+1 scenarios are one pass.  A move
     that leaves an input's accepted range is clipped to the bound and noted.  ``scenario`` is the
-    base (default: the exhibit's, with the report's errata corrected: ``csc-2023-corrected``).
+    base, a name or a scenario file (default: the exhibit's, with the report's errata corrected:
+    ``csc-2023-corrected``).
 
     Returns a :class:`SensitivityResult`: ``to_frame()`` is a DataFrame indexed by input key,
     largest swing first, with the input's ``unit``, its ``base``, ``low`` and ``high`` values
@@ -401,11 +431,12 @@ def sensitivity(output: str, *, column: str | int | None = None, delta: float = 
     a100_fp16_tflops                3843.38      3144.58  698.80
     train_flops_per_param_token     3113.13      3804.94  691.81
     """
-    return _sensitivity(output, column=column, delta=delta, scenario=scenario, overrides=overrides)
+    return _sensitivity(output, column=column, delta=delta, scenario=_resolve(scenario), overrides=overrides)
 
 
 def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *, n: int = 100_000,
-               seed: int | None = None, exhibit: str | None = None, scenario: str | Scenario | None = None,
+               seed: int | None = None, exhibit: str | None = None,
+               scenario: str | PathLike | Scenario | None = None,
                overrides: Mapping[str, object] | None = None) -> MonteCarloResult:
     """Inputs drawn from distributions, ``n`` times, and every row of an exhibit evaluated on all
     draws at once: P5, P50, P95 and the mean of every row and column.
@@ -438,5 +469,45 @@ def montecarlo(output: str | None, distributions: Mapping[str, Distribution], *,
     mean    6852.1
     Name: 2027E, dtype: float64
     """
-    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=scenario,
+    return _montecarlo(output, distributions, n=n, seed=seed, exhibit=exhibit, scenario=_resolve(scenario),
                        overrides=overrides)
+
+
+def compare(scenarios: Sequence[str | PathLike | Scenario], exhibit: str | Sequence[str] = "chain"):
+    """Exhibits evaluated in two or more scenarios, side by side, with each scenario's difference from
+    the first, as a tidy pandas DataFrame (the numbers of the ``suanli compare`` workbook).
+
+    ``scenarios`` are scenario names (see :func:`scenarios`), scenario files (``"house.toml"``:
+    :func:`scenario`) or :class:`Scenario` objects, the first the one the others are compared with;
+    ``exhibit`` an exhibit id or a list of them (default ``chain``, the chain from demand to
+    data-centre energy).
+
+    One row per exhibit row, column and scenario, with the columns ``exhibit``, ``row`` (the row
+    key), ``label_en``, ``unit`` (the row's display unit), ``column`` (``2023E`` ...),
+    ``scenario``, ``value`` (in the display unit, a % row in percent; None for a cell with no
+    number), ``diff`` (the value minus the first scenario's, in the display unit, percentage
+    points for a % row; 0 for the first scenario itself) and ``diff_pct`` (``diff`` as a % of the
+    first scenario's value; None where that is 0 or not a number).  ``attrs["scenarios"]`` lists
+    the scenarios in order.  ``frame.pivot(index="column", columns="scenario", values="value")``
+    puts one row of it side by side.
+
+    An unknown scenario or exhibit raises :class:`UnknownNameError` with the closest name as a
+    suggestion; fewer than two scenarios :class:`AnalysisError`.
+
+    The report's accelerators in 2027E, as printed and with its errata corrected (万张):
+
+    >>> c = compare(["csc-2023", "csc-2023-corrected"], exhibit="chain")
+    >>> cards = c[(c.row == "cards") & (c.column == "2027E")].set_index("scenario")
+    >>> cards[["unit", "value", "diff", "diff_pct"]].round(1)
+                       unit    value    diff  diff_pct
+    scenario
+    csc-2023             万张  15083.0     0.0       0.0
+    csc-2023-corrected   万张   6946.2 -8136.8     -53.9
+    >>> compare(["csc-2023"])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    engine.analysis.AnalysisError: a comparison needs two or more scenarios (the first is the one the others ...
+    """
+    given = [str(s) if isinstance(s, PathLike) else s for s in scenarios] if isinstance(scenarios, (list, tuple)) \
+        else scenarios                        # a scenario file as a Path, as the other functions take it
+    return _comparison.compare(given, exhibit, resolve=_resolve).to_frame()

@@ -27,6 +27,7 @@ from engine import SuanliError, __version__, catalogue, errata, exhibits, format
 from engine.analysis import MAX_DRAWS, MAX_SEED, PERCENTILES, AnalysisError
 from engine.errors import InvalidValueError, SuanliWarning
 
+from . import scenario_commands
 from .parsing import (
     DIST_SYNTAX,
     check_xlsx_path,
@@ -38,10 +39,12 @@ from .parsing import (
     parse_sets,
     split_sets,
 )
-from .textgrid import grid, input_value, number, room, terminal_width, wrap
+from .scenariofiles import resolve
+from .textgrid import grid, input_value, number, room, terminal_width, width, wrap
 
 EXIT_USAGE = 2
 TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
+SCENARIO_OR_FILE = "a scenario name or a scenario file (.toml)"
 WORK_DEFAULT = "default: the exhibit's, with the report's errata corrected: csc-2023-corrected"
 EXIT_PARTIAL = 1   # a batch wrote what it could; some rows failed
 
@@ -131,7 +134,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--search", metavar="WORD", action="append", default=[],
                    help="only inputs whose key or description contains WORD (any case; repeat to narrow)")
     s.add_argument("--scenario", default=None,
-                   help="the scenario whose values to show (default: the exhibit's own; csc-2023)")
+                   help="the scenario whose values to show: a scenario name or a scenario file (.toml) (default: "
+                        "the exhibit's own; csc-2023)")
     s.add_argument("--format", choices=("table", "json", "csv"), default="table",
                    help="table fits the terminal; json and csv add the accepted range, source, axis and note")
     s.add_argument("--bom", action=argparse.BooleanOptionalAction, default=None,
@@ -193,8 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     t_sub = s.add_subparsers(title="templates commands", metavar="WHAT")
     t = t_sub.add_parser("build", help="write every template workbook and an index")
     t.add_argument("--scenario", default=None,
-                   help="scenario for every workbook (default: each workbook's own: csc-2023, the report as "
-                        "printed, for the report's tables; csc-2023-corrected for the chain)")
+                   help="the scenario for every workbook: a scenario name or a scenario file (.toml) (default: "
+                        "each workbook's own: csc-2023, the report as printed, for the report's tables; "
+                        "csc-2023-corrected for the chain)")
     t.add_argument("--out", default="out/templates", help="folder to write into (default out/templates)")
     t.add_argument("--excel-button", action="store_true",
                    help="macro-enabled workbooks (.xlsm) with a Refresh button for Windows Excel and xlwings")
@@ -216,7 +221,7 @@ def _parser() -> argparse.ArgumentParser:
                       help="instead, the summary.xlsx of a batch of three scenarios (bear, base, bull)")
     what.add_argument("--readme", action="store_true",
                       help="instead, every picture the README shows: inputs.png, template.png, chain.png, summary.png, "
-                            "tornado.png, histogram.png")
+                            "tornado.png, histogram.png, compare.png")
     t.set_defaults(handler=cmd_templates_picture)
 
     s = sub.add_parser("refresh", help="check a template workbook's edited inputs and recompute its saved results")
@@ -224,7 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="NEW.xlsx", default=None,
                    help="write the refreshed workbook here (default: in place, keeping BOOK.<time>.bak.xlsx)")
     s.add_argument("--scenario", default=None,
-                   help="the scenario the inputs start from (default: the workbook's own; see `suanli scenarios`)")
+                   help="the scenario the inputs start from: a scenario name or a scenario file (.toml) (default: "
+                        "the workbook's own; see `suanli scenarios`)")
     s.add_argument("--force", action="store_true",
                    help="refresh a read-only workbook, or one that looks open in Excel or LibreOffice")
     s.set_defaults(handler=cmd_refresh)
@@ -236,8 +242,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--template", default="chain",
                    help="which template workbook to write per scenario (default chain; see `suanli templates build`)")
     s.add_argument("--scenario", default=None,
-                   help="the base scenario the rows change (default: the template's, with the report's errata "
-                        "corrected: csc-2023-corrected)")
+                   help="the base scenario the rows change: a scenario name or a scenario file (.toml) (default: "
+                        "the template's, with the report's errata corrected: csc-2023-corrected)")
     s.add_argument("--jobs", type=int, default=None, help="processes (default: the machine's cores)")
     s.add_argument("--resume", action="store_true",
                    help="build only what is missing, unfinished (after an interrupt) or whose inputs changed")
@@ -248,6 +254,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("scenarios", help="list the packaged scenarios")
     s.set_defaults(handler=cmd_scenarios)
+    scenario_commands.add_parser(sub)
 
     s = sub.add_parser("demo", help="build the template workbooks and print the headline tables")
     s.add_argument("--out", default="out/templates", help="where the workbooks go (default out/templates)")
@@ -258,7 +265,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="sweep KEY from START to STOP (included) by STEP, in its base unit and in every column; "
                         "repeat for a grid; KEY=VALUE (or V1,V2,...) holds an input at a value")
     _row_args(s, "the row to compute, e.g. chain.cards or fig49.a100_total")
-    s.add_argument("--scenario", default=None, help=f"the scenario the other inputs come from ({WORK_DEFAULT})")
+    s.add_argument("--scenario", default=None,
+                   help=f"the scenario the other inputs come from: {SCENARIO_OR_FILE} ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/sweep.xlsx", metavar="FILE.xlsx", help="the workbook (default out/sweep.xlsx)")
     s.set_defaults(handler=cmd_sweep, flags={"output": "--row", "ranges": "--set"})
 
@@ -268,10 +276,25 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--column", default=None, help="the column to rank at (default: the last, e.g. 2027E)")
     s.add_argument("--delta", default="0.1", help="the relative move of each input (default 0.1: ±10%%)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
-    s.add_argument("--scenario", default=None, help=f"the base scenario ({WORK_DEFAULT})")
+    s.add_argument("--scenario", default=None, help=f"the base scenario: {SCENARIO_OR_FILE} ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/sensitivity.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/sensitivity.xlsx)")
     s.set_defaults(handler=cmd_sensitivity, flags={"output": "--row", "delta": "--delta", "column": "--column"})
+
+    s = sub.add_parser("compare", help="scenarios side by side with their differences: an xlsx with a chart per "
+                                       "headline row")
+    s.add_argument("scenarios", nargs="*", metavar="SCENARIO",
+                   help="two or more scenarios, each a scenario name or a scenario file (.toml) (see `suanli "
+                        "scenarios`); the differences are against the first")
+    s.add_argument("--exhibit", action="append", default=None, metavar="ID",
+                   help="an exhibit to compare (default chain, the chain from demand to data-centre energy); "
+                        "repeat for several")
+    s.add_argument("--out", default="out/compare.xlsx", metavar="FILE.xlsx",
+                   help="the workbook (default out/compare.xlsx)")
+    s.add_argument("--picture", default=None, metavar="FILE.png",
+                   help="also a picture of the workbook's Headlines sheet as LibreOffice prints it (needs LibreOffice "
+                        "and pdftoppm)")
+    s.set_defaults(handler=cmd_compare, flags={"exhibits": "--exhibit"})
 
     s = sub.add_parser("montecarlo", help="draw inputs from distributions and give every row's P5/P50/P95 "
                                           "(one pass): an xlsx with a histogram")
@@ -284,7 +307,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--exhibit", default=None, help="the exhibit to summarise (default: --row's, else chain)")
     _row_args(s, "the row to histogram at the last column (default: the exhibit's last row the draws reach)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="hold an input at a value")
-    s.add_argument("--scenario", default=None, help=f"the base scenario ({WORK_DEFAULT})")
+    s.add_argument("--scenario", default=None, help=f"the base scenario: {SCENARIO_OR_FILE} ({WORK_DEFAULT})")
     s.add_argument("--out", default="out/montecarlo.xlsx", metavar="FILE.xlsx",
                    help="the workbook (default out/montecarlo.xlsx)")
     s.set_defaults(handler=cmd_montecarlo, flags={"output": "--row", "distributions": "--dist", "n": "--n",
@@ -308,8 +331,9 @@ def _row(args) -> str | None:
 
 def _scenario_args(s):
     s.add_argument("--scenario", default=None,
-                   help="scenario name (default: the exhibit's own: csc-2023, the report as printed, for the "
-                        "report's tables; csc-2023-corrected for suanli's chain; see `suanli scenarios`)")
+                   help="a scenario name or a scenario file (.toml) (default: the exhibit's own: csc-2023, the "
+                        "report as printed, for the report's tables; csc-2023-corrected for suanli's chain; see "
+                        "`suanli scenarios`)")
     s.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override an input: one value for every column, or a comma-separated list, one per "
                         "column; values in the input's base unit (see `suanli inputs`)")
@@ -340,7 +364,7 @@ def cmd_tables(args) -> str:
 
 def cmd_table(args) -> str:
     fmt = _table_format(args.format, args.out)
-    t = tables.table(" ".join(args.id), args.scenario, parse_sets(args.set))
+    t = tables.table(" ".join(args.id), resolve(args.scenario), parse_sets(args.set))
     if args.keys:
         text = render_keys(t, fmt)
     elif fmt == "xlsx":
@@ -536,7 +560,7 @@ def _errata_lines(t: tables.Table) -> list[str]:
 
 def cmd_inputs(args) -> str:
     exhibit = exhibits.get(" ".join(args.exhibit)) if args.exhibit else None
-    sc = scenarios.load(args.scenario or (exhibit.default_scenario if exhibit else "csc-2023"))
+    sc = resolve(args.scenario or (exhibit.default_scenario if exhibit else "csc-2023"))
     specs = scenarios.schema()
     words = [w for text in args.search for w in str(text).split()]
     if args.search and not words:
@@ -787,8 +811,7 @@ def cmd_addin_reference(args) -> str:
 def cmd_templates_build(args) -> str:
     from workbook_templates.build import build_all
 
-    if args.scenario is not None:
-        scenarios.load(args.scenario)          # an unknown name stops here, before anything is written
+    chosen = resolve(args.scenario)         # an unknown name or a bad file stops here, before anything is written
     interpreter = None
     if args.interpreter is not None:
         from addin.install import SetupError, check_interpreter
@@ -797,7 +820,7 @@ def cmd_templates_build(args) -> str:
             raise SetupError("--interpreter", "--interpreter goes with --excel-button: it is the Python the "
                                               "Refresh button starts")
         interpreter = check_interpreter(args.interpreter)
-    paths = build_all(args.out, args.scenario, excel_button=args.excel_button, interpreter=interpreter)
+    paths = build_all(args.out, chosen, excel_button=args.excel_button, interpreter=interpreter)
     lines = [f"wrote {len(paths)} workbooks to {Path(args.out)}/:"]
     lines += [f"  {p.name}" for p in paths]
     return "\n".join(lines)
@@ -824,7 +847,7 @@ def cmd_refresh(args) -> str:
     from workbook_templates.refresh import refresh
 
     try:
-        return refresh(args.path, args.out, args.scenario, force=args.force).summary()
+        return refresh(args.path, args.out, resolve(args.scenario), force=args.force).summary()
     except KeyboardInterrupt as exc:           # Ctrl-C, or SIGTERM/SIGHUP while writing: one line, no traceback
         signum = getattr(exc, "signum", signal.SIGINT)
         print(f"suanli: refresh interrupted ({signal.Signals(signum).name}); {args.out or args.path} is as it was "
@@ -838,7 +861,7 @@ def cmd_batch(args) -> str:
     if args.jobs is not None and args.jobs < 1:
         raise InvalidValueError("--jobs", args.jobs, "must be a whole number >= 1")
     try:
-        report = run_batch(args.scenarios_file, args.out, template=args.template, base=args.scenario,
+        report = run_batch(args.scenarios_file, args.out, template=args.template, base=resolve(args.scenario),
                            jobs=args.jobs, resume=args.resume, progress=progress_printer(), encoding=args.encoding)
     except BatchInterrupted as exc:
         raise BatchFailed(f"interrupted by {exc}: " + _batch_outcome(exc.report, args.out)) from None
@@ -937,6 +960,70 @@ def cmd_montecarlo(args) -> str:
     result = suanli.montecarlo(_row(args), dists, n=n, seed=seed, exhibit=args.exhibit, scenario=args.scenario,
                                overrides=fixed)
     return montecarlo_summary(result, write_montecarlo(result, out))
+
+
+def cmd_compare(args) -> str:
+    from engine.comparison import DEFAULT_EXHIBIT, compare
+    from workbook_templates.analysis_xlsx import write_comparison
+
+    out = check_xlsx_path(args.out)
+    if args.picture is not None:
+        _check_picture_tools(args.picture)
+    c = compare(args.scenarios, args.exhibit or [DEFAULT_EXHIBIT], resolve=resolve)
+    write_comparison(c, out)
+    text = compare_summary(c, out)
+    if args.picture is not None:
+        from .libreoffice import LibreOfficeError
+        from .picture import render_first_page
+
+        try:
+            render_first_page(out, args.picture)
+            text += f"\nwrote {args.picture}: the Headlines sheet"
+        except LibreOfficeError as exc:
+            raise AnalysisError("--picture", f"--picture: {out} is written, the picture is not: {exc}") from None
+    return text
+
+
+def _check_picture_tools(path: str) -> None:
+    """``--picture``: a .png name, and LibreOffice and pdftoppm installed, before anything is written."""
+    import shutil
+
+    from .libreoffice import INSTALL_HINT, PDFTOPPM_HINT, find_soffice
+
+    if not str(path).lower().endswith(".png") or Path(path).is_dir():
+        raise AnalysisError("--picture", f"--picture must be a file name ending in .png, got {str(path)!r}")
+    if find_soffice() is None:
+        raise AnalysisError("--picture", f"--picture: {INSTALL_HINT}")
+    if shutil.which("pdftoppm") is None:
+        raise AnalysisError("--picture", f"--picture: {PDFTOPPM_HINT}")
+
+
+def compare_summary(c, path) -> str:
+    """What ``suanli compare`` prints: the file, then each exhibit's headline rows at its last column, each
+    cell as its row's cells print (:func:`_cells`), laid out for the terminal's width."""
+    names = c.names
+    differ = c.inputs_that_differ()
+    total = terminal_width()
+    lines = wrap(f"wrote {path}: {', '.join(e.id for e in c.exhibits)} in {len(names)} scenarios; "
+                 f"{len(differ)} input{'s' if len(differ) != 1 else ''} differ"
+                 + (f" ({', '.join(differ[:6])}{', ...' if len(differ) > 6 else ''})" if differ else ""), total)
+    head = ["row", "unit", *names] + [f"Δ% {n}" for n in names[1:]]
+    wraps = {2 + len(names) + k: max(width(n), 6) for k, n in enumerate(names[1:])}     # "Δ%" above the name
+    for ex in c.exhibits:
+        last = len(c.columns(ex.id)) - 1
+        rows = []
+        for key in c.headline_rows(ex.id):
+            row = ex.row(key)
+            shown = [_cells(c.tables[ex.id][i], row)[last] for i in range(len(names))]
+            pct = [c.diff_pct(ex.id, key, last, i) for i in range(1, len(names))]
+            rows.append([key, row.unit, *shown, *map(_signed_pct, pct)])
+        lines.append(f"{ex.id} at {c.columns(ex.id)[last]}:")
+        lines.append(grid(head, rows, wraps=wraps))
+    return "\n".join(lines)
+
+
+def _signed_pct(p: float | None) -> str:
+    return "-" if p is None else f"{p:+.1f}%" if round(p, 1) else "0.0%"
 
 
 def _pct(x) -> str:

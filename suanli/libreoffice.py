@@ -55,6 +55,7 @@ from pathlib import Path
 __all__ = [
     "BATCH_SIZE",
     "INSTALL_HINT",
+    "PDFTOPPM_HINT",
     "RECALC_SETTINGS",
     "LibreOfficeError",
     "LibreOfficeMissingError",

@@ -92,7 +92,7 @@ def test_examples_spill_into_room_of_their_full_size(tmp_path, capsys):
     boxes, spilling = [], set()
     row = EXAMPLES_FIRST_ROW + 1
     for name, args, expected, f in examples:
-        formula = f"{name}(" + ", ".join(excel_literal(a) for a in args) + ")"
+        formula = f"{name}(" + ", ".join(excel_literal(a, whole=True) for a in args) + ")"   # an argument in full
         assert ws.cell(row, 1).value == name and ws.cell(row, 3).value == "=" + formula
         assert ws.cell(row, 4).value == excel_literal(expected)
         cell = cells[f"E{row}"]

@@ -158,6 +158,8 @@ def test_xlsx_of_one_table_has_a_scenario_header_formats_and_an_about_sheet(caps
     assert ws.cell(yoy, 6).number_format.endswith("%") and ws.cell(yoy, 6).value == pytest.approx(0.2)
     about = {r[0]: r[1:] for r in wb["About"].iter_rows(min_row=4, values_only=True)}
     assert about["scenario"][0] == "csc-2023"
+    assert about["based on"][0] == "-" and about["scenario hash"][0] == t.scenario.fingerprint   # which values made it
+    assert "scenario file" not in about
     assert about["erratum E01"][0] == "fig50_util_applied_twice=TRUE"
     assert about["set"][0] == "infer_utilization=0.4,0.4,0.4,0.4,0.4"
 

@@ -302,6 +302,34 @@ def test_batch_takes_base_and_report_units_and_writes_display_values(tmp_path, c
     assert shown[0] == shown[1] == [18000, 0.45, 0.45, 0.45, 0.2, 0.5, 1]
 
 
+def test_a_batch_workbook_from_the_default_base_refreshes_naming_only_the_inputs_its_row_changed(tmp_path, capsys):
+    """A batch starts from the corrected scenario by default, and each workbook's _suanli sheet records that base;
+    a refresh starts from it, so it names only the inputs the row changed (not the errata switches as well, as it
+    would comparing with the group's own csc-2023), and the manifest records the same base."""
+    import json
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,mm_params_base,train_utilization\nhouse,18000亿,45%\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(rows), "--out", str(out), "--jobs", "1", "--template", "demand"]) == 0, \
+        capsys.readouterr().err
+    corrected = scenarios.load("csc-2023-corrected")
+    meant = corrected.with_values({"mm_params_base": 1.8e12, "train_utilization": 0.45}, name="house")
+    book = out / "house.xlsx"
+    info, values = refresh.workbook_inputs(book)
+    assert (info.base, info.chain, info.get("scenario_hash")) == (
+        "csc-2023-corrected", ("csc-2023-corrected", "csc-2023"), meant.fingerprint)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert values["mm_params_base"] == 1.8e12 and values["train_utilization"] == (0.45,) * 5
+    assert manifest["base"] == {"name": "csc-2023-corrected", "base": ["csc-2023"], "hash": corrected.fingerprint}
+    assert manifest["scenarios"][0]["scenario_hash"] == meant.fingerprint
+    report = refresh.refresh(book)
+    assert set(report.changed) == {"mm_params_base", "train_utilization"}
+    assert report.inputs_hash == build.inputs_hash(meant, info.inputs)
+    assert "its inputs compared with csc-2023-corrected" in report.summary()
+    assert refresh.workbook_inputs(book)[0].get("scenario_hash") == meant.fingerprint
+
+
 @pytest.mark.libreoffice
 def test_picture_of_the_inputs_sheet(tmp_path, capsys):
     png = tmp_path / "inputs.png"

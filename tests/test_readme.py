@@ -69,10 +69,24 @@ def test_every_from_python_example_prints_what_the_readme_shows():
 SHOWN = re.compile(r"^```[a-z]*\n(.*?)^```", flags=re.S | re.M)
 
 
+#: Sections whose blocks are transcripts, each command running where the one before left its files;
+#: their own tests run them in order (:func:`run_transcript`).
+TRANSCRIPTS = ("## Your own scenario",)
+
+
+def _standalone() -> str:
+    """The README without its :data:`TRANSCRIPTS` sections."""
+    text = README
+    for heading in TRANSCRIPTS:
+        before, after = text.split(heading, 1)
+        text = before + ("\n## " + after.split("\n## ", 1)[1] if "\n## " in after else "")
+    return text
+
+
 def shown_commands() -> list[tuple[str, list[str]]]:
-    """Every ``$ suanli ...`` in the README's code blocks, with the lines shown after it."""
+    """Every ``$ suanli ...`` in the README's code blocks (transcripts aside), with the lines shown after it."""
     found = []
-    for block in SHOWN.findall(README):
+    for block in SHOWN.findall(_standalone()):
         current = None
         for line in block.splitlines():
             if line.startswith("$ "):
@@ -138,5 +152,70 @@ def test_most_listed_commands_are_run():
 
 @pytest.mark.parametrize("command", listed_commands())
 def test_each_listed_command_exits_0(command, tmp_path, capsys, monkeypatch):
+    # the scenario files the list writes are there for the commands that read them, as for a reader
+    # going down the list
+    for earlier in listed_commands()[:listed_commands().index(command)]:
+        if earlier.startswith("suanli scenario new "):
+            assert run_shown(earlier, tmp_path, capsys, monkeypatch)[0] == 0, earlier
     code, actual = run_shown(command, tmp_path, capsys, monkeypatch)
     assert code == 0 and actual, (command, actual)
+
+
+# ------------------------------------------------------------------ "Your own scenario": a transcript that is true
+def _own_scenario_section() -> str:
+    return README.split("## Your own scenario", 1)[1].split("\n## ", 1)[0]
+
+
+def _edit_demand_workbook(folder: Path) -> None:
+    """The step the transcript does in Excel: mm_vendors 2027E from 18 to 20 on demand.xlsx's Inputs sheet."""
+    import openpyxl
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from suanli import scenariofiles
+    from workbook_templates import build, groups
+
+    plan = build.plan(groups.group("demand"), scenariofiles.read(folder / "house.toml"))
+    row, col = plan.input_layout.cells("mm_vendors")[4]
+    path = folder / "books" / "demand.xlsx"
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Inputs"][xl_rowcol_to_cell(row, col)]
+    assert cell.value == 18
+    cell.value = 20
+    wb.save(path)
+
+
+#: What a ``# ...`` line of the transcript stands for, done here instead of by hand.
+STEPS = {"# in Excel: books/demand.xlsx, Inputs, mm_vendors 2027E from 18 to 20; save": _edit_demand_workbook}
+
+
+def run_transcript(block: str, folder: Path, capsys, monkeypatch) -> list[str]:
+    """Run a ``console`` block's ``$ suanli ...`` commands one after another in ``folder`` (and its
+    ``# ...`` steps), as :func:`run_shown` runs one; returns the block as it should read: each
+    command followed by what it printed."""
+    out_lines: list[str] = []
+    for line in block.splitlines():
+        if line.startswith("$ "):
+            code, printed = run_shown(line[2:], folder, capsys, monkeypatch)
+            assert code == 0, (line, printed)
+            out_lines += [line, *printed]
+        elif line.startswith("# "):
+            STEPS[line](folder)
+            out_lines.append(line)
+    return out_lines
+
+
+def test_your_own_scenario_shows_what_the_commands_print(tmp_path, capsys, monkeypatch):
+    section = _own_scenario_section()
+    block = re.search(r"```console\n(.*?)```", section, flags=re.S).group(1)
+    assert [line.rstrip() for line in run_transcript(block, tmp_path, capsys, monkeypatch)] == \
+        [line.rstrip() for line in block.rstrip("\n").splitlines()]
+    # then the Python session, in the same folder
+    session = re.search(r"```pycon\n(.*?)```", section, flags=re.S).group(1)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README Your own scenario", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    monkeypatch.chdir(tmp_path)
+    runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted >= 5 and result.failed == 0
+    for command in ("scenario new", "scenario show", "scenario diff", "scenario from-workbook", "templates build"):
+        assert f"$ suanli {command}" in block

@@ -613,7 +613,11 @@ def test_excel_refresh_stamps_the_index_as_text(built, layout, tmp_path, monkeyp
     assert text.startswith("Refreshed ") and text.endswith(f"· scenario csc-2023 · inputs {digest}")
     assert fake.sheets["Index"].values["A2"] == "'" + text       # typed as text, whatever it holds
     assert fake.sheets[META_SHEET].values["B4"] == "'" + digest
-    assert fake.sheets[META_SHEET].values["A9"] == "'refreshed_at" and fake.calculated == 1   # below the 8 rows built
+    assert fake.sheets[META_SHEET].values["A13"] == "'refreshed_at" and fake.calculated == 1   # below the 12 rows built
+    # the lineage rows (after the build's eight) now describe the edited inputs
+    edited = scenarios.load("csc-2023").with_values({"mm_params_base": 2e12})
+    assert [fake.sheets[META_SHEET].values.get(f"A{r}") for r in range(9, 13)] == list(meta.LINEAGE)
+    assert fake.sheets[META_SHEET].values["B11"] == "'" + edited.fingerprint != "'" + meta_rows(path)["scenario_hash"]
     # the same inputs refreshed from the file give the same hash
     assert refresh.refresh(path, out=tmp_path / "out.xlsx", now=dt.datetime(2025, 1, 1,
                                                                              tzinfo=dt.timezone.utc)).inputs_hash == digest
@@ -645,7 +649,9 @@ def test_excel_refresh_reports_a_moved_name(built, layout, tmp_path):
 # ------------------------------------------------------------------ the _suanli sheet, read alike by both
 def test_the_meta_sheet_holds_the_required_rows_build_writes(built):
     written = meta_rows(built)
-    assert list(written) == [k for k, _ in meta.rows("demand", "csc-2023", "h", ["fig49"], ["k"])]
+    lineage = meta.lineage(scenarios.load("csc-2023"))
+    assert list(written) == [k for k, _ in meta.rows("demand", "csc-2023", "h", ["fig49"], ["k"], lineage=lineage)]
+    assert [written[k] or "" for k in meta.LINEAGE] == ["", "", scenarios.load("csc-2023").fingerprint, ""]
     assert set(meta.REQUIRED) <= set(written) and "scenario" in meta.STAMPED
     with safety.open_checked(built) as zf:
         info = refresh.read_meta(sheetxml.Book(zf, "book.xlsx"), "book.xlsx")

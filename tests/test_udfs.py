@@ -286,8 +286,8 @@ def test_the_contract_of_the_issue():
         "AI_TPP": ["tops", "bit_length"],
         "AI_EXPORT_CLASS": ["tpp", "io_gb_per_s"],
         "AI_GPU": ["name", "field"],
-        "AI_INPUT": ["key", "scenario"],
-        "AI_TABLE": ["exhibit", "scenario"],
+        "AI_INPUT": ["key", "scenario", "overrides"],
+        "AI_TABLE": ["exhibit", "scenario", "overrides"],
         "AI_VERSION": [],
     }
     for name, params in expected.items():
@@ -313,6 +313,9 @@ def test_xlwings_accepts_every_signature_and_writes_the_vba(classic):
         for a in xlf["args"]:
             assert a["doc"] == ARGUMENTS[a["name"]].description
     assert module.AI_TRAIN_FLOPS.__xlfunc__["args"][0]["options"] == {"ndim": 2, "err_to_str": True}
+    for name in ("AI_TABLE", "AI_INPUT"):      # names take one cell; the overrides a range of rows, errors as text
+        options = {a["name"]: a["options"] for a in getattr(module, name).__xlfunc__["args"]}
+        assert options["overrides"] == {"ndim": 2, "err_to_str": True} and "ndim" not in options["scenario"], options
     book = types.SimpleNamespace(Name="suanli.xlsm")
     out = io.StringIO()
     xludfs.generate_vba_wrapper("addin.udfs", module, out, book)
@@ -332,12 +335,10 @@ def test_booleans_and_text_inside_an_otherwise_numeric_range():
     assert got[2][0] == "#VALUE! params must be a number >= 0, got text '2e9'"
 
 
-def test_ai_table_shows_a_cell_with_no_number_as_its_error_and_why(monkeypatch):
-    """AI_TABLE takes packaged scenarios only, whose cells all compute; under an input that leaves a cell with
-    no number (std_vendors=0: a CAGR from a zero start) the cell reads as a spreadsheet shows it, with the reason."""
-    real = udfs.tables.table
-    monkeypatch.setattr(udfs.tables, "table", lambda ex, sc: real(ex, sc, {"std_vendors": 0}))
-    rows = udfs.AI_TABLE("cagr")
+def test_ai_table_shows_a_cell_with_no_number_as_its_error_and_why():
+    """Under an input that leaves a cell with no number (std_vendors=0: a CAGR from a zero start) the cell
+    reads as a spreadsheet shows it, with the reason."""
+    rows = udfs.AI_TABLE("cagr", None, [["std_vendors", 0]])
     cells = [c for r in rows[1:] for c in r[3:]]
     assert "#DIV/0! CAGR from a zero start is undefined (with std_vendors=0)" in cells
     assert all(c == "" or isinstance(c, float) or c.startswith(("#", "needs ")) for c in cells)

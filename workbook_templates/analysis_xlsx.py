@@ -1,4 +1,4 @@
-"""The analyses as workbooks: a sweep, a sensitivity (tornado) and a Monte Carlo run.
+"""The analyses as workbooks: a sweep, a sensitivity (tornado), a Monte Carlo run and a comparison.
 
 Each workbook holds the numbers as a plain table (values, not formulas: they come from many
 scenarios at once), a chart drawn from that table, and an **About** sheet saying what was run:
@@ -19,13 +19,15 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, errata, formats, scenarios
 from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
+from engine.comparison import Comparison
 from engine.exhibit import Row, needs_text
 
 from .files import write_atomic
 from .render import quote_sheet
 from .writer import HouseFormats, new_workbook
 
-__all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "CHART_MAX_POINTS", "CHART_MAX_SERIES",
+__all__ = ["write_sweep", "write_sensitivity", "write_montecarlo", "write_comparison", "COMPARISON_SHEETS",
+           "CHART_MAX_POINTS", "CHART_MAX_SERIES",
            "SHEET_MAX_ROWS", "SHEET_MAX_COLUMNS",
            "TORNADO_MAX_BARS"]
 
@@ -47,13 +49,7 @@ class _Formats(HouseFormats):
 
     def row(self, row: Row, extra_decimals: int = 0):
         """A display value of ``row`` at the precision the report prints (a % row in points)."""
-        if row.sig is not None:
-            return self.number("0." + "0" * max(row.sig - 1 + extra_decimals, 1) + "E+00")
-        if row.decimals is None:
-            return self.number("General")
-        d = row.decimals + extra_decimals
-        text = "#,##0" + ("." + "0" * d if d else "")
-        return self.number(text + ('"%"' if row.display.percent else ""))
+        return self.number(_row_num_format(row, extra_decimals))
 
 
 def _new_workbook(tmp: Path, big: bool):
@@ -101,9 +97,14 @@ def _about(ws, fmt: _Formats, title: str, items: list[tuple[str, str, str]]) -> 
 
 
 def _scenario_items(sc: scenarios.Scenario, overrides: dict) -> list[tuple[str, str, str]]:
-    items = [("scenario", sc.name, sc.title if sc.title != sc.name else ""),
-             ("errata switches", errata.switches_text(sc).removeprefix("errata "),
-              "each a switch input: TRUE reproduces the report's printed number (suanli errata)")]
+    items = [("scenario", sc.name, sc.title if sc.title != sc.name else "")]
+    if sc.source is not None:
+        items.append(("scenario file", sc.source, "the scenario's values, as read when this was run"))
+    items.append(("based on", " ← ".join(sc.chain) or "-", "its base scenarios, nearest first"))
+    items.append(("scenario hash", sc.fingerprint, "SHA-256 of every input value (with the values set below): "
+                                                   "equal values, equal hash, in every output suanli writes"))
+    items.append(("errata switches", errata.switches_text(sc).removeprefix("errata "),
+                  "each a switch input: TRUE reproduces the report's printed number (suanli errata)"))
     schema = scenarios.schema()
     for key in overrides:
         spec = schema[key]
@@ -527,3 +528,311 @@ def _histogram(wb, ws, fmt: _Formats, result: MonteCarloResult) -> tuple[bool, s
     chart.set_size({"width": 760, "height": 380})
     ws.insert_chart(FIRST - 1, 6, chart)
     return True, ""
+
+
+# ---------------------------------------------------------------------------- comparison
+#: The comparison workbook's sheets besides one per exhibit: first, then after the exhibits' sheets.
+COMPARISON_SHEETS = ("Headlines", "Inputs", "Errata", "About")
+_NAME_COL = 3                    # key, label, unit, then what the line holds (a scenario, Δ, Δ%), then the values
+_CHART_SIZE = (370, 240)         # pixels: three charts side by side are as wide as the tables above them
+_CHART_GAP = 8
+_CHARTS_A_ROW = 3
+_CHART_ROWS = 13                 # rows a chart and its gap take (20 px a row)
+#: Column widths in pixels: key, label, unit, line, then the values.  The key and label columns together
+#: are one chart wide, so every chart below the Headlines tables starts and ends in a narrow column (a
+#: spreadsheet may place a chart anchored deep inside a wide column elsewhere than Excel does:
+#: LibreOffice 7.4 does).
+_COLUMN_PIXELS = (117, _CHART_SIZE[0] - 117, 61, 187)
+_VALUE_PIXELS = 89
+
+
+def _row_num_format(row: Row, extra_decimals: int = 0) -> str:
+    """The number format of a display value of ``row``: its unit's (:func:`engine.formats.excel_format`, as the
+    template workbooks and the command line show it) at the precision the report prints, ``extra_decimals``
+    more.  A % row's cells hold points (30 for 30%), so its % sign is written, not applied."""
+    if row.sig is not None:
+        return formats.excel_format(row.unit, sig=max(row.sig + extra_decimals, 2))
+    d = (formats.unit_format(row.unit).decimals if row.decimals is None else row.decimals) + extra_decimals
+    text = formats.excel_format(row.unit, d)
+    return text[:-1] + '"%"' if text.endswith("%") else text
+
+
+def _signed(num_format: str) -> str:
+    """``num_format`` with negative numbers in red, so a fall stands out from a rise."""
+    return f"{num_format};[Red]-{num_format}"
+
+
+class _CompareFormats(_Formats):
+    """The house formats, and the comparison's: a line's number format, with a rule above a row's first line."""
+
+    def __init__(self, wb):
+        super().__init__(wb)
+        self._lines: dict[tuple, object] = {}
+        self.changed = wb.add_format({"bg_color": "#FFF2CC"})
+        self.label_block = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "top": 1,
+                                          "top_color": "#BFBFBF"})
+
+    def line(self, num_format: str | None = None, first: bool = False, bold: bool = False, muted: bool = False):
+        key = (num_format, first, bold, muted)
+        if key not in self._lines:
+            props: dict = {}
+            if num_format:
+                props["num_format"] = num_format
+            if first:
+                props.update(top=1, top_color="#BFBFBF")
+            if bold:
+                props["bold"] = True
+            if muted:
+                props.update(italic=True, font_color="#7F7F7F")
+            self._lines[key] = self.wb.add_format(props)
+        return self._lines[key]
+
+
+def _lines(n: int) -> list[tuple[str, int]]:
+    """A compared row's lines: each scenario's values, then each later scenario's Δ, then its Δ%."""
+    return [("value", i) for i in range(n)] + [("diff", i) for i in range(1, n)] + [("pct", i) for i in range(1, n)]
+
+
+def _write_compared(ws, fmt: _CompareFormats, c: Comparison, ex_id: str, keys, top: int) -> tuple[int, dict]:
+    """The header at row ``top`` and a block of lines per row key; returns the next free row and, per key,
+    the row of each scenario's values."""
+    ex = c.tables[ex_id][0].exhibit
+    columns = c.columns(ex_id)
+    ws.write_row(top, 0, ["row", "label", "unit", "scenario / difference", *columns], fmt.header)
+    r = top + 1
+    value_rows: dict[str, list[int]] = {}
+    for key in keys:
+        row = ex.row(key)
+        rows = [r + i for i in range(len(c.names))]
+        value_rows[key] = rows
+        numeric = _row_num_format(row)
+        for n, (kind, i) in enumerate(_lines(len(c.names))):
+            first = n == 0
+            if first:   # the label wraps down the row's lines
+                ws.write_string(r, 0, key, fmt.line(first=True, bold=True))
+                ws.merge_range(r, 1, r + len(_lines(len(c.names))) - 1, 1, row.label_en, fmt.label_block)
+            unit = row.unit if kind == "value" else "%" if kind == "pct" else \
+                "pp" if row.display.percent else row.unit
+            ws.write_string(r, 2, unit, fmt.line(first=first))
+            name = c.names[i] if kind == "value" else f"Δ {c.names[i]}" if kind == "diff" else f"Δ% {c.names[i]}"
+            ws.write_string(r, _NAME_COL, name, fmt.line(first=first, muted=kind != "value"))
+            for j in range(len(columns)):
+                col = _NAME_COL + 1 + j
+                if kind == "value":
+                    v = c.value(ex_id, key, j, i)
+                    if isinstance(v, str):
+                        ws.write_string(r, col, v, fmt.line(first=first))
+                    elif v is None or not math.isfinite(v):     # needs KEY, an error, or a cell the report leaves empty
+                        shown = c.shown(ex_id, key, j, i)
+                        if shown is None:
+                            ws.write_blank(r, col, None, fmt.line(first=first))
+                        else:
+                            ws.write_string(r, col, shown, fmt.line(first=first, muted=True))
+                    else:
+                        ws.write_number(r, col, float(v), fmt.line(numeric, first=first))
+                    continue
+                here = xl_rowcol_to_cell(rows[i], col)
+                base = xl_rowcol_to_cell(rows[0], col)
+                if kind == "diff":
+                    d = c.diff(ex_id, key, j, i)
+                    shown = numeric.replace('"%"', '" pp"')
+                    if d is None:
+                        ws.write_blank(r, col, None, fmt.line(first=first))
+                    else:
+                        ws.write_formula(r, col, f"={here}-{base}", fmt.line(_signed(shown), first=first), d)
+                else:
+                    p = c.diff_pct(ex_id, key, j, i)
+                    if p is None:
+                        ws.write_blank(r, col, None, fmt.line(first=first))
+                    else:
+                        ws.write_formula(r, col, f"=({here}-{base})/ABS({base})*100",
+                                         fmt.line(_signed('0.0"%"'), first=first), p)
+            r += 1
+    return r, value_rows
+
+
+def _compare_chart(wb, c: Comparison, ex_id: str, key: str, sheet: str, header: int, rows: list[int]):
+    """One headline row's chart: a line (a bar, for columns that are not years) per scenario; None when no
+    scenario has a number in the row."""
+    ex = c.tables[ex_id][0].exhibit
+    row = ex.row(key)
+    columns = c.columns(ex_id)
+    if row.unit == "text" or all(_plain_number(c.value(ex_id, key, j, i)) is None
+                                 for i in range(len(c.names)) for j in range(len(columns))):
+        return None
+    over_years = len(columns) > 1 and "year" in ex.axis
+    chart = wb.add_chart({"type": "line" if over_years else "column"})
+    quoted = quote_sheet(sheet)
+    first, last = _NAME_COL + 1, _NAME_COL + len(columns)
+    for i, name in enumerate(c.names):
+        series = {"name": name, "categories": f"={quoted}!{xl_range_abs(header, first, header, last)}",
+                  "values": f"={quoted}!{xl_range_abs(rows[i], first, rows[i], last)}"}
+        if over_years:
+            series["marker"] = {"type": "circle", "size": 5}
+        chart.add_series(series)
+    # the row's one unit in the title: a CJK unit (万张) reads badly turned on its side as an axis name
+    unit = "%" if row.display.percent else row.unit
+    prefix = f"{ex.id}: " if len(c.tables) > 1 else ""
+    chart.set_title({"name": f"{prefix}{row.label_en} ({unit})", "name_font": {"size": 10}})
+    chart.set_y_axis({"major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+                      "num_format": "#,##0" if row.sig is None else "0.0E+00", "num_font": {"size": 8}})
+    chart.set_x_axis({"num_font": {"size": 8}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": _CHART_SIZE[0], "height": _CHART_SIZE[1]})
+    return chart
+
+
+def _plain_number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) else None
+
+
+def write_comparison(c: Comparison, path: str | os.PathLike) -> Path:
+    """The comparison workbook.
+
+    **Headlines**: each exhibit's headline rows (:meth:`~engine.comparison.Comparison.headline_rows`),
+    each scenario's values on a line of its own, then each later scenario's difference from the first
+    (Δ, in the row's unit: percentage points for a % row) and that difference as a % of the first's
+    value (Δ%); below, one chart per headline row, a line (or bar) per scenario, the row's unit on its
+    axis.  One sheet per exhibit: every row, the same way.  **Inputs**: the inputs whose values differ,
+    in the display unit and number format a template's Inputs sheet shows (:func:`engine.formats.input_display`).
+    **Errata**: how each scenario treats each erratum that has a switch or an alternative scenario.
+    **About**.  Δ and Δ% are formulas over the values above them, their values cached.
+    """
+    names = c.names
+    notes: list[tuple[str, str]] = []
+
+    def write(tmp: Path) -> None:
+        wb = _new_workbook(tmp, False)
+        fmt = _CompareFormats(wb)
+        head = wb.add_worksheet("Headlines")
+        sheets = {ex.id: wb.add_worksheet(ex.id) for ex in c.exhibits}
+        inputs_ws, errata_ws, about = (wb.add_worksheet(n) for n in COMPARISON_SHEETS[1:])
+        for ws in (head, *sheets.values(), inputs_ws, errata_ws, about):
+            _print_setup(ws)
+        against = f"the differences are against {names[0]}: Δ = scenario − {names[0]} (percentage points for a " \
+                  f"% row), Δ% = Δ ÷ |{names[0]}| × 100"
+        # Headlines: every exhibit's headline rows, then their charts
+        head.write(0, 0, f"Comparison of {', '.join(names)}", fmt.title)
+        head.write(1, 0, f"headline rows in each row's unit, as `suanli table` prints them; {against}", fmt.subtle)
+        r = FIRST - 1
+        charts = []
+        for ex in c.exhibits:
+            head.write(r, 0, f"{ex.id}  {ex.title_en}", fmt.key)
+            keys = c.headline_rows(ex.id)
+            end, rows = _write_compared(head, fmt, c, ex.id, keys, r + 1)
+            for key in keys:
+                chart = _compare_chart(wb, c, ex.id, key, "Headlines", r + 1, rows[key])
+                if chart is None:
+                    notes.append((f"no chart of {ex.id}.{key}", "no scenario has a number in it"))
+                else:
+                    charts.append(chart)
+            r = end + 1
+        for n, chart in enumerate(charts):      # three a row, below the tables
+            head.insert_chart(r + (n // _CHARTS_A_ROW) * _CHART_ROWS, 0, chart,
+                              {"x_offset": (n % _CHARTS_A_ROW) * (_CHART_SIZE[0] + _CHART_GAP)})
+        head.set_portrait()                     # the tables and their charts, one page wide
+        for ws in (head, *sheets.values()):
+            for col, pixels in enumerate(_COLUMN_PIXELS):
+                ws.set_column_pixels(col, col, pixels)
+            ws.set_column_pixels(_NAME_COL + 1, _NAME_COL + 12, _VALUE_PIXELS)
+        head.freeze_panes(FIRST - 1, _NAME_COL + 1)
+        # one sheet per exhibit: every row
+        for ex in c.exhibits:
+            ws = sheets[ex.id]
+            ws.write(0, 0, f"{ex.id} {ex.title_zh}: {', '.join(names)}", fmt.title)
+            ws.write(1, 0, f"{ex.title_en}; every row in its unit, as `suanli table {ex.id}` prints it; {against}",
+                     fmt.subtle)
+            _write_compared(ws, fmt, c, ex.id, [row.key for row in ex.rows], FIRST - 1)
+            ws.freeze_panes(FIRST, _NAME_COL + 1)
+        _write_compared_inputs(inputs_ws, fmt, c)
+        _write_compared_errata(errata_ws, fmt, c)
+        items = [("suanli", __version__, "")]
+        for i, sc in enumerate(c.scenarios):        # each: its file, bases, values hash and errata switches
+            own = _scenario_items(sc, sc.overrides)
+            own[0] = ("scenario" if i else "scenario (base)", names[i], own[0][2])
+            items += own
+        for ex in c.exhibits:
+            items.append(("exhibit", ex.id, f"{ex.title_en} ({ex.title_zh}); headline rows "
+                                            f"{', '.join(c.headline_rows(ex.id))}"))
+        items += [("Δ", f"scenario − {names[0]}", "in the row's unit; percentage points for a % row"),
+                  ("Δ%", f"Δ ÷ |{names[0]}| × 100", f"blank where {names[0]} is 0 or has no number"),
+                  ("inputs that differ", str(len(c.inputs_that_differ())), "the Inputs sheet"),
+                  ("cells with no number", "needs KEY, #DIV/0!, #NUM!", "as `suanli table` shows them; no Δ there")]
+        items += [("note", text, why) for text, why in notes]
+        _about(about, fmt, f"About this comparison of {', '.join(names)}", items)
+        wb.close()
+
+    return _write(path, write)
+
+
+def _write_compared_inputs(ws, fmt: _CompareFormats, c: Comparison) -> None:
+    """The inputs that differ, as a template's Inputs sheet shows them: in the input's display unit
+    (:func:`engine.formats.input_display`: 15,000 in 亿, a % cell holding its fraction), in its number format."""
+    names = c.names
+    keys = c.inputs_that_differ()
+    ws.write(0, 0, "Inputs that differ between the scenarios", fmt.title)
+    ws.write(1, 0, "in the unit a template's Inputs sheet shows each in (15,000 in 亿 is 1.5e12 parameters; 30% is "
+                   "0.3), one line per column for an input with a value per column; a shaded cell differs from "
+                   f"{names[0]}", fmt.subtle)
+    ws.write_row(FIRST - 1, 0, ["input", "label", "unit", "column", *names], fmt.header)
+    schema = scenarios.schema()
+    styles: dict[tuple[str, bool], object] = {}
+
+    def style(num_format: str, changed: bool):
+        if (num_format, changed) not in styles:
+            styles[(num_format, changed)] = fmt.wb.add_format(
+                {"num_format": num_format, **({"bg_color": "#FFF2CC"} if changed else {})})
+        return styles[(num_format, changed)]
+
+    r = FIRST
+    if not keys:
+        ws.write_string(r, 0, "no input differs: every scenario has the same values")
+    for key in keys:
+        spec, shown = schema[key], formats.input_display(key)
+        columns = scenarios.axes()[spec.axis] if spec.axis else (None,)
+        every = [v for sc in c.scenarios for v in (sc.values[key] if spec.axis else (sc.values[key],))]
+        num_format = "General" if spec.is_switch else shown.excel_format(every)
+        for j, column in enumerate(columns):
+            ws.write_string(r, 0, key, fmt.key)
+            ws.write_string(r, 1, spec.label)
+            ws.write_string(r, 2, "TRUE/FALSE" if spec.is_switch else shown.label)
+            if column is not None:
+                ws.write_string(r, 3, column)
+            values = [sc.values[key][j] if spec.axis else sc.values[key] for sc in c.scenarios]
+            for i, v in enumerate(values):
+                cell_fmt = style(num_format, bool(i) and v != values[0])
+                if v is None:
+                    ws.write_string(r, 4 + i, "(not supplied)", cell_fmt)
+                elif spec.is_switch:
+                    ws.write_boolean(r, 4 + i, bool(v), cell_fmt)
+                else:
+                    ws.write_number(r, 4 + i, shown.cell_value(float(v)), cell_fmt)
+            r += 1
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 56)
+    ws.set_column(2, 2, 18)
+    ws.set_column(3, 3, 10)
+    ws.set_column(4, 3 + len(names), 20)
+    ws.freeze_panes(FIRST, 1)
+
+
+def _write_compared_errata(ws, fmt: _CompareFormats, c: Comparison) -> None:
+    names = c.names
+    ws.write(0, 0, "The report's errata in each scenario", fmt.title)
+    ws.write(1, 0, "each erratum a scenario can treat its own way: a switch (an input; TRUE reproduces the printed "
+                   "number) or an alternative scenario; see `suanli errata`; a shaded cell differs from "
+                   f"{names[0]}", fmt.subtle)
+    ws.write_row(FIRST - 1, 0, ["erratum", "inconsistency", "switch", "alternative scenario", *names], fmt.header)
+    for r, e in enumerate(c.errata(), start=FIRST):
+        ws.write_string(r, 0, e.id, fmt.key)
+        ws.write_string(r, 1, e.title)
+        ws.write_string(r, 2, e.switch or "")
+        ws.write_string(r, 3, e.alternative or "")
+        statuses = [c.status(e, i) for i in range(len(names))]
+        for i, s in enumerate(statuses):
+            ws.write_string(r, 4 + i, s, fmt.changed if i and s != statuses[0] else None)
+    ws.set_column(0, 0, 9)
+    ws.set_column(1, 1, 60)
+    ws.set_column(2, 3, 30)
+    ws.set_column(4, 3 + len(names), 20)
+    ws.freeze_panes(FIRST, 1)

@@ -206,13 +206,13 @@ def headlines(sc: scenarios.Scenario, known: dict | None = None) -> list[float |
 # ------------------------------------------------------------------ building (in a worker or here)
 def _build_one(task: tuple) -> dict:
     """Build one workbook; returns its manifest entry with headline values."""
-    group_name, name, values, file, digest, number = task
+    group_name, name, values, file, digest, number, chain = task
     group = groups.group(group_name)
-    sc = scenarios.Scenario(name, values, name)
+    sc = scenarios.Scenario(name, values, name, chain=chain)
     planned = plan(group, sc)
     write_plan(planned, file)
-    return {"scenario": name, "input_hash": digest, "file": Path(file).name, "status": "ok",
-            "headlines": headlines(sc, planned.numeric)}
+    return {"scenario": name, "input_hash": digest, "scenario_hash": sc.fingerprint, "file": Path(file).name,
+            "status": "ok", "headlines": headlines(sc, planned.numeric)}
 
 
 def _build_safely(task: tuple) -> dict:
@@ -473,7 +473,7 @@ class _Job:
 class _Run:
     """One batch in progress: the entries so far, the workbooks started and not yet recorded, the journal."""
 
-    def __init__(self, group: Group, base: str, out: Path, ledger: _Ledger, rows: list[ScenarioRow],
+    def __init__(self, group: Group, base: scenarios.Scenario, out: Path, ledger: _Ledger, rows: list[ScenarioRow],
                  progress: Callable[[int, int, dict], None] | None):
         self.group, self.base, self.out, self.ledger, self.rows = group, base, out, ledger, rows
         self.progress = progress
@@ -505,12 +505,14 @@ class _Run:
             return None
         digest = inputs_hash(sc, used)
         if known is not None and known.holds(row.name, self.group.name, digest, self.out):
-            self.add({**entry, "input_hash": digest, "status": "ok", "resumed": True, "headlines": headlines(sc)})
+            self.add({**entry, "input_hash": digest, "scenario_hash": sc.fingerprint, "status": "ok", "resumed": True,
+                      "headlines": headlines(sc)})
             return None
         return _Job(row.number, row.name, file, digest, sc)
 
     def task(self, job: _Job) -> tuple:
-        return (self.group.name, job.name, job.scenario.values, str(self.out / job.file), job.digest, job.row)
+        return (self.group.name, job.name, job.scenario.values, str(self.out / job.file), job.digest, job.row,
+                job.scenario.chain)
 
     def starting(self, jobs: Iterable[_Job]) -> Iterator[_Job]:
         """The jobs, each recorded as started (with its file as it was) just before it is handed out;
@@ -548,8 +550,8 @@ class _Run:
         now = _stat_key(self.out / job.file)
         if now is None or now == job.before:
             return None
-        return {"scenario": job.name, "input_hash": job.digest, "file": job.file, "status": "ok",
-                "headlines": headlines(job.scenario)}
+        return {"scenario": job.name, "input_hash": job.digest, "scenario_hash": job.scenario.fingerprint,
+                "file": job.file, "status": "ok", "headlines": headlines(job.scenario)}
 
     def settle(self, todo: list[_Job], files: dict[int, str], why: str) -> None:
         """Entries for the rows without one: written (a job whose file was replaced) or pending, with ``why``."""
@@ -573,8 +575,8 @@ class _Run:
         """Write the manifest (and drop the journal it replaces), then the summary."""
         ordered = [self.entries[r.number] for r in self.rows]
         report = BatchReport(ordered, self.stopped)
-        manifest = {"template": self.group.name, "base_scenario": self.base, "scenarios": [
-            {k: v for k, v in e.items() if k != "headlines"} for e in ordered]}
+        manifest = {"template": self.group.name, "base_scenario": self.base.name, "base": self.base.provenance(),
+                    "scenarios": [{k: v for k, v in e.items() if k != "headlines"} for e in ordered]}
         try:
             write_text_atomic(self.out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         except OSError as exc:
@@ -587,9 +589,8 @@ class _Run:
         try:
             written = [e for e in ordered if e["status"] == "ok"]
             by_number = {r.number: r for r in self.rows}
-            base = scenarios.load(self.base)
-            _write_summary(self.out / SUMMARY, written, varying([by_number[e["row"]] for e in written], base),
-                           base, self.group)
+            _write_summary(self.out / SUMMARY, written, varying([by_number[e["row"]] for e in written], self.base),
+                           self.base, self.group)
         except Exception as exc:
             os_error = _os_error(exc)
             if os_error is None:
@@ -601,7 +602,7 @@ class _Run:
 
 
 def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, template: str = "chain",
-              base: str | None = None, jobs: int | None = None, resume: bool = False,
+              base: str | scenarios.Scenario | None = None, jobs: int | None = None, resume: bool = False,
               progress: Callable[[int, int, dict], None] | None = None,
               encoding: str | None = None) -> BatchReport:
     """Build one workbook per scenario row, then the summary and the manifest.
@@ -611,8 +612,11 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
     workers and raises :class:`BatchInterrupted` once the manifest records what was written; a full
     disk stops the batch too, leaving the rows not built ``pending`` (``report.stopped`` says why).
     Nothing is written before the scenario file, the base scenario and the folder are checked.
-    ``base`` defaults to the corrected counterpart of the template's scenario (``csc-2023-corrected``:
-    a batch is new work, and starts from the model without the report's known errors).
+    ``base`` is a packaged scenario's name or a :class:`~engine.scenarios.Scenario` (one read from a
+    scenario file); it defaults to the corrected counterpart of the template's scenario
+    (``csc-2023-corrected``: a batch is new work, and starts from the model without the report's
+    known errors).  The manifest records it (``base``: name, base chain, hash, file) and each row's
+    ``scenario_hash``.
     """
     group = groups.group(template)
     if base is None:
@@ -625,7 +629,7 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
         raise BatchFileError(f"{summary} is not a file: move it away, so that the summary can be written")
     with Signals() as signals:
         rows = read_scenarios(scenario_file, encoding)
-        base_sc = scenarios.load(base)
+        base_sc = scenarios.load(base) if isinstance(base, str) else base
         ledger = _Ledger(out).load() if out.is_dir() else _Ledger(out)
         known = _Known.from_records(ledger.records, out)
         used = plan(group, base_sc).inputs
@@ -636,7 +640,7 @@ def run_batch(scenario_file: str | os.PathLike, out_dir: str | os.PathLike, *, t
             raise InvalidValueError("out_dir", str(out), "must be a folder that can be created",
                                     exc.strerror or str(exc)) from None
         ledger.open()
-        run = _Run(group, base, out, ledger, rows, progress)
+        run = _Run(group, base_sc, out, ledger, rows, progress)
         todo: list[_Job] = []
         interrupted: KeyboardInterrupt | None = None
         try:

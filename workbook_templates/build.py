@@ -24,8 +24,6 @@ recalculates anywhere without an add-in.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 import os
 import re
@@ -33,7 +31,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from xlsxwriter.utility import xl_col_to_name, xl_range_abs, xl_rowcol_to_cell
 
 from engine import __version__, errata, exhibits, formats, scenarios
@@ -85,21 +82,9 @@ HEADER_CELL = "A3"
 
 
 def inputs_hash(scenario: scenarios.Scenario, keys: Iterable[str]) -> str:
-    """A short hash of the input values a workbook uses (stamped on it, compared by refresh)."""
-    payload = {k: _jsonable(scenario.values[k]) for k in sorted(keys)}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
-
-
-def _jsonable(v):
-    """A value for the hash, at 15 significant digits: a workbook stores 16 (XlsxWriter) or 15
-    (LibreOffice), so a value read back can differ in its last bit from the one written."""
-    if isinstance(v, tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [_jsonable(x) for x in v.tolist()]
-    if isinstance(v, float):
-        return float(f"{v:.15g}")
-    return v
+    """A short hash of the input values a workbook uses (stamped on it, compared by refresh):
+    :func:`engine.scenarios.values_hash` of those keys."""
+    return scenarios.values_hash(scenario.values, keys)
 
 
 # ------------------------------------------------------------------ planning
@@ -837,36 +822,45 @@ def _write_index(ws, p: Plan, fmt: HouseFormats) -> None:
 
 
 def _write_meta(ws, p: Plan) -> None:
-    rows = meta.rows(p.group.name, p.scenario.name, inputs_hash(p.scenario, p.inputs), p.order, p.inputs)
+    rows = meta.rows(p.group.name, p.scenario.name, inputs_hash(p.scenario, p.inputs), p.order, p.inputs,
+                     lineage=meta.lineage(p.scenario))
     for i, (k, v) in enumerate(rows):
         ws.write_string(i, 0, k)
         ws.write_string(i, 1, v)
 
 
-def build_all(out_dir: str | os.PathLike, scenario_name: str | None = None, excel_button: bool = False,
-              interpreter: str | None = None) -> list[Path]:
-    """Write every group's workbook and an index into ``out_dir``; returns the paths (``interpreter``: the
-    Python the Refresh button of ``excel_button`` workbooks starts, default this one)."""
+def build_all(out_dir: str | os.PathLike, scenario: str | scenarios.Scenario | None = None,
+              excel_button: bool = False, interpreter: str | None = None) -> list[Path]:
+    """Write every group's workbook and an index into ``out_dir``; returns the paths.
+
+    ``scenario`` (a packaged scenario's name, or a :class:`~engine.scenarios.Scenario` such as one
+    read from a scenario file) is every workbook's; None gives each workbook its group's own.
+    ``interpreter`` is the Python the Refresh button of ``excel_button`` workbooks starts (default
+    this one).
+    """
     out = Path(out_dir)
+    chosen = scenarios.load(scenario) if isinstance(scenario, str) else scenario
     paths = []
     for g in GROUPS:
-        sc = scenarios.load(scenario_name or g.scenario)
+        sc = chosen if chosen is not None else scenarios.load(g.scenario)
         paths.append(build_workbook(g, out / f"{g.name}.xlsx", sc, excel_button=excel_button,
                                     interpreter=interpreter))
-    paths.append(_build_index(out, scenario_name, ".xlsm" if excel_button else ".xlsx"))
+    paths.append(_build_index(out, chosen, ".xlsm" if excel_button else ".xlsx"))
     return paths
 
 
-def _build_index(out: Path, scenario_name: str | None, suffix: str = ".xlsx") -> Path:
+def _build_index(out: Path, scenario: scenarios.Scenario | None, suffix: str = ".xlsx") -> Path:
     def write(tmp: Path) -> None:
         wb = new_workbook(tmp)
         fmt = HouseFormats(wb)
         ws = wb.add_worksheet(INDEX_SHEET)
         ws.write(0, 0, "suanli — the report's tables as workbooks", fmt.title)
-        switches = errata.switches_text(scenarios.load(scenario_name)) if scenario_name else \
-            "errata switches as each workbook's scenario sets them"
-        ws.write(1, 0, f"Built by suanli {__version__}; scenario {scenario_name or 'each workbook its own'}; "
-                       f"{switches}.", fmt.subtle)
+        if scenario is None:
+            which, switches = "each workbook its own", "errata switches as each workbook's scenario sets them"
+        else:
+            which = scenario.name + (f" ({Path(scenario.source).name})" if scenario.source else "")
+            switches = errata.switches_text(scenario)
+        ws.write(1, 0, f"Built by suanli {__version__}; scenario {which}; {switches}.", fmt.subtle)
         for c, h in enumerate(["workbook", "what", "exhibit", "报告", "title"]):
             ws.write(3, c, h, fmt.header)
         r = 4

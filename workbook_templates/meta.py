@@ -6,8 +6,12 @@ back, both with the same rules: the sheet must be there, with the :data:`REQUIRE
 workbook's group, its scenario, its exhibits and its inputs, without which it cannot be checked
 or recomputed), each once, naming a group this suanli builds, exhibits it has and inputs it
 knows, each once.  A refresh stamps :data:`STAMPED` rows, replacing the ones there or adding rows
-below them.  An optional :data:`BASE` row names the packaged scenario that the workbook's own
-scenario started from (a batch row's scenario is not a packaged one).
+below them.  The :data:`LINEAGE` rows record which scenario made the workbook: an optional
+:data:`BASE` row names the packaged scenario that the workbook's own scenario started from (a
+batch row's scenario, or one from a scenario file, is not a packaged one), ``base_chain`` its
+bases nearest first, ``scenario_hash`` the hash of its values
+(:func:`engine.scenarios.values_hash`) and ``scenario_file`` the file it was read from.  A
+workbook holds every input it uses, so it refreshes without that file.
 
 The :data:`LAYOUT` row says how the Inputs sheet holds its values: ``display-units`` (each input in
 the report's unit, 15,000 for 15,000亿, under the exhibit that reads it).  A workbook without it was
@@ -28,7 +32,8 @@ from . import groups
 from .safety import WorkbookError
 from .sheetxml import show_value
 
-__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "BASE", "LAYOUT", "INPUTS_LAYOUT", "MAX_ROWS", "Meta", "rows", "read"]
+__all__ = ["META_SHEET", "REQUIRED", "STAMPED", "BASE", "LINEAGE", "CHAIN_SEPARATOR", "LAYOUT", "INPUTS_LAYOUT",
+           "MAX_ROWS", "Meta", "rows", "lineage", "read"]
 
 META_SHEET = "_suanli"
 
@@ -41,6 +46,12 @@ STAMPED = ("refreshed_at", "scenario", "inputs_hash")
 #: The optional row naming the packaged scenario the workbook's scenario started from.
 BASE = "base"
 
+#: The rows that say which scenario made the workbook (written by a build, stamped again by a refresh).
+LINEAGE = (BASE, "base_chain", "scenario_hash", "scenario_file")
+
+#: Between the names of the ``base_chain`` row (nearest base first).
+CHAIN_SEPARATOR = " ← "
+
 #: The row naming the Inputs sheet's layout, and the layout this suanli writes and reads.
 LAYOUT = "inputs_layout"
 INPUTS_LAYOUT = "display-units"
@@ -50,8 +61,9 @@ MAX_ROWS = 1000
 
 
 def rows(group: str, scenario: str, inputs_hash: str, exhibits: Sequence[str], inputs: Sequence[str],
-         built_at: dt.datetime | None = None) -> list[tuple[str, str]]:
-    """The ``(key, value)`` rows a built workbook's ``_suanli`` sheet holds, in order, all text."""
+         built_at: dt.datetime | None = None, lineage: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The ``(key, value)`` rows a built workbook's ``_suanli`` sheet holds, in order, all text;
+    ``lineage`` (:func:`lineage`) comes last."""
     when = built_at or dt.datetime.now(dt.timezone.utc)
     return [
         ("suanli_version", __version__),
@@ -62,7 +74,18 @@ def rows(group: str, scenario: str, inputs_hash: str, exhibits: Sequence[str], i
         ("exhibits", ",".join(exhibits)),
         ("inputs", ",".join(inputs)),
         (LAYOUT, INPUTS_LAYOUT),
+        *lineage,
     ]
+
+
+def lineage(sc: scenarios.Scenario) -> list[tuple[str, str]]:
+    """The :data:`LINEAGE` rows of a scenario: the packaged scenario it starts from (empty for a packaged
+    scenario itself), its chain of bases, the hash of its values, the name of the file it came from (or
+    empty)."""
+    packaged = scenarios.names()
+    start = "" if sc.name in packaged else next((n for n in sc.chain if n in packaged), "")
+    source = "" if sc.source is None else sc.source.replace("\\", "/").rsplit("/", 1)[-1]
+    return list(zip(LINEAGE, (start, CHAIN_SEPARATOR.join(sc.chain), sc.fingerprint, source), strict=True))
 
 
 @dataclass(frozen=True)
@@ -84,14 +107,24 @@ class Meta:
         """The packaged scenario the workbook's scenario started from, when the sheet records one."""
         return self.values.get(BASE) or None
 
+    @property
+    def chain(self) -> tuple[str, ...] | None:
+        """The bases of the workbook's scenario, nearest first, when the sheet records them."""
+        text = self.values.get("base_chain")
+        if text is None:
+            return None
+        return tuple(n.strip() for n in text.split(CHAIN_SEPARATOR.strip()) if n.strip())
+
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.values.get(key, default)
 
     def stamp(self, refreshed_at: dt.datetime, scenario: str, inputs_hash: str,
-              last_row: int) -> list[tuple[int, str | None, str]]:
-        """What a refresh writes, and where: ``(0-based row, key, value)`` for each :data:`STAMPED` row,
-        the key None where the row is there already (only its value changes), new rows below ``last_row``."""
+              last_row: int, lineage: Sequence[tuple[str, str]] = ()) -> list[tuple[int, str | None, str]]:
+        """What a refresh writes, and where: ``(0-based row, key, value)`` for each :data:`STAMPED` row
+        and each ``lineage`` row (:func:`lineage`), the key None where the row is there already (only its
+        value changes), new rows below ``last_row``."""
         values = dict(zip(STAMPED, (refreshed_at.isoformat(), scenario, inputs_hash), strict=True))
+        values.update(lineage)
         out = []
         for key, value in values.items():
             if key in self.places:

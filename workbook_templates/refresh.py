@@ -84,7 +84,8 @@ from .sheetxml import (
 )
 
 __all__ = ["refresh", "RefreshReport", "read_meta", "check_inputs", "check_name", "check_scoped_names",
-           "starting_scenario", "as_excel_text", "refresh_time", "stamp_text", "backup_path"]
+           "starting_scenario", "lineage_rows", "workbook_inputs", "as_excel_text", "refresh_time", "stamp_text",
+           "backup_path"]
 
 #: Formula cells of the Errata sheet ("switch now") a workbook may hold; suanli writes one per erratum.
 MAX_ERRATA_SWITCHES = 10_000
@@ -252,23 +253,40 @@ def check_scoped_names(key: str, found: Sequence[tuple[str | None, str, str]], e
     check_name(key, workbook[0] if workbook else None, expected)
 
 
-def starting_scenario(info: meta.Meta, scenario: str | None = None) -> tuple[scenarios.Scenario, str, str | None]:
+def starting_scenario(info: meta.Meta, scenario: str | scenarios.Scenario | None = None
+                      ) -> tuple[scenarios.Scenario, str, str | None]:
     """The scenario a refresh starts from: ``(scenario, the name to stamp, a note or None)``.
 
-    ``scenario`` (a packaged scenario's name) when given; else the workbook's own.  A workbook whose
-    scenario is not a packaged one (a batch writes one per row, named after it) keeps its name; it
-    starts from its ``base`` row's scenario, or the group's, and every input is the workbook's own,
-    so what it computes does not depend on which.
+    ``scenario`` (a packaged scenario's name, or a :class:`~engine.scenarios.Scenario` such as one
+    read from a scenario file) when given; else the workbook's own.  A workbook whose scenario is
+    not a packaged one (a batch writes one per row, named after it; a scenario file names its own)
+    keeps its name, base chain and file name as its ``_suanli`` sheet records them; it starts from
+    its ``base`` row's scenario, or the group's, and every input is the workbook's own, so what it
+    computes does not depend on which, and the file is not needed.
     """
     if scenario is not None:
-        base = scenarios.load(scenario)
+        base = scenarios.load(scenario) if isinstance(scenario, str) else scenario
         return base, base.name, None
     name = info.scenario
     if name in scenarios.names():
         base = scenarios.load(name)
         return base, base.name, None
-    start = info.base if info.base in scenarios.names() else info.group.scenario
-    return scenarios.load(start), name, f"scenario {name} is not a packaged scenario: its inputs compared with {start}"
+    start = scenarios.load(info.base if info.base in scenarios.names() else info.group.scenario)
+    own = scenarios.Scenario(name, dict(start.values), name, chain=info.chain or (start.name, *start.chain),
+                             source=info.get("scenario_file") or None)
+    return own, name, f"scenario {name} is not a packaged scenario: its inputs compared with {start.name}"
+
+
+def lineage_rows(info: meta.Meta, edited: scenarios.Scenario, inputs_hash: str,
+                 given: bool = False) -> list[tuple[str, str]]:
+    """The :data:`.meta.LINEAGE` rows a refresh stamps for the scenario ``edited`` (the starting
+    scenario with the workbook's inputs).  A workbook whose inputs are still those its ``_suanli``
+    sheet records keeps its ``scenario_hash`` unless a scenario was ``given``: the scenario that
+    made it (a file's, with values for inputs this workbook does not use) still describes it."""
+    rows = meta.lineage(edited)
+    if not given and info.get("scenario_hash") and info.get("inputs_hash") == inputs_hash:
+        rows = [(k, info.get(k, "") if k == "scenario_hash" else v) for k, v in rows]
+    return rows
 
 
 # ------------------------------------------------------------------ the report
@@ -311,11 +329,13 @@ class RefreshReport:
 
 
 # ------------------------------------------------------------------ refresh
-def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scenario: str | None = None,
+def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None,
+            scenario: str | scenarios.Scenario | None = None,
             now: dt.datetime | None = None, force: bool = False) -> RefreshReport:
     """Refresh the template workbook at ``path`` (in place, or into ``out``); see the module.
 
-    ``force`` refreshes a read-only workbook, or one that looks open in Excel or LibreOffice.
+    ``force`` refreshes a read-only workbook, or one that looks open in Excel or LibreOffice;
+    ``scenario`` is the one to start from (:func:`starting_scenario`).
     """
     given = Path(path)
     src = files.resolve(given)
@@ -337,31 +357,13 @@ def refresh(path: str | os.PathLike, out: str | os.PathLike | None = None, scena
 
 
 def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, original: os.stat_result,
-             scenario: str | None, when: dt.datetime, where: str) -> RefreshReport:
+             scenario: str | scenarios.Scenario | None, when: dt.datetime, where: str) -> RefreshReport:
     book = Book(zf, where)
     info = read_meta(book, where)
     group = info.group
     base, scenario_name, note = starting_scenario(info, scenario)
     keys = list(info.inputs)
-    layout = input_layout(keys, info.exhibits)
-
-    # the names, then the Inputs sheet and its cells
-    names = book.defined_names(keys)
-    for key in keys:
-        check_scoped_names(key, names[key], layout.name_target(key))
-    input_cells: dict[str, str] = {}
-    refs: dict[str, list[str]] = {}
-    for key in keys:
-        refs[key] = [xl_rowcol_to_cell(r, c) for r, c in layout.cells(key)]
-        input_cells.update({r: key for r in refs[key]})
-    inputs_sheet = book.sheet(layout.sheet, "sheet", cells=input_cells)
-    _refuse_protected(inputs_sheet)
-    _refuse_merged(inputs_sheet, input_cells)
-    cells = {key: [(f"{layout.sheet}!{r}", inputs_sheet.value(r, book.shared)) for r in refs[key]] for key in keys}
-    for key in keys:
-        for r in refs[key]:
-            _refuse_stale_constant(inputs_sheet, r, key, book)
-    values = check_inputs(cells)
+    values = _input_values(book, info)
 
     # recompute, and check the workbook is laid out as suanli lays this group out now
     edited = base.with_values(values, name=scenario_name)     # the name the sheets' headers show, as stamped
@@ -404,7 +406,8 @@ def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, 
                                notes, unchanged=True)
         return report
     _refuse_protected(meta_sheet)
-    stamps = info.stamp(when, scenario_name, new_hash, meta_sheet.last_row)
+    stamps = info.stamp(when, scenario_name, new_hash, meta_sheet.last_row,
+                        lineage_rows(info, edited, new_hash, given=scenario is not None))
     meta_sheet.require([f"A{r + 1}" for r, _, _ in stamps] + [f"B{r + 1}" for r, _, _ in stamps])
     for r, key, value in stamps:
         if key is not None:
@@ -430,6 +433,41 @@ def _refresh(zf, given: Path, shown_target: Path, target: Path, in_place: bool, 
                                 like=given if not in_place else None, expect=original if in_place else None)
     report.backup = done.backup
     return report
+
+
+def workbook_inputs(path: str | os.PathLike) -> tuple[meta.Meta, dict[str, object]]:
+    """The ``_suanli`` sheet and the input values of the template workbook at ``path``, read and checked
+    exactly as a refresh reads them (nothing is written): ``key -> value`` in base units (a float, a
+    bool, None, or a tuple per column).  Raises what a refresh would, naming the cell."""
+    given = Path(path)
+    with safety.open_checked(given) as zf:
+        book = Book(zf, str(given))
+        info = read_meta(book, str(given))
+        return info, _input_values(book, info)
+
+
+def _input_values(book: Book, info: meta.Meta) -> dict[str, object]:
+    """The inputs the workbook's cells hold, checked (:func:`check_inputs`) and in base units (the Inputs
+    sheet shows each in its display unit): its defined names must refer to the cells the layout puts each
+    input in, and those cells must hold values a spreadsheet stores."""
+    keys = list(info.inputs)
+    layout = input_layout(keys, info.exhibits)
+    names = book.defined_names(keys)
+    for key in keys:
+        check_scoped_names(key, names[key], layout.name_target(key))
+    input_cells: dict[str, str] = {}
+    refs: dict[str, list[str]] = {}
+    for key in keys:
+        refs[key] = [xl_rowcol_to_cell(r, c) for r, c in layout.cells(key)]
+        input_cells.update({r: key for r in refs[key]})
+    inputs_sheet = book.sheet(layout.sheet, "sheet", cells=input_cells)
+    _refuse_protected(inputs_sheet)
+    _refuse_merged(inputs_sheet, input_cells)
+    cells = {key: [(f"{layout.sheet}!{r}", inputs_sheet.value(r, book.shared)) for r in refs[key]] for key in keys}
+    for key in keys:
+        for r in refs[key]:
+            _refuse_stale_constant(inputs_sheet, r, key, book)
+    return check_inputs(cells)
 
 
 def read_meta(book: Book, where: str) -> meta.Meta:

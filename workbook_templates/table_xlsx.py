@@ -144,6 +144,11 @@ def _about_sheet(wb, fmt: HouseFormats, t: Table) -> None:
     ws.write_row(2, 0, ["item", "value", "note"], fmt.header)
     items = [("exhibit", t.exhibit.id, t.exhibit.title_en),
              ("scenario", record["name"], record["title"])]
+    if record["file"] is not None:
+        items.append(("scenario file", record["file"], "the scenario's values, as read when this was written"))
+    items += [("based on", " ← ".join(record["base"]) or "-", "its base scenarios, nearest first"),
+              ("scenario hash", record["hash"], "SHA-256 of every input value (with the values set below): equal "
+                                                "values, equal hash, in every output suanli writes")]
     for eid, key, on in errata_switches(t.scenario):
         items.append((f"erratum {eid}", f"{key}={'TRUE' if on else 'FALSE'}",
                       ("as printed: " if on else "corrected: ") + errata.get(eid).title))
