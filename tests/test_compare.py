@@ -311,7 +311,7 @@ def test_cli_default_exhibit_is_the_chain(tmp_path, capsys):
     (["csc-2023"], "a comparison needs two or more scenarios"),
     ([], "got 0: none"),
     (["csc-2023", "csc-2032"], "unknown scenario 'csc-2032'; one of: "),
-    (["csc-2023", "csc-2023-corrected", "--exhibit", "fig4"], "(did you mean fig49?)"),
+    (["csc-2023", "csc-2023-corrected", "--exhibit", "fig49x"], "(did you mean fig49?)"),
     (["csc-2023", "csc-2023-corrected", "--exhibit", "chain", "--exhibit", "chian"], "(did you mean chain?)"),
     (["csc-2023", "csc-2023"], "scenario csc-2023 is given twice"),
 ])
