@@ -36,7 +36,7 @@ from pathlib import Path
 import xlwings
 
 from engine import __version__
-from engine.errors import SuanliError
+from engine.errors import TextError
 from workbook_templates.files import write_atomic
 
 from . import vba
@@ -49,16 +49,8 @@ UDF_MODULE = "addin.udfs"
 ADDIN_NAME = "xlwings.xlam"
 
 
-class SetupError(SuanliError, ValueError):
+class SetupError(TextError, ValueError):
     """A set-up request that cannot be carried out, told in one line naming the argument."""
-
-    def __init__(self, name: str, text: str):
-        self.text = text
-        super().__init__(name, None, text)
-
-    @property
-    def message(self) -> str:
-        return self.text
 
 
 def running_platform() -> str | None:

@@ -44,7 +44,7 @@ from decimal import Decimal
 import numpy as np
 
 from . import exhibits, scenarios
-from .errors import InvalidTypeError, SuanliError, SuanliWarning, UnknownNameError
+from .errors import InvalidTypeError, SuanliWarning, TextError, UnknownNameError
 from .exhibit import CellError, Exhibit, NumericResolver, Result, Row
 from .tables import work_scenario
 
@@ -99,7 +99,7 @@ class Remedy:
         return f" (see table({self.exhibit!r}).to_dict(), each row's 'reads')"
 
 
-class AnalysisError(SuanliError, ValueError):
+class AnalysisError(TextError, ValueError):
     """A request an analysis cannot run, told in one line naming the parameter or input key.
 
     ``name`` is the parameter (``output``, ``ranges``, ``delta``, ``n``, ``seed``,
@@ -107,12 +107,9 @@ class AnalysisError(SuanliError, ValueError):
     there is one, ``remedy`` how to put it right (:class:`Remedy`).  ``message`` is the two.
     """
 
-    excel = "#VALUE!"
-
     def __init__(self, name: str, text: str, remedy: Remedy | None = None):
-        self.text = text
         self.remedy = remedy
-        super().__init__(name, None, text)
+        super().__init__(name, text)
 
     @property
     def message(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 __all__ = [
     "SuanliError",
+    "TextError",
     "InvalidValueError",
     "InvalidTypeError",
     "UnknownNameError",
@@ -52,6 +53,19 @@ class SuanliError(Exception):
 
     def __str__(self) -> str:  # KeyError would otherwise repr() the message
         return self.message
+
+
+class TextError(SuanliError):
+    """An error told in one line of its own words (``text``), about ``name`` (an argument, a file, a
+    workbook): for problems no bounds or choices describe.  Subclasses add the built-in it also is."""
+
+    def __init__(self, name: str, text: str):
+        self.text = text
+        super().__init__(name, None, text)
+
+    @property
+    def message(self) -> str:
+        return self.text
 
 
 class InvalidValueError(SuanliError, ValueError):

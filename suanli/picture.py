@@ -64,21 +64,12 @@ def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig
            scenario: str | None = None) -> Path:
     """Write a PNG picture of ``exhibit``'s sheet in its built template (the group's own scenario unless
     ``scenario`` names one); returns the path."""
-    import openpyxl
 
     group = next(g for g in GROUPS if exhibit in g.exhibits)
     sc = scenarios.load(scenario or group.scenario)
     with tempfile.TemporaryDirectory(prefix="suanli-picture-") as tmp:
         book = build_workbook(group, Path(tmp) / f"{exhibit}.xlsx", sc)
-        wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
-            ws.sheet_state = "visible" if ws.title == exhibit else "hidden"
-            if ws.title != exhibit:
-                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
-        wb.active = wb.sheetnames.index(exhibit)
-        sheet = wb[exhibit]
-        sheet.page_setup.fitToHeight = 1          # the whole sheet on the one page pictured: table, checks, chart
-        wb.save(book)                 # LibreOffice recalculates on load: no cached values needed
+        _only(book, exhibit, one_page=True)      # the whole sheet on the one page pictured: table, checks, chart
         data = _page(book, Path(tmp), dpi)
     return write_atomic(out_png, lambda p: p.write_bytes(data))
 
@@ -87,19 +78,12 @@ def render_inputs(out_png: str | os.PathLike = "docs/inputs.png", exhibit: str =
                   scenario: str | None = None) -> Path:
     """Write a PNG picture of the first printed page of the Inputs sheet of ``exhibit``'s template (printed as
     the workbook sets it up: landscape, one page wide); returns the path."""
-    import openpyxl
 
     group = next(g for g in GROUPS if exhibit in g.exhibits)
     sc = scenarios.load(scenario or group.scenario)
     with tempfile.TemporaryDirectory(prefix="suanli-picture-") as tmp:
         book = build_workbook(group, Path(tmp) / f"{group.name}_inputs.xlsx", sc)
-        wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
-            ws.sheet_state = "visible" if ws.title == INPUTS_SHEET else "hidden"
-            if ws.title != INPUTS_SHEET:
-                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
-        wb.active = wb.sheetnames.index(INPUTS_SHEET)
-        wb.save(book)
+        _only(book, INPUTS_SHEET)
         data = _page(book, Path(tmp), dpi)
     return write_atomic(out_png, lambda p: p.write_bytes(data))
 
@@ -108,7 +92,6 @@ def render_analysis(out_png: str | os.PathLike, kind: str, row: str, dpi: int = 
     """Write a PNG picture of an analysis workbook's chart sheet: ``kind`` "sensitivity" (the tornado of
     ``row`` moved ±10%, as ``suanli sensitivity --row ROW`` writes it) or "montecarlo" (the histogram of
     ``row`` over :data:`HISTOGRAM_DRAWS`, 100,000 draws, seed 7, as the README's example); returns the path."""
-    import openpyxl
 
     from workbook_templates.analysis_xlsx import write_montecarlo, write_sensitivity
 
@@ -126,13 +109,7 @@ def render_analysis(out_png: str | os.PathLike, kind: str, row: str, dpi: int = 
             sheet = "Histogram"
         else:
             raise ValueError(f"kind must be 'sensitivity' or 'montecarlo', got {kind!r}")
-        wb = openpyxl.load_workbook(book)
-        for ws in wb.worksheets:
-            ws.sheet_state = "visible" if ws.title == sheet else "hidden"
-            if ws.title != sheet:
-                ws.print_area = None      # LibreOffice prints a hidden sheet that has a print area
-        wb.active = wb.sheetnames.index(sheet)
-        wb.save(book)
+        _only(book, sheet)
         data = _page(book, Path(tmp), dpi)
     return write_atomic(out_png, lambda p: p.write_bytes(data))
 
@@ -188,6 +165,22 @@ def render_compare(out_png: str | os.PathLike = "docs/compare.png", dpi: int = 1
         book = write_comparison(compare([resolve(s) for s in COMPARE_SCENARIOS]), Path(tmp) / "compare.xlsx")
         data = _page(Path(book), Path(tmp), dpi)
     return write_atomic(out_png, lambda p: p.write_bytes(data))
+
+
+def _only(book: Path, sheet: str, one_page: bool = False) -> None:
+    """Leave ``sheet`` the only sheet of ``book`` that prints (the others hidden, their print areas cleared:
+    LibreOffice prints a hidden sheet that has one), on one page tall when ``one_page``."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    for ws in wb.worksheets:
+        ws.sheet_state = "visible" if ws.title == sheet else "hidden"
+        if ws.title != sheet:
+            ws.print_area = None
+    wb.active = wb.sheetnames.index(sheet)
+    if one_page:
+        wb[sheet].page_setup.fitToHeight = 1
+    wb.save(book)                 # LibreOffice recalculates on load: no cached values needed
 
 
 def _page(book: Path, tmp: Path, dpi: int) -> bytes:

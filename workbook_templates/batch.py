@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import SuanliError, errata, exhibits, formats, scenarios
-from engine.errors import InvalidTypeError, InvalidValueError
+from engine.errors import InvalidTypeError, InvalidValueError, TextError
 from engine.exhibit import NumericResolver
 from engine.tables import CORRECTED
 
@@ -81,18 +81,11 @@ _FULL = {errno.ENOSPC: "the disk is full", getattr(errno, "EDQUOT", errno.ENOSPC
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?[0-9]+,[0-9]+\s*$")
 
 
-class BatchFileError(SuanliError, ValueError):
+class BatchFileError(TextError, ValueError):
     """The output folder or its manifest cannot be used as it is: one line saying which and what to do."""
 
-    excel = "#VALUE!"
-
     def __init__(self, text: str):
-        self.text = text
-        super().__init__("out_dir", None, text)
-
-    @property
-    def message(self) -> str:
-        return self.text
+        super().__init__("out_dir", text)
 
 
 @dataclass

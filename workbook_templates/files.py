@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import SuanliError
+from engine.errors import SuanliError, TextError
 
 try:                                   # POSIX
     import fcntl
@@ -61,20 +61,13 @@ NAME_MAX = 255
 COPY_CHUNK = 1 << 20
 
 
-class FileError(SuanliError, OSError):
+class FileError(TextError, OSError):
     """A file that cannot be written as asked: the message says what and what to do."""
 
-    excel = "#VALUE!"
-
     def __init__(self, text: str, cause: OSError | None = None):
-        self.text = text
-        super().__init__("file", None, text)
+        super().__init__("file", text)
         if cause is not None:           # the system's reason stays readable: ENOSPC is a full disk
             self.errno, self.strerror, self.filename = cause.errno, cause.strerror, cause.filename
-
-    @property
-    def message(self) -> str:
-        return self.text
 
 
 class FileInUseError(FileError):

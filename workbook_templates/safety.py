@@ -41,7 +41,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 import defusedxml.minidom as SafeDOM
 
-from engine.errors import SuanliError
+from engine.errors import SuanliError, TextError
 
 __all__ = ["WorkbookError", "open_checked", "check_members", "read_member", "parse_xml", "parse_dom",
            "reading", "member_chunks", "xml_parser", "feed",
@@ -58,18 +58,11 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class WorkbookError(SuanliError, ValueError):
+class WorkbookError(TextError, ValueError):
     """A workbook that cannot be used as it is: the message says what and, where it can, what to do."""
 
-    excel = "#VALUE!"
-
     def __init__(self, text: str):
-        self.text = text
-        super().__init__("workbook", None, text)
-
-    @property
-    def message(self) -> str:
-        return self.text
+        super().__init__("workbook", text)
 
 
 def _mib(n: int) -> str:

@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from engine.errors import InvalidValueError, SuanliError
+from engine.errors import InvalidValueError, TextError
 
 __all__ = ["ScenarioRow", "ScenarioFileError", "CellError", "Unusable", "read_scenarios", "column_letter",
            "decode", "header_key"]
@@ -38,33 +38,16 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 _DELIMITERS = (",", ";", "\t")
 
 
-class ScenarioFileError(SuanliError, ValueError):
+class ScenarioFileError(TextError, ValueError):
     """A scenario file that cannot be read as it is: one line naming the file and where in it."""
 
-    excel = "#VALUE!"
-
     def __init__(self, text: str):
-        self.text = text
-        super().__init__("SCENARIOS", None, text)
-
-    @property
-    def message(self) -> str:
-        return self.text
+        super().__init__("SCENARIOS", text)
 
 
-class CellError(SuanliError, ValueError):
+class CellError(TextError, ValueError):
     """One cell of a scenario file that holds no usable value (a formula saved without its value,
     an error value); ``name`` is the input key of its column."""
-
-    excel = "#VALUE!"
-
-    def __init__(self, name: str, text: str):
-        self.text = text
-        super().__init__(name, None, text)
-
-    @property
-    def message(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
