@@ -249,8 +249,8 @@ def test_each_inputs_sheet_prints_one_page_wide_with_all_its_text(built, tmp_pat
     """Printed by LibreOffice: the first page holds the first column's and the last column's titles (a sheet
     split across pages would print its right-hand columns on later pages, for every row alike), every
     key, label, unit and source is printed in full, and no text is drawn over other text (rows tall enough)."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is needed")
+    if shutil.which("pdftotext") is None:      # poppler-utils, which ./dev installs with pdftoppm for these tests
+        pytest.fail("pdftotext (poppler-utils) is needed: ./dev test installs it")
     for name, (path, p) in built.items():
         only = tmp_path / f"{name}.xlsx"
         wb = openpyxl.load_workbook(path)
