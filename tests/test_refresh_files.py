@@ -348,7 +348,7 @@ other = threading.Thread(target=stop.wait)      # a thread that takes signals, a
 other.start()
 order = []
 try:
-    with files._signals_held():
+    with files.signals_held():
         os.kill(os.getpid(), signal.SIGINT)     # to the process: the system may hand it to the other thread
         for _ in range(200):
             time.sleep(0.001)

@@ -51,7 +51,8 @@ try:                                   # POSIX
 except ImportError:                    # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["write_atomic", "write_text_atomic", "replace_atomic", "Replaced", "FileError", "FileInUseError",
+__all__ = ["signals_held",
+           "write_atomic", "write_text_atomic", "replace_atomic", "Replaced", "FileError", "FileInUseError",
            "Interrupted", "interruptible", "locked", "resolve", "check_writable", "check_not_open", "backup_name",
            "temporaries", "temporary_prefix", "lock_path", "TEMP_PREFIX"]
 
@@ -326,7 +327,7 @@ def interruptible() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C, TERM and HUP back for the block; the first one that came is delivered right after it.
 
     A signal mask cannot do this: Python runs its handlers in the main thread whichever thread the
@@ -412,7 +413,7 @@ def _replace(target: Path, write, backup_stamp, like, expect, shown: str) -> Rep
         backup = None
         if backup_stamp is not None and current is not None:
             backup = _backup(target, current, backup_stamp, prefix, made)
-        with _signals_held():
+        with signals_held():
             os.replace(tmp, target)
             committed = True
         _sync_folder(target.parent)
@@ -431,7 +432,7 @@ def _replace(target: Path, write, backup_stamp, like, expect, shown: str) -> Rep
 def _temporary(target: Path, prefix: str, made: list[Path]) -> Path:
     """A new empty temporary beside ``target``, recorded in ``made`` before any signal can land: an interrupt
     between creating it and recording it would leave it behind."""
-    with _signals_held():
+    with signals_held():
         fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=target.parent)
         tmp = Path(tmp_name)
         made.append(tmp)

@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
 from . import safety
+from .files import signals_held
 from .safety import WorkbookError
 
 __all__ = ["Book", "Sheet", "Cell", "SharedStrings", "ErrorValue", "FormulaWithoutValue", "FORMULA_WITHOUT_VALUE",
@@ -1388,7 +1389,8 @@ def write_package(zf: zipfile.ZipFile, replaced: Mapping[str, bytes | Callable[[
     one fails as such (:class:`WorkbookError`), a write error stays an :class:`OSError`.
     """
     with open(path, "wb") as raw:
-        zout = zipfile.ZipFile(raw, "w")
+        with signals_held():          # an interrupt inside ZipFile() would leave a half-made object whose
+            zout = zipfile.ZipFile(raw, "w")   # finaliser fails noisily
         try:
             zout.comment = zf.comment
             for info in zf.infolist():
