@@ -41,7 +41,7 @@ __all__ = [
 
 #: The chip kinds, in the order the catalogue file uses them: the one list every kind check
 #: and help text uses.  A kind given by a user matches ignoring case ("GPU" is "gpu").
-KINDS = ("architecture", "gpu", "edge", "graphics", "gpgpu", "asic", "cpu")
+KINDS = ("architecture", "gpu", "edge", "graphics", "gpgpu", "asic", "cpu", "system")
 #: The kinds whose every chip is an AI accelerator (data-centre GPUs, GPGPUs, ASICs).
 ACCELERATOR_KINDS = ("gpu", "gpgpu", "asic")
 #: The kinds whose chips are AI accelerators only when they have an AI throughput (TOPS) figure.
@@ -50,7 +50,13 @@ TOPS_KINDS = ("edge", "graphics")
 REPORTS = reports.REPORT_IDS
 
 _IDENTITY = ("name", "name_zh", "aliases", "vendor", "kind", "tables", "note")
-_ENTRY_KEYS = {"value", "source", "printed", "note", "also"}
+_ENTRY_KEYS = {"value", "source", "printed", "note", "also", "published"}
+#: The folder of today's accelerators and systems: entries from outside the reports, one file per
+#: vendor group, each value sourced to a document of ``data/documents/`` (publisher, title, date,
+#: address).  Their ``tables`` is empty; ``Chip.outside`` is True.
+CURRENT = "data/catalogue_current"
+#: What a value nobody published says, wherever it is shown.
+NOT_PUBLISHED = "not published"
 _FIELD_TYPES = {"number", "text"}
 
 Number = int | float
@@ -104,6 +110,10 @@ class Chip:
     alternatives: Mapping[str, tuple[Alternative, ...]] = field(
         compare=False, repr=False, default_factory=dict)
     note: str | None = field(compare=False, repr=False, default=None)
+    #: True for an entry of today's catalogue (``data/catalogue_current``), sourced outside the reports.
+    outside: bool = field(compare=False, default=False)
+    #: The fields recorded as "not published": no document gives a value (see :data:`NOT_PUBLISHED`).
+    unpublished: frozenset[str] = field(compare=False, repr=False, default=frozenset())
 
 
 # ----------------------------------------------------------------------------------- loading
@@ -131,11 +141,13 @@ _CACHE: _Catalogue | None = None
 def _catalogue() -> _Catalogue:
     global _CACHE
     if _CACHE is None:
-        _CACHE = _build(packagedata.read_toml("data/catalogue.toml"))
+        data = packagedata.read_toml("data/catalogue.toml")
+        current = {path: packagedata.read_toml(path) for path in packagedata.listdir(CURRENT)}
+        _CACHE = _build(data, current)
     return _CACHE
 
 
-def _build(data: dict) -> _Catalogue:
+def _build(data: dict, current: Mapping[str, dict] | None = None) -> _Catalogue:
     fields = data.get("fields")
     if not isinstance(fields, dict) or not fields:
         raise ValueError("catalogue.toml: no [fields] vocabulary")
@@ -150,6 +162,16 @@ def _build(data: dict) -> _Catalogue:
             raise ValueError(f"catalogue.toml: tables.{table_id} report {spec['report']!r} not in {REPORTS}")
         tables[table_id] = Table(table_id, spec["report"], spec["cite"], spec["title"])
     chips = [_build_chip(key, raw, fields) for key, raw in data.get("chips", {}).items()]
+    seen = {c.key for c in chips}
+    for path, extra in (current or {}).items():
+        unknown = set(extra) - {"chips"}
+        if unknown:
+            raise ValueError(f"{path}: only [chips.KEY] entries belong here, not {sorted(unknown)}")
+        for key, raw in extra.get("chips", {}).items():
+            if key in seen:
+                raise ValueError(f"{path}: chip key {key!r} is already in the catalogue")
+            seen.add(key)
+            chips.append(_build_chip(key, {"tables": [], **raw}, fields, outside=path))
     for chip in chips:
         unknown = set(chip.tables) - set(tables)
         if unknown:
@@ -165,7 +187,9 @@ def _check_value(where: str, value: object, kind: str) -> None:
         raise ValueError(f"catalogue.toml: {where} must be text, got {value!r}")
 
 
-def _build_chip(key: str, raw: dict, fields: dict[str, dict]) -> Chip:
+def _build_chip(key: str, raw: dict, fields: dict[str, dict], outside: str | None = None) -> Chip:
+    if outside and raw["tables"]:
+        raise ValueError(f"{outside}: chips.{key} cites the reports' tables; it belongs in catalogue.toml")
     if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", key):
         raise ValueError(f"catalogue.toml: chip key {key!r} is not snake_case")
     for required in ("name", "vendor", "kind", "tables"):
@@ -178,6 +202,7 @@ def _build_chip(key: str, raw: dict, fields: dict[str, dict]) -> Chip:
     notes: dict[str, str] = {}
     printed: dict[str, str] = {}
     alts: dict[str, tuple[Alternative, ...]] = {}
+    unpublished: set[str] = set()
     for name, entry in raw.items():
         if name in _IDENTITY:
             continue
@@ -191,6 +216,11 @@ def _build_chip(key: str, raw: dict, fields: dict[str, dict]) -> Chip:
         if not isinstance(src, str) or not src.strip():
             raise ValueError(f"catalogue.toml: {where} has no source")
         sources[name] = src
+        if "published" in entry:
+            if entry["published"] is not False or "value" in entry or not outside:
+                raise ValueError(f"catalogue.toml: {where}: `published = false` marks a blank of today's "
+                                 "catalogue, with no value")
+            unpublished.add(name)
         if "value" in entry:
             _check_value(where, entry["value"], fields[name]["type"])
             values[name] = entry["value"]
@@ -198,7 +228,7 @@ def _build_chip(key: str, raw: dict, fields: dict[str, dict]) -> Chip:
             raise ValueError(f"catalogue.toml: {where} has alternatives but no value")
         if "printed" in entry:
             printed[name] = str(entry["printed"])
-        parts = []
+        parts = [NOT_PUBLISHED] if name in unpublished else []
         if "printed" in entry:
             parts.append(f"printed {entry['printed']!r}")
         if entry.get("note"):
@@ -219,7 +249,7 @@ def _build_chip(key: str, raw: dict, fields: dict[str, dict]) -> Chip:
         tables=tuple(raw["tables"]), values=MappingProxyType(values),
         sources=MappingProxyType(sources), notes=MappingProxyType(notes),
         printed=MappingProxyType(printed), alternatives=MappingProxyType(alts),
-        note=raw.get("note"),
+        note=raw.get("note"), outside=bool(outside), unpublished=frozenset(unpublished),
     )
 
 
@@ -292,7 +322,10 @@ def _field(name: str) -> str:
     raise UnknownNameError("field", name, list(fields), hint=hint)
 
 
-def _missing(chip: Chip, name: str, accepted: str = "is not given in the reports' tables"):
+def _missing(chip: Chip, name: str, accepted: str | None = None):
+    if accepted is None:
+        accepted = ("is not published" if name in chip.unpublished else
+                    "is not given in today's catalogue" if chip.outside else "is not given in the reports' tables")
     return MissingValueError(f"{name} of {chip.name}", None, accepted, hint=chip.notes.get(name))
 
 

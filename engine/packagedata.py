@@ -39,14 +39,17 @@ def listdir(folder: str, suffix: str = ".toml") -> list[str]:
     if BUNDLE is not None:
         prefix = folder.rstrip("/") + "/"
         return sorted(p for p in BUNDLE if p.startswith(prefix) and "/" not in p[len(prefix):] and p.endswith(suffix))
-    entries = resources.files("engine").joinpath(*folder.split("/")).iterdir()
-    return sorted(f"{folder.rstrip('/')}/{e.name}" for e in entries if e.name.endswith(suffix))
+    where = resources.files("engine").joinpath(*folder.split("/"))
+    if not where.is_dir():  # a folder with no file yet (git keeps no empty folder)
+        return []
+    return sorted(f"{folder.rstrip('/')}/{e.name}" for e in where.iterdir() if e.name.endswith(suffix))
 
 
 def all_files() -> dict[str, str]:
     """Every data file's text by path: what a bundle carries."""
     out = {path: read_text(path) for path in ("data/catalogue.toml", "data/reports.toml", "data/coverage.toml")}
-    for folder in ("data/inputs", "data/errata", "data/scenarios", "data/printed"):
+    for folder in ("data/inputs", "data/errata", "data/scenarios", "data/printed", "data/catalogue_current",
+                   "data/documents"):
         for path in listdir(folder):
             out[path] = read_text(path)
     return out

@@ -28,6 +28,9 @@ _FIELDS = {"short", "title", "publisher", "date", "address", "note"}
 _KINDS = {"reports": "report", "documents": "outside"}
 #: The research reports suanli reproduces, by id (the scenario of each one's printed values).
 REPORT_IDS = ("csc-2023", "ai-server-2023")
+#: The folder of further outside documents (today's catalogue, reported figures): one file per
+#: subject, each holding only ``[documents.ID]`` entries, read after reports.toml.
+DOCUMENTS = "data/documents"
 #: How a source says a figure is suanli's own (an assumption, a derivation, a value to supply).
 OWN = "suanli"
 
@@ -49,25 +52,37 @@ class Document:
 @cache
 def documents() -> tuple[Document, ...]:
     """Every cited document: the reports first, then the outside documents, in file order."""
-    raw = packagedata.read_toml("data/reports.toml")
+    files = [("data/reports.toml", packagedata.read_toml("data/reports.toml"))]
+    files += [(path, packagedata.read_toml(path)) for path in packagedata.listdir(DOCUMENTS)]
     out = []
-    for section, kind in _KINDS.items():
-        for doc_id, entry in raw.get(section, {}).items():
-            unknown = set(entry) - _FIELDS
-            if unknown:
-                raise ValueError(f"data/reports.toml [{section}.{doc_id}]: unknown keys {sorted(unknown)}")
-            missing = {"short", "title", "publisher", "date"} - set(entry)
-            if missing:
-                raise ValueError(f"data/reports.toml [{section}.{doc_id}]: missing {sorted(missing)}")
-            out.append(Document(id=doc_id, kind=kind, **entry))
+    for path, raw in files:
+        if path != files[0][0] and set(raw) - {"documents"}:
+            raise ValueError(f"{path}: only [documents.ID] entries belong here")
+        for section, kind in _KINDS.items():
+            out += _read(path, section, kind, raw.get(section, {}))
     shorts = [d.short for d in out]
     for d in out:
         if any(d.short != s and d.short in s for s in shorts):
             raise ValueError(f"data/reports.toml: the short name {d.short!r} is part of another")
-    if len(set(shorts)) != len(shorts) or tuple(d.id for d in out if d.kind == "report") != REPORT_IDS:
-        raise ValueError("data/reports.toml: short names must be unique and the reports must be "
-                         + ", ".join(REPORT_IDS))
+    ids = [d.id for d in out]
+    if len(set(shorts)) != len(shorts) or len(set(ids)) != len(ids) \
+            or tuple(d.id for d in out if d.kind == "report") != REPORT_IDS:
+        raise ValueError("data/reports.toml, data/documents: ids and short names must be unique and the "
+                         "reports must be " + ", ".join(REPORT_IDS))
     return tuple(out)
+
+
+def _read(path: str, section: str, kind: str, entries: dict) -> list[Document]:
+    out = []
+    for doc_id, entry in entries.items():
+        unknown = set(entry) - _FIELDS
+        if unknown:
+            raise ValueError(f"{path} [{section}.{doc_id}]: unknown keys {sorted(unknown)}")
+        missing = {"short", "title", "publisher", "date"} - set(entry)
+        if missing:
+            raise ValueError(f"{path} [{section}.{doc_id}]: missing {sorted(missing)}")
+        out.append(Document(id=doc_id, kind=kind, **entry))
+    return out
 
 
 def get(doc_id: str) -> Document:

@@ -305,7 +305,7 @@ def coverage(report: str | None = None):
     return pd.DataFrame(rows, columns=["report", "where", "figure", "held_in", "status", "errata", "why"])
 
 
-CHIP_KINDS = ("gpu", "gpgpu", "asic", "edge", "graphics", "architecture", "cpu")
+CHIP_KINDS = _catalogue.KINDS
 
 
 def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool = False):
@@ -314,11 +314,12 @@ def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool
     Without ``chip``: one row per chip, indexed by ``key``, with ``name``, ``name_zh``,
     ``vendor``, ``kind``, ``tables`` (the report tables it appears in), ``aliases``, then one
     column per field, in the field's unit (the suffix says it: ``_tflops``, ``_gb``, ``_w``), NaN
-    where the reports give none; only chips of ``kind`` (gpu, gpgpu, asic, edge, graphics,
-    architecture, cpu) if given; each field followed by ``FIELD_source`` with ``sources=True``.
+    where none is given; only chips of ``kind`` (gpu, gpgpu, asic, edge, graphics,
+    architecture, cpu, system) if given; each field followed by ``FIELD_source`` with ``sources=True``.
 
     With ``chip`` (a name, key or alias): that chip's fields, one row each, indexed by
-    ``field``, with ``value``, ``unit``, ``source`` and ``note``.
+    ``field``, with ``value``, ``unit``, ``source`` and ``note``; a field of today's catalogue that
+    nobody published is a row with no value whose note begins "not published".
 
     H100 SXM's FP16 tensor throughput, dense (as the report prints it) and sparse, TFLOPS:
 
@@ -347,7 +348,7 @@ def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool
     units = _catalogue.units()
     rows = []
     for f in _catalogue.fields():
-        if f not in c.values:
+        if f not in c.values and f not in c.unpublished:
             continue
         try:
             v = _catalogue.value(c, f)
@@ -357,7 +358,8 @@ def catalogue(chip: str | None = None, *, kind: str | None = None, sources: bool
                      "note": _catalogue.note(c, f)})
     # object columns: a field's value keeps its own type (80 stays an int beside a float or a text)
     frame = pd.DataFrame(rows, columns=["field", "value", "unit", "source", "note"], dtype=object).set_index("field")
-    frame.attrs.update(key=c.key, name=c.name, name_zh=c.name_zh, kind=c.kind, tables=list(c.tables))
+    frame.attrs.update(key=c.key, name=c.name, name_zh=c.name_zh, kind=c.kind, tables=list(c.tables),
+                       outside=c.outside)
     return frame
 
 
