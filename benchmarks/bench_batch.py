@@ -29,7 +29,7 @@ def scenario_file(path: Path, n: int, seed: int = 3) -> Path:
     rng = np.random.default_rng(seed)
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["name", "train_utilization", "infer_utilization", "chain_h100_share", "chain_liquid_share",
+        w.writerow(["name", "train_utilization", "infer_utilization", "chain_share_h100_sxm", "chain_liquid_share",
                     "mm_dau[2027E]"])
         for i in range(n):
             w.writerow([f"scenario {i:04d}", f"{rng.uniform(0.2, 0.6):.4f}", f"{rng.uniform(0.2, 0.6):.4f}",

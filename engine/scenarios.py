@@ -305,8 +305,8 @@ class _Values(int):
 
 
 def _check_one(spec: InputSpec, name: str, raw):
-    if raw is None and spec.user_supplied:
-        return None  # the report gives no value: cells that need it say so
+    if (raw is None or (isinstance(raw, str) and not raw.strip())) and spec.user_supplied:
+        return None  # no value given (a blank; "" in a list of one value per column): cells that need it say so
     if isinstance(raw, str):
         raw = parse_value(name, raw)
     if isinstance(raw, bool):

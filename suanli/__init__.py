@@ -139,7 +139,7 @@ def tables():
     >>> t.loc["fig49", ["title_zh", "columns"]].tolist()
     ['全球大模型训练所需算力/AI 芯片数量测算', '2023E, 2024E, 2025E, 2026E, 2027E']
     >>> len(t)
-    91
+    92
     >>> t.loc[["fig50", "chain"], "scenario"].tolist()
     ['csc-2023', 'csc-2023-corrected']
     """
@@ -388,8 +388,8 @@ def sweep(output: str, ranges: Mapping[str, Range | Sequence[float]], *,
     >>> r.to_frame()["2027E"].round(2).tolist()
     [5188.56, 3459.04, 2594.28]
     >>> sweep("chain.cards", {"train_utilization": Range(0.2, 0.4, 0.1),
-    ...                       "chain_h100_share": [0, 0.5]}).to_frame()["2027E"].round(1)
-    train_utilization  chain_h100_share
+    ...                       "chain_share_h100_sxm": [0, 0.5]}).to_frame()["2027E"].round(1)
+    train_utilization  chain_share_h100_sxm
     0.2                0.0                 8675.7
                        0.5                 5705.0
     0.3                0.0                 6946.2

@@ -526,7 +526,9 @@ def _csv_cell(t: tables.Table, key: str, i: int, value):
 def _error_lines(t: tables.Table, limit: int = 8) -> list[str]:
     """The cells where an error arises, each with why (a row's columns with the same error on one line);
     then how many more cells read them."""
-    own = [(key, column, e) for key, column, e in t.errors() if e.origin is None]
+    # an error arises in this table's cell, or in another exhibit's cell it reads (chain_mix for the chain)
+    own = [(key, column, e) for key, column, e in t.errors()
+           if e.origin is None or e.origin.split(" ", 1)[0] != t.exhibit.id]
     runs: list[list] = []
     for key, column, e in own:
         if runs and runs[-1][0] == key and str(runs[-1][3]) == str(e):

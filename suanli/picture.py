@@ -57,7 +57,7 @@ README_PICTURES = {
 COMPARE_SCENARIOS = ("csc-2023", "csc-2023-corrected", "csc-2023-text-params")
 
 #: The distributions of the Monte Carlo picture: the README's ``suanli montecarlo`` example.
-HISTOGRAM_DRAWS = {"train_utilization": ("triangular", 0.2, 0.3, 0.5), "chain_h100_share": ("uniform", 0, 0.8)}
+HISTOGRAM_DRAWS = {"train_utilization": ("triangular", 0.2, 0.3, 0.5), "chain_share_h100_sxm": ("uniform", 0, 0.8)}
 
 
 def render(out_png: str | os.PathLike = "docs/template.png", exhibit: str = "fig49", dpi: int = 100,

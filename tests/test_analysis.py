@@ -47,19 +47,19 @@ def test_sweep_one_input_equals_point_by_point():
     # 0.3 is the report's value: the printed chain
     assert r.values[2, 4] == pytest.approx(tables.table("chain").value("cards", "2027E"), rel=1e-12)
     assert "train_utilization" not in r.fixed and r.fixed["train_days"] == (7.0,) * 5
-    assert "chain_h100_share" in r.fixed and "h100_fp16_tflops" in r.fixed and r.unused == ()
+    assert "chain_share_h100_sxm" in r.fixed and "chain_fp16_tflops" in r.fixed and r.unused == ()
 
 
 def test_sweep_two_inputs_equals_point_by_point_and_first_varies_slowest():
     r = A.sweep("chain.energy_kwh",
-                {"chain_kw_per_a100_server": Range(5, 8, 1), "chain_liquid_share": Range(0, 1, 0.25)})
+                {"chain_kw_per_server": Range(5, 8, 1), "chain_liquid_share": Range(0, 1, 0.25)})
     assert r.points == 4 * 5
     assert r.grid[:5, 0].tolist() == [5.0] * 5 and r.grid[:5, 1].tolist() == [0, 0.25, 0.5, 0.75, 1.0]
     for kw, share in ((5, 0), (6, 0.75), (8, 1.0), (7, 0.25)):
-        i = r.index(chain_kw_per_a100_server=kw, chain_liquid_share=share)
+        i = r.index(chain_kw_per_server=kw, chain_liquid_share=share)
         assert tuple(r.grid[i]) == (kw, share)
         for j in (0, 4):
-            expected = point("chain.energy_kwh", {"chain_kw_per_a100_server": kw, "chain_liquid_share": share}, j)
+            expected = point("chain.energy_kwh", {"chain_kw_per_server": kw, "chain_liquid_share": share}, j)
             assert r.values[i, j] == pytest.approx(expected, rel=1e-12)
 
 
@@ -72,7 +72,7 @@ def test_sweep_is_one_vectorized_pass(monkeypatch):
         return real(sc, ids)
 
     monkeypatch.setattr(A, "evaluate_rows", counting)
-    r = A.sweep("chain.it_kw", {"train_utilization": Range(0.1, 1, 0.1), "chain_h100_share": Range(0, 1, 0.1)})
+    r = A.sweep("chain.it_kw", {"train_utilization": Range(0.1, 1, 0.1), "chain_share_h100_sxm": Range(0, 1, 0.1)})
     assert calls == [110] and r.points == 110
 
 
@@ -122,7 +122,7 @@ def test_sweep_workbook_has_table_chart_and_about(tmp_path):
 
 
 def test_two_input_sweep_workbook_has_grid_and_one_series_per_second_value(tmp_path):
-    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_h100_share": Range(0, 1, 0.25)})
+    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_share_h100_sxm": Range(0, 1, 0.25)})
     path = X.write_sweep(r, tmp_path / "s2.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Sweep", "Grid", "About"]
@@ -134,7 +134,7 @@ def test_two_input_sweep_workbook_has_grid_and_one_series_per_second_value(tmp_p
         row = grid[4 + a]
         assert row[0] == pytest.approx(u)
         for b, share in enumerate((0, 0.25, 0.5, 0.75, 1)):
-            expected = point("chain.cards", {"train_utilization": u, "chain_h100_share": share}, 4)
+            expected = point("chain.cards", {"train_utilization": u, "chain_share_h100_sxm": share}, 4)
             assert row[1 + b] == pytest.approx(expected, rel=1e-12)
 
 
@@ -145,8 +145,8 @@ def test_inputs_of_a_row_follow_its_reads():
     assert "h100_fp16_tflops" not in keys                   # the H100 row reads it, the A100 row does not
     assert "mm_dau" not in keys                             # inference inputs: fig50, not fig49
     chain = A.inputs_of("chain.cards")
-    assert {"mm_dau", "infer_utilization", "fig50_util_applied_twice", "chain_h100_share"} <= set(chain)
-    assert "chain_kw_per_a100_server" not in chain
+    assert {"mm_dau", "infer_utilization", "fig50_util_applied_twice", "chain_share_h100_sxm"} <= set(chain)
+    assert "chain_kw_per_server" not in chain
 
 
 def test_sensitivity_of_fig49_a100_total_by_hand():
@@ -194,7 +194,7 @@ def test_sensitivity_clips_moves_at_the_domain_and_flags_them():
     assert liquid.high == (1.0,) * 5 and liquid.low == pytest.approx((0.35,) * 5) and "clipped to 1" in liquid.notes
     pue = next(m for m in s.moves if m.key == "chain_pue_air")
     assert pue.low == 1.0 and pue.high == pytest.approx(2.1) and "clipped to 1" in pue.notes
-    h100 = next(m for m in s.moves if m.key == "chain_h100_share")
+    h100 = next(m for m in s.moves if m.key == "chain_share_h100_sxm")
     assert h100.swing == 0 and any("value is 0" in n for n in h100.notes)
     assert s.skipped["chain_includes_inference"] == "a TRUE/FALSE switch"
 
@@ -222,8 +222,8 @@ def test_sensitivity_workbook_has_ranked_table_and_tornado(tmp_path):
 
 
 # ---------------------------------------------------------------------------- Monte Carlo
-DISTS = {"train_utilization": Triangular(0.2, 0.3, 0.45), "chain_h100_share": Uniform(0, 0.5),
-         "mm_dau": Uniform(0.8, 1.2, factor=True), "chain_kw_per_a100_server": Normal(6.5, 0.5)}
+DISTS = {"train_utilization": Triangular(0.2, 0.3, 0.45), "chain_share_h100_sxm": Uniform(0, 0.5),
+         "mm_dau": Uniform(0.8, 1.2, factor=True), "chain_kw_per_server": Normal(6.5, 0.5)}
 
 
 def test_montecarlo_is_reproducible_with_a_seed():
@@ -319,7 +319,7 @@ def run(capsys, *argv):
 
 def test_cli_sweep_sensitivity_montecarlo_write_workbooks(tmp_path, capsys):
     f = tmp_path / "sweep.xlsx"
-    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--set", "chain_h100_share=0:1:0.5",
+    code, out, err = run(capsys, "sweep", "--set", "train_utilization=0.2:0.4:0.1", "--set", "chain_share_h100_sxm=0:1:0.5",
                          "--row", "chain.cards", "--out", str(f))
     assert code == 0 and err == "" and f"wrote {f}" in out and "9 grid points" in out
     assert len(openpyxl.load_workbook(f)["Sweep"]._charts) == 1
@@ -329,7 +329,7 @@ def test_cli_sweep_sensitivity_montecarlo_write_workbooks(tmp_path, capsys):
     assert out.splitlines()[4].split()[1] in {"train_days", "train_utilization", "a100_fp16_tflops"}
     f = tmp_path / "mc.xlsx"
     argv = ["montecarlo", "--dist", "train_utilization=triangular(0.2,0.3,0.45)",
-            "--dist", "chain_kw_per_a100_server=uniform(5,8)", "--n", "5000", "--seed", "9", "--out", str(f)]
+            "--dist", "chain_kw_per_server=uniform(5,8)", "--n", "5000", "--seed", "9", "--out", str(f)]
     code, first, _ = run(capsys, *argv)
     assert code == 0 and "seed 9" in first and f.exists()
     code, again, _ = run(capsys, *argv)

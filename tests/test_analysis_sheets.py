@@ -54,7 +54,7 @@ def assert_inside_a_sheet(path) -> None:
 # ---------------------------------------------------------------------------- wide sweeps
 def test_a_sweep_wider_than_a_sheet_keeps_every_point(tmp_path):
     """20,000 values of the second input are more than a sheet's columns: the Grid turns round."""
-    r = A.sweep("chain.cards", {"train_utilization": [0.3, 0.4], "chain_h100_share": Range(0, 0.99995, 0.00005)})
+    r = A.sweep("chain.cards", {"train_utilization": [0.3, 0.4], "chain_share_h100_sxm": Range(0, 0.99995, 0.00005)})
     assert r.swept[1].values.size == 20_000
     path = X.write_sweep(r, tmp_path / "wide.xlsx")
     assert_inside_a_sheet(path)
@@ -64,28 +64,28 @@ def test_a_sweep_wider_than_a_sheet_keeps_every_point(tmp_path):
     np.testing.assert_array_equal(np.array([row[:2] for row in sweep], dtype=float), r.grid)
     np.testing.assert_allclose(np.array([row[2:] for row in sweep], dtype=float), r.values, rtol=1e-15)
     grid = list(wb["Grid"].iter_rows(values_only=True))
-    assert grid[0][0] == "chain.cards at 2027E (万张): chain_h100_share down, train_utilization across"
-    assert grid[X.FIRST - 1] == ("chain_h100_share \\ train_utilization", 0.3, 0.4)
+    assert grid[0][0] == "chain.cards at 2027E (万张): chain_share_h100_sxm down, train_utilization across"
+    assert grid[X.FIRST - 1] == ("chain_share_h100_sxm \\ train_utilization", 0.3, 0.4)
     body = grid[X.FIRST:]
     assert len(body) == 20_000
     np.testing.assert_array_equal(np.array([row[0] for row in body], dtype=float), r.swept[1].values)
     table = r.values[:, -1].reshape(2, 20_000).T                    # every point, second input down
     np.testing.assert_allclose(np.array([row[1:] for row in body], dtype=float), table, rtol=1e-15)
-    assert ("the Grid sheet has chain_h100_share down and train_utilization across: 20,000 values of "
-            "chain_h100_share are more than a sheet's 16,384 columns") in notes(path)
+    assert ("the Grid sheet has chain_share_h100_sxm down and train_utilization across: 20,000 values of "
+            "chain_share_h100_sxm are more than a sheet's 16,384 columns") in notes(path)
 
 
 @pytest.mark.parametrize("across, layout", [(16_383, "across"), (16_384, "down")])
 def test_the_grid_turns_round_exactly_at_the_last_column(tmp_path, across, layout):
-    r = A.sweep("chain.cards", {"train_utilization": [0.3], "chain_h100_share": Range(0, (across - 1) / 20_000,
+    r = A.sweep("chain.cards", {"train_utilization": [0.3], "chain_share_h100_sxm": Range(0, (across - 1) / 20_000,
                                                                                        0.00005)})
     assert r.swept[1].values.size == across
     path = X.write_sweep(r, tmp_path / "edge.xlsx")
     assert_inside_a_sheet(path)
     wb = openpyxl.load_workbook(path, read_only=True)
     title = next(wb["Grid"].iter_rows(values_only=True))[0]
-    assert title.endswith("train_utilization down, chain_h100_share across" if layout == "across"
-                          else "chain_h100_share down, train_utilization across")
+    assert title.endswith("train_utilization down, chain_share_h100_sxm across" if layout == "across"
+                          else "chain_share_h100_sxm down, train_utilization across")
     refs = chart_references(path)
     if layout == "across":   # one point per line, 50 lines evenly spaced: the last at column XFD
         assert max(col for _, _, col in refs) == X.SHEET_MAX_COLUMNS
@@ -95,12 +95,12 @@ def test_the_grid_turns_round_exactly_at_the_last_column(tmp_path, across, layou
 
 
 def test_a_chart_of_many_lines_points_at_the_lines_it_names(tmp_path):
-    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_h100_share": Range(0, 1, 0.005)})
+    r = A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_share_h100_sxm": Range(0, 1, 0.005)})
     path = X.write_sweep(r, tmp_path / "many.xlsx")
     assert_inside_a_sheet(path)
     columns = sorted({col for sheet, _, col in chart_references(path) if sheet == "Grid"} - {1})
     assert len(columns) == X.CHART_MAX_SERIES and columns[0] == 2 and columns[-1] == 202
-    assert "the chart shows 50 of the 201 values of chain_h100_share (evenly spaced); the Grid sheet holds them " \
+    assert "the chart shows 50 of the 201 values of chain_share_h100_sxm (evenly spaced); the Grid sheet holds them " \
            "all" in notes(path)
 
 
@@ -131,7 +131,7 @@ def test_a_sweep_blank_at_every_point_has_a_message_not_a_chart(tmp_path):
     assert "no chart: chain.cards is blank (no finite value) at every point, in every column" in notes(path)
     assert sweep_summary(one, path).splitlines()[2] == "chain.cards at 2027E: blank (no finite value) at every " \
                                                         "grid point"
-    two = _blank(A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_h100_share": [0, 0.5]}))
+    two = _blank(A.sweep("chain.cards", {"train_utilization": Range(0.2, 0.5, 0.1), "chain_share_h100_sxm": [0, 0.5]}))
     path = X.write_sweep(two, tmp_path / "blank2.xlsx")
     assert [len(ws._charts) for ws in openpyxl.load_workbook(path)] == [0, 0, 0]
     assert "no chart: chain.cards at 2027E is blank (no finite value) at every grid point" in notes(path)
@@ -147,7 +147,7 @@ def test_a_column_blank_at_every_point_is_left_out_of_the_chart(tmp_path):
 
 def test_a_montecarlo_output_that_does_not_vary_has_a_message_not_a_histogram(tmp_path):
     # 8 to 8.4 GPUs a server, drawn as whole numbers, is always 8: every draw gives the same servers
-    mc = A.montecarlo("chain.a100_servers", {"chain_gpus_per_server": Uniform(8, 8.4)}, n=1000, seed=1)
+    mc = A.montecarlo("chain.servers", {"chain_gpus_per_server": Uniform(8, 8.4)}, n=1000, seed=1)
     assert np.ptp(mc.output_values) == 0
     path = X.write_montecarlo(mc, tmp_path / "flat.xlsx")
     assert_inside_a_sheet(path)
@@ -155,7 +155,7 @@ def test_a_montecarlo_output_that_does_not_vary_has_a_message_not_a_histogram(tm
     assert [len(ws._charts) for ws in wb] == [0, 0, 0]
     hist = [list(r) for r in wb["Histogram"].iter_rows(values_only=True)]
     value = float(mc.output_values[0])
-    assert hist[1][0] == (f"no histogram: every draw with a finite chain.a100_servers at 2027E gives the same value, "
+    assert hist[1][0] == (f"no histogram: every draw with a finite chain.servers at 2027E gives the same value, "
                           f"{value:,.10g} (万台): there is no spread to show")
     assert hist[X.FIRST - 1][:3] == ["value (万台)", "count", "share"]
     assert hist[X.FIRST][:3] == [pytest.approx(value), 1000, 1]
@@ -164,17 +164,17 @@ def test_a_montecarlo_output_that_does_not_vary_has_a_message_not_a_histogram(tm
 
 
 def test_a_montecarlo_output_with_no_finite_draw_has_a_message(tmp_path):
-    mc = A.montecarlo("chain.a100_servers", {"chain_gpus_per_server": Uniform(6, 10)}, n=1000, seed=1)
+    mc = A.montecarlo("chain.servers", {"chain_gpus_per_server": Uniform(6, 10)}, n=1000, seed=1)
     none = dataclasses.replace(mc, output_values=np.full(1000, np.nan), histogram=np.histogram([], bins=50))
     path = X.write_montecarlo(none, tmp_path / "none.xlsx")
     assert_inside_a_sheet(path)
     wb = openpyxl.load_workbook(path)
     assert [len(ws._charts) for ws in wb] == [0, 0, 0]
     assert list(wb["Histogram"].iter_rows(values_only=True))[1][0] == \
-        "no histogram: no draw gives a finite chain.a100_servers at 2027E"
-    assert "1,000 draws give no finite chain.a100_servers" in notes(path)
+        "no histogram: no draw gives a finite chain.servers at 2027E"
+    assert "1,000 draws give no finite chain.servers" in notes(path)
     assert montecarlo_summary(none, path).splitlines()[2] == \
-        "chain.a100_servers at 2027E (万台): no draw gives a finite value"
+        "chain.servers at 2027E (万台): no draw gives a finite value"
     drawn = X.write_montecarlo(mc, tmp_path / "drawn.xlsx")           # the same run, drawn: a histogram
     assert len(openpyxl.load_workbook(drawn)["Histogram"]._charts) == 1
 

@@ -132,12 +132,12 @@ def test_a_range_a_list_and_an_array_sweep_alike():
     assert np.array_equal(by_range.values, by_list.values) and np.array_equal(by_list.values, by_array.values)
     assert by_range.grid[:, 0].tolist() == [0.2, 0.3, 0.4]                 # the decimal values, exactly
     assert repr(Range(0.2, 0.4, 0.1)) == "Range(0.2, 0.4, 0.1)"
-    two = suanli.sweep("chain.cards", {"train_utilization": [0.2, 0.3], "chain_h100_share": [0, 0.5, 1]},
+    two = suanli.sweep("chain.cards", {"train_utilization": [0.2, 0.3], "chain_share_h100_sxm": [0, 0.5, 1]},
                        overrides={"train_days": 10})
     frame = two.to_frame()
-    assert frame.index.names == ["train_utilization", "chain_h100_share"] and len(frame) == 6
+    assert frame.index.names == ["train_utilization", "chain_share_h100_sxm"] and len(frame) == 6
     assert frame.loc[(0.3, 0.5), "2027E"] == pytest.approx(
-        suanli.table("chain", overrides={"train_utilization": 0.3, "chain_h100_share": 0.5, "train_days": 10})
+        suanli.table("chain", overrides={"train_utilization": 0.3, "chain_share_h100_sxm": 0.5, "train_days": 10})
         .value("cards", "2027E"), rel=1e-12)
 
 

@@ -16,7 +16,7 @@ from suanli.cli import main
 from workbook_templates import batch, build, groups
 from workbook_templates.meta import META_SHEET
 
-CSV = """name,train_utilization,mm_dau[2025E],chain_h100_share,fig50_util_applied_twice
+CSV = """name,train_utilization,mm_dau[2025E],chain_share_h100_sxm,fig50_util_applied_twice
 base,,,,
 high util,0.45,,0.5,false
 "=HYPERLINK(""http://x"")",0.3,2e8,,
@@ -54,7 +54,7 @@ def test_batch_writes_workbooks_summary_and_manifest(csv_file, tmp_path, capsys)
                             "summary.xlsx"])
     assert not list(out.glob("*.part"))
     # each workbook is exactly what templates build writes for that scenario
-    sc = scenarios.load("csc-2023").with_values({"train_utilization": 0.45, "chain_h100_share": 0.5,
+    sc = scenarios.load("csc-2023").with_values({"train_utilization": 0.45, "chain_share_h100_sxm": 0.5,
                                                  "fig50_util_applied_twice": False})
     expected = tmp_path / "expected.xlsx"
     build.build_workbook(groups.group("chain"), expected,
@@ -84,7 +84,7 @@ def test_summary_has_headlines_and_charts(csv_file, tmp_path):
     head = batch.SUMMARY_HEADER_ROW + 1
     assert "base scenario csc-2023 (CSC 2023 report, as printed)" in ws["A2"].value
     assert "errata as printed: E01 E02 E05 E06 E13 E19" in ws["A2"].value
-    inputs = ["train_utilization (%)", "mm_dau[2025E] (亿人 (×1e8 users))", "chain_h100_share (%)",   # display units
+    inputs = ["train_utilization (%)", "mm_dau[2025E] (亿人 (×1e8 users))", "chain_share_h100_sxm (%)",   # display units
               "fig50_util_applied_twice"]
     heads = [c.value for c in ws[head]]
     assert heads[:2] == ["scenario", "workbook"] and sorted(heads[2:6]) == sorted(inputs)
@@ -332,7 +332,7 @@ def test_a_formula_saved_without_its_value_is_refused_naming_the_cell(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "My scenarios"
-    ws.append(["name", "train_utilization", "chain_h100_share"])
+    ws.append(["name", "train_utilization", "chain_share_h100_sxm"])
     ws.append(["plain", 0.3, None])
     ws.append(["formula", "=0.2*2", 0.5])                     # openpyxl (and pandas) save no value for it
     ws.append(["=\"na\"&\"me\"", 0.3, None])

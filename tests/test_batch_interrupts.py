@@ -30,7 +30,7 @@ PATIENCE = 120.0
 def _scenarios(path: Path, n: int = ROWS) -> Path:
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["name", "train_utilization", "chain_h100_share"])
+        w.writerow(["name", "train_utilization", "chain_share_h100_sxm"])
         for i in range(n):
             w.writerow([f"s{i:03d}", f"{0.2 + i * 0.005:.3f}", f"{(i % 10) / 10:.1f}"])
     return path

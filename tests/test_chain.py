@@ -36,7 +36,7 @@ def test_demand_links(chain):
 
 
 def test_same_compute_on_h100s_needs_fewer_cards():
-    t = table("chain", overrides={"chain_h100_share": 1})
+    t = table("chain", overrides={"chain_share_h100_sxm": 1})
     a100 = table("chain")
     ratio = t.value("cards", 0) / a100.value("cards", 0)
     assert ratio == pytest.approx(312 / 990)
@@ -47,14 +47,14 @@ def test_modules_follow_the_report_ratios(chain):
     cards = chain.result.values["cards"][0]
     modules = chain.result.values["optical_modules"][0]
     assert modules == pytest.approx(7 * cards, abs=1)
-    t = table("chain", overrides={"chain_h100_share": 1})
-    h100 = t.result.values["h100_cards"][0]
+    t = table("chain", overrides={"chain_share_h100_sxm": 1})
+    h100 = t.result.values["cards_h100_sxm"][0]
     assert t.result.values["optical_modules"][0] == pytest.approx(3.5 * h100, abs=1)
     assert network.modules_needed(1000, 200, 200, 3, 40, 1, 0, 1 / 6, 1) == 7000
 
 
 def test_power_links(chain):
-    servers = chain.result.values["a100_servers"][0]
+    servers = chain.result.values["servers"][0]
     assert chain.result.values["it_kw"][0] == pytest.approx(servers * 6.5)
     it = chain.result.values["it_kw"][0]
     assert chain.result.values["facility_kw"][0] == pytest.approx(it * (0.3 * 1.4 + 0.7 * 1.2))
@@ -99,7 +99,7 @@ def test_errata_shown(chain):
 def test_chain_on_a_scenario_axis():
     import numpy as np
     shares = np.linspace(0, 1, 11)
-    t = table("chain", overrides={"chain_h100_share": shares})
+    t = table("chain", overrides={"chain_share_h100_sxm": shares})
     cards = t.result.values["cards"][2]
     assert cards.shape == (11,) and np.all(np.diff(cards) < 0)
     assert round_half_up(cards[0] / 1e4, 2) == round_half_up(table("chain").value("cards", 2), 2)
@@ -110,10 +110,12 @@ def test_server_market_is_the_ai_server_market_model_per_chip(chain):
     over each chip at its own price, they are that model."""
 
 
-    sc, values = chain.scenario, chain.result.values
-    for j, column in enumerate(chain.columns):
-        expected = sum(market.ai_server_market(values[f"{chip}_cards"][j], sc.value(f"chain_usd_per_{chip}"),
-                                               sc.value("chain_gpu_cost_share")) for chip in ("a100", "h100"))
+    t = table("chain", overrides={"chain_share_h100_sxm": 0.4})
+    sc, values = t.scenario, t.result.values
+    prices = dict(zip(scenarios.axes()["chain_chips"], sc.value("chain_usd_per_card"), strict=True))
+    for j, column in enumerate(t.columns):
+        expected = sum(market.ai_server_market(values[f"cards_{chip}"][j], prices[chip], sc.value("chain_gpu_cost_share")[j])
+                       for chip in ("a100_sxm", "h100_sxm"))
         assert values["server_market"][j] == pytest.approx(expected, rel=1e-12), column
 
 
@@ -149,19 +151,19 @@ def test_every_chain_assumption_has_a_source_or_is_yours_to_supply(chain):
 
 def test_the_network_sets_are_labelled_calibrated():
     schema = scenarios.schema()
-    for chip, ratio in (("a100", "1:7"), ("h100", "1:3.5")):
-        for arg in network.CHAIN_ARGS:
-            source = schema[f"chain_{chip}_{arg}"].source
-            assert source.startswith("suanli, calibrated:") and ratio in source and "E41" in source, arg
+    for arg in network.CHAIN_ARGS:
+        source = schema[f"chain_{arg}"].source
+        assert source.startswith("suanli, calibrated:") and "1:7" in source and "1:3.5" in source and "E41" in source, arg
+        assert "Every other accelerator: the H100 set, suanli's assumption" in source, arg
     assert "calibrated" in exhibits.get("chain").note
 
 
 def test_the_h100_price_is_a_cross_report_assumption():
     from engine import reports
 
-    spec = scenarios.schema()["chain_usd_per_h100"]
-    assert "cross-report assumption" in spec.label and "cross-report assumption" in spec.source
-    assert [d.id for d in reports.named_in(spec.source)] == ["ai-server-2023"]
+    spec = scenarios.schema()["chain_usd_per_card"]
+    assert "H100 SXM: 《AI 服务器行业深度》(2023)" in spec.source and "a cross-report assumption" in spec.source
+    assert [d.id for d in reports.named_in(spec.source)] == ["csc-2023", "ai-server-2023"]
     assert "cross-report" in exhibits.get("chain").note
 
 

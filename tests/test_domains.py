@@ -81,9 +81,9 @@ def test_a_switched_off_branch_is_no_error():
 @pytest.mark.parametrize("argv, shown", [
     (["table", "cagr", "--set", "std_vendors=0"],
      ["#DIV/0!", "train_cagr value: #DIV/0! CAGR from a zero start is undefined (with std_vendors=0)"]),
-    (["table", "chain", "--set", "chain_a100_nic_gbps=1e308"],
-     ["#NUM!", "optical_modules 2023E-2027E: #NUM! a number beyond ±1.8e308, the largest a spreadsheet holds "
-               "(with chain_a100_nic_gbps=1e308)"]),
+    (["table", "chain", "--set", "chain_nic_gbps=1e308"],
+     ["#NUM!", "optical_modules 2023E-2027E: #NUM! reads chain_mix modules_per_gpu a100_sxm, where a number "
+               "beyond ±1.8e308, the largest a spreadsheet holds (with chain_nic_gbps=1e308)"]),
     (["table", "fig8", "--set", "mm_vendors=1e308"], ["#NUM!", "(with mm_vendors=1e308)"]),
     (["table", "cagr", "--set", "cagr_periods=1e-300"], ["#NUM!", "(with cagr_periods=1e-300)"]),
     (["table", "s001_china_market", "--set", "s001_china_units_2022=5e-324"],
@@ -367,11 +367,11 @@ def test_refresh_caches_the_error_the_formula_shows(demand_book, tmp_path):
 def test_refresh_refuses_a_bound_tightened_naming_the_key(tmp_path):
     group = groups.group("chain")
     book = build.build_workbook(group, tmp_path / "chain.xlsx")
-    row, col, _ = build.plan(group, scenarios.load(group.scenario)).input_layout.places["chain_a100_switch_radix"]
+    row, col, _ = build.plan(group, scenarios.load(group.scenario)).input_layout.places["chain_switch_radix"]
     fx.set_cell(book, tmp_path / "edited.xlsx", "Inputs", xl_rowcol_to_cell(row, col), "number", 1)
     run = cli("refresh", str(tmp_path / "edited.xlsx"))
     assert run.returncode == 2 and run.stderr.count("\n") == 1
-    assert "input chain_a100_switch_radix at Inputs!" in run.stderr and "must be an even whole number >= 2, got 1" \
+    assert "input chain_switch_radix (a100_sxm) at Inputs!" in run.stderr and "must be an even whole number >= 2, got 1" \
         in run.stderr
 
 
@@ -385,10 +385,10 @@ def test_batch_writes_a_row_at_zero_with_its_error_cell_and_refuses_a_bad_bound_
     assert set(errors.values()) == {"#DIV/0!"}
     assert not _errors_cached(tmp_path / "out" / "fine.xlsx")
     bad = tmp_path / "bad.csv"
-    bad.write_text("name,chain_a100_switch_radix\none port,1\n", encoding="utf-8")
+    bad.write_text("name,chain_switch_radix\none port,1\n", encoding="utf-8")
     run = cli("batch", str(bad), "--out", str(tmp_path / "out2"), "--jobs", "1")
     assert run.returncode == 1
-    assert "row 2: chain_a100_switch_radix must be an even whole number >= 2, got 1" in run.stderr
+    assert "row 2: chain_switch_radix must be an even whole number >= 2, got 1" in run.stderr
 
 
 @pytest.mark.libreoffice
@@ -400,7 +400,7 @@ def test_the_engines_error_cells_are_libreoffices(tmp_path):
     cases = [("demand", {"std_vendors": 0, "mm_dau": [0, 5e7, 1e8, 2e8, 4e8]}),
              ("demand", {"std_vendors": 0, "cagr_training_uses_ordinary_row": False, "zero_dp_degree": 5e-324}),
              ("servers", {"market_global_actual_usd": [0, 2.02e10], "market_usd_per_a100": 0}),
-             ("chain", {"chain_gpu_cost_share": 1e-300, "chain_a100_nic_gbps": 1e308}),
+             ("chain", {"chain_gpu_cost_share": 1e-300, "chain_nic_gbps": 1e308}),
              ("ai_server_2023", {"s001_ai_server_periods": 1e-300, "s001_gpt35_gpus": 0}),
              # the real fifth root of a negative number, and another fractional power of one (#NUM!)
              ("ai_server_2023", {"s001_china_units_2022": 1, "s001_china_periods": 4.5}),

@@ -128,10 +128,10 @@ def test_a_base_file_is_read_relative_to_the_file_that_names_it(tmp_path, monkey
 def test_a_byte_order_mark_and_the_report_units_are_accepted(tmp_path):
     path = tmp_path / "bom.toml"
     path.write_bytes("\ufeffname = \"bom\"\n[values]\nmm_params_base = \"１８０００亿\"\n"
-                     "chain_usd_per_a100 = \"1.5万美元\"\nfig50_util_applied_twice = false\n".encode())
+                     "chain_usd_per_switch = \"1.5万美元\"\nfig50_util_applied_twice = false\n".encode())
     sc = scenariofiles.read(path)
     assert sc.value("mm_params_base") == 1.8e12 and sc.value("fig50_util_applied_twice") == 0.0
-    assert sc.value("chain_usd_per_a100") == 1.5e4
+    assert sc.value("chain_usd_per_switch") == 1.5e4
 
 
 def test_a_bare_number_off_by_a_display_factor_is_warned_about(tmp_path, capsys, monkeypatch):
@@ -143,7 +143,7 @@ def test_a_bare_number_off_by_a_display_factor_is_warned_about(tmp_path, capsys,
 
 BAD_FILES = [
     ("unknown-key.toml", 'name = "x"\n[values]\nmm_params_bas = 1\n',
-     "unknown-key.toml: [values] unknown input key 'mm_params_bas'; one of the 510 that `suanli inputs` lists "
+     f"unknown-key.toml: [values] unknown input key 'mm_params_bas'; one of the {len(scenarios.schema())} that `suanli inputs` lists "
      "(did you mean mm_params_base?)"),
     ("length.toml", "[values]\nmm_vendors = [1, 2, 3]\n",
      "length.toml: [values] mm_vendors takes one value or 5 values (2023E, 2024E, 2025E, 2026E, 2027E), got 3 values"),

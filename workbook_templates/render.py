@@ -317,6 +317,8 @@ class FormulaResolver(Resolver):
         return "=" + expr.text
 
     def _blank_test(self, key: str, column: str) -> str:
+        if key.endswith("]"):               # KEY[COLUMN]: one column of an input on another axis
+            key, column = key[:-1].split("[", 1)
         spec = scenarios.schema()[key]
         if spec.axis is None:
             return f"ISBLANK({key})"
