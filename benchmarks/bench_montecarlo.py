@@ -39,8 +39,8 @@ DISTRIBUTIONS = {
     "chain_share_h100_sxm": Uniform(0, 0.6),
     "chain_liquid_share": Triangular(0.3, 0.7, 0.9),
     "chain_kw_per_server": Triangular(5.5, 6.5, 7),
-    "chain_kw_per_server": Triangular(8, 10.2, 11),
     "chain_gpu_cost_share": Uniform(0.6, 0.8),
+    "chain_hbm_usd_per_gb": Uniform(8, 12),
     "chain_pue_air": Normal(1.45, 0.08),
     "chain_pue_liquid": Uniform(1.05, 1.2),
     # prices the report does not give (user-supplied inputs): drawn, so every row of the chain is computed

@@ -176,7 +176,7 @@ def _sum(c, row: str, term):
     for chip in CHIPS:
         share, value = _mix(c, chip, row)
         if value is not None:
-            total = total + _only_with_share(share, lambda: term(chip, value))
+            total = total + _only_with_share(share, lambda chip=chip, value=value: term(chip, value))
     return total
 
 
