@@ -258,7 +258,7 @@ def test_exhibit_ids_as_printed_on_the_command_line_and_in_excel(capsys):
     assert run(capsys, "inputs", "图表43")[1].startswith("6 inputs that fig43 reads")
     assert udfs.AI_TABLE("图表49")[0][0].startswith("fig49")
     code, _, err = run(capsys, "table", "fig499")
-    assert code == 2 and err.strip() == ("suanli: unknown exhibit 'fig499'; one of the 91 that `suanli tables` "
+    assert code == 2 and err.strip() == ("suanli: unknown exhibit 'fig499'; one of the 92 that `suanli tables` "
                                          "lists (did you mean fig49?)")
 
 
