@@ -47,6 +47,9 @@ TABLE_FORMATS = ("table", "csv", "json", "md", "xlsx")
 SCENARIO_OR_FILE = "a scenario name or a scenario file (.toml)"
 WORK_DEFAULT = "default: the exhibit's, with the report's errata corrected: csc-2023-corrected"
 EXIT_PARTIAL = 1   # a batch wrote what it could; some rows failed
+#: In `suanli table`, a column holding text wider than TEXT_WRAP_PAST (sources, definitions) wraps at
+#: TEXT_WRAP, so that the table stays readable; shorter text and numbers never wrap.
+TEXT_WRAP, TEXT_WRAP_PAST = 36, 60
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -482,7 +485,8 @@ def render_table(t: tables.Table, fmt: str) -> str:
         md += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
         md += ["", source] + [f"- {line}" for line in needs + notes + errors]
         return "\n".join(md)
-    out = [title, "", grid(head, body, max_width={0: 44, 1: 40}), source]
+    long = {i: TEXT_WRAP for i in range(3, len(head)) if any(width(row[i]) > TEXT_WRAP_PAST for row in body)}
+    out = [title, "", grid(head, body, max_width={0: 44, 1: 40}, wraps=long), source]
     if needs:
         out += ["inputs to supply (the reports give none):"] + [f"  {line}" for line in needs]
     if errors:

@@ -17,7 +17,7 @@ import unicodedata
 from ..errors import UnknownNameError
 from ..exhibit import Exhibit
 
-MODULES = ("demand", "market", "network", "power", "export_control", "passages", "quoted", "seed001", "chain")
+MODULES = ("demand", "market", "network", "power", "export_control", "passages", "quoted", "seed001", "chain", "forecast")
 
 
 def _collect() -> tuple[Exhibit, ...]:
