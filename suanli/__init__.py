@@ -139,7 +139,7 @@ def tables():
     >>> t.loc["fig49", ["title_zh", "columns"]].tolist()
     ['全球大模型训练所需算力/AI 芯片数量测算', '2023E, 2024E, 2025E, 2026E, 2027E']
     >>> len(t)
-    92
+    93
     >>> t.loc[["fig50", "chain"], "scenario"].tolist()
     ['csc-2023', 'csc-2023-corrected']
     """

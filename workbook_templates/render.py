@@ -19,6 +19,7 @@ Only functions that both Excel 2016 and LibreOffice 7.4 have are emitted.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -125,7 +126,9 @@ def _reading_resolver() -> NumericResolver:
             one = max(spec.domain.low, 0.0) + 1.0
             filled[key] = one if spec.axis is None else [one] * len(axes[spec.axis])
     try:
-        scenario = base.with_values(filled)
+        with warnings.catch_warnings():    # 1.0 stands for any value: no display-unit warning about it
+            warnings.simplefilter("ignore")
+            scenario = base.with_values(filled)
     except SuanliError:                    # a supplied input that takes no such value: read as the report has it
         scenario = base
     return NumericResolver(scenario, exhibits.get)
