@@ -450,5 +450,9 @@ def unknown_key(key: str) -> UnknownNameError:
 
 
 def _close(word: str, choices) -> str | None:
-    match = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    """"did you mean X?": a choice that begins with ``word`` (``chain_share_h100`` → ``chain_share_h100_sxm``),
+    the shortest first, else the closest by spelling; None when none is close."""
+    word = str(word)
+    longer = sorted((c for c in choices if c.startswith(word) and c != word), key=len) if len(word) >= 4 else []
+    match = longer[:1] or difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {match[0]}?" if match else None
