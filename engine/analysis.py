@@ -697,7 +697,7 @@ def sensitivity(output: str | Output, *, column: str | int | None = None, delta:
         values = value if isinstance(value, tuple) else (value,)
         if spec.is_switch:
             skipped[key] = "a TRUE/FALSE switch"
-        elif any(v is None for v in values):
+        elif all(v is None for v in values):
             skipped[key] = "not supplied"
         else:
             keys.append(key)
@@ -707,9 +707,10 @@ def sensitivity(output: str | Output, *, column: str | int | None = None, delta:
         spec, value = schema[key], base.values[key]
         found: set[str] = set()
         per_col = value if isinstance(value, tuple) else (value,)
-        lo = tuple(_moved(spec, float(v), 1 - d, found) for v in per_col)
-        hi = tuple(_moved(spec, float(v), 1 + d, found) for v in per_col)
-        if all(v == 0 for v in per_col):
+        # a column left blank (a figure nobody published) stays blank; the others move
+        lo = tuple(None if v is None else _moved(spec, float(v), 1 - d, found) for v in per_col)
+        hi = tuple(None if v is None else _moved(spec, float(v), 1 + d, found) for v in per_col)
+        if all(v == 0 for v in per_col if v is not None):
             found.add("the value is 0: a relative move leaves it at 0")
         moved, same = "whole" in found, "whole-unchanged" in found
         found -= {"whole", "whole-unchanged"}
@@ -719,6 +720,9 @@ def sensitivity(output: str | Output, *, column: str | int | None = None, delta:
             found.add(f"not moved: ±{d:.0%} rounds back to the same whole number")
         arrays = []
         for v, a, b in zip(per_col, lo, hi, strict=True):
+            if v is None:
+                arrays.append(None)
+                continue
             arr = np.full(n, float(v))
             arr[2 * i + 1], arr[2 * i + 2] = a, b
             arrays.append(arr)

@@ -44,7 +44,8 @@ class InputSpec:
     """One input: key, label, base unit, axis (None for a single value), domain, source.
 
     ``shown_in`` is the unit the report prints it in when that is not its base unit (亿 for a count
-    of parameters, 亿美元 for a market): the input file's ``display``.
+    of parameters, 亿美元 for a market): the input file's ``display``.  ``blank_means`` says what a
+    blank stands for when it is a choice, not a missing figure (the chain's A100 share: "the rest").
     """
 
     key: str
@@ -57,6 +58,7 @@ class InputSpec:
     erratum: str | None = None
     user_supplied: bool = False
     shown_in: str | None = None
+    blank_means: str | None = None
 
     @property
     def is_switch(self) -> bool:
@@ -114,7 +116,8 @@ def schema() -> dict[str, InputSpec]:
             raise ValueError(f"input {key}: display {shown_in!r} is not a unit of {d['unit']}; "
                              f"one of {', '.join(units.suffixes(d['unit']))}")
         out[key] = InputSpec(key, d["label"], d["unit"], dom, d["source"], d.get("axis"),
-                             d.get("note"), d.get("erratum"), bool(d.get("user_supplied")), shown_in)
+                             d.get("note"), d.get("erratum"), bool(d.get("user_supplied")), shown_in,
+                             d.get("blank_means"))
     return out
 
 

@@ -272,7 +272,7 @@ def scenarios():
     >>> scenarios().loc["csc-2023-corrected", "base"]
     'csc-2023'
     >>> list(scenarios().index)
-    ['ai-server-2023', 'csc-2023', 'csc-2023-corrected', 'csc-2023-text-dau', 'csc-2023-text-params']
+    ['ai-server-2023', 'csc-2023', 'csc-2023-corrected', 'csc-2023-text-dau', 'csc-2023-text-params', 'today']
     """
     import pandas as pd
 

@@ -564,6 +564,20 @@ def _errata_lines(t: tables.Table) -> list[str]:
     return lines
 
 
+def _supply_hint(value, spec) -> str:
+    """What ``suanli inputs`` adds to the label of an input the user supplies: nothing where it has a
+    value; where every column is blank, that the reports give none; where some are, which."""
+    if not spec.user_supplied or spec.blank_means:
+        return ""
+    values = value if isinstance(value, tuple) else (value,)
+    blank = sum(v is None for v in values)
+    if blank == len(values):
+        return " (the reports give none: --set it)"
+    if blank:
+        return f" (blank in {blank} of {len(values)} columns: none published; --set {spec.key}[COLUMN]=...)"
+    return ""
+
+
 def cmd_inputs(args) -> str:
     exhibit = exhibits.get(" ".join(args.exhibit)) if args.exhibit else None
     sc = resolve(args.scenario or (exhibit.default_scenario if exhibit else "csc-2023"))
@@ -593,7 +607,7 @@ def cmd_inputs(args) -> str:
         return (BOM if _with_bom(args.bom, None) else "") + _csv(head, body)
     total = terminal_width()
     rows = [[k, input_value(sc.value(k), specs[k]), specs[k].unit, specs[k].describe_bounds(),
-             specs[k].label + (" (the reports give none: --set it)" if specs[k].user_supplied else "")] for k in keys]
+             specs[k].label + _supply_hint(sc.value(k), specs[k])] for k in keys]
     footer = "Values in base units, as --set takes them (or in the report's units: --set mm_params_base=18000亿). " \
              "The accepted range, source and note of each: --format json or csv."
     return "\n".join([*wrap(f"{what}; {tables.scenario_line(sc)}", total), _inputs_grid(rows, total),

@@ -44,10 +44,12 @@ def number(row, value) -> str:
 def input_value(value, spec) -> str:
     """An input's value as ``suanli inputs`` shows it, in the input's base unit (what ``--set``
     takes): TRUE/FALSE for a switch, one number, or one per column, comma-separated, when they
-    differ; ``(yours to supply)`` when the reports give none."""
+    differ, with an empty place for a column left blank; ``(yours to supply)`` when no column has a
+    value."""
+    values = value if isinstance(value, tuple) else (value,)
+    if all(v is None for v in values):
+        return f"(blank: {spec.blank_means})" if spec.blank_means else "(yours to supply)"
     first = value[0] if isinstance(value, tuple) else value
-    if first is None:
-        return "(yours to supply)"
     if spec.is_switch:
         return "TRUE" if first else "FALSE"
     if isinstance(value, tuple) and len(set(value)) > 1:
@@ -56,6 +58,8 @@ def input_value(value, spec) -> str:
 
 
 def _plain(v) -> str:
+    if v is None:
+        return ""
     if isinstance(v, float) and not math.isfinite(v):
         return str(v)
     return format(v, ".10g")

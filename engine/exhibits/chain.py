@@ -152,7 +152,7 @@ def _no_throughput(c, chip: str) -> MixError:
     key, precision = ("chain_fp8_tflops", "FP8") if fp8 else ("chain_fp16_tflops", "FP16")
     field = "fp8_tensor_dense_tflops" if fp8 else "fp16_tensor_dense_tflops"
     return MixError(
-        f"{key}[{chip}]",
+        f"chain_share_{chip}",
         f"{key}[{chip}] is needed: {_chip_name(chip)} has a share of the compute but no dense {precision} throughput (catalogue "
         f"field {field}: not published); give one, " + ("run at FP16 (chain_fp8 = false), " if fp8 else "")
         + f"or set chain_share_{chip} to 0")
