@@ -112,7 +112,7 @@ def test_a100_and_h100_under_the_2023_rule_with_nvidias_die_areas():
     t = _t()
     assert catalogue.value("A100 SXM", "die_area_mm2") == 826 and catalogue.value("H100", "die_area_mm2") == 814
     assert catalogue.source("A100 SXM", "die_area_mm2").startswith("NVIDIA A100 whitepaper (2020) §3.3")
-    assert catalogue.source("H100", "die_area_mm2").startswith("NVIDIA H100 whitepaper (2023) §4")
+    assert catalogue.source("H100", "die_area_mm2").startswith("NVIDIA H100 whitepaper v1.04 (2023) p.17, §4")
     assert t.value("die_area", "a100_sxm") == 826 and t.value("die_area", "h100_sxm") == 814
     assert t.value("density_2023", "a100_sxm") == pytest.approx(4992 / 826)      # 6.04: a.2 too
     assert t.value("density_2023", "h100_sxm") == pytest.approx(15840 / 814)     # 19.46
@@ -129,6 +129,83 @@ def test_a100_and_h100_under_the_2023_rule_with_nvidias_die_areas():
     assert t.value("tpp_max", "a100_sxm") == pytest.approx(4000)
     assert t.value("class_2022", "a100_sxm") == ec.NOT_RESTRICTED                 # below 4800
     assert t.value("class_2023", "a100_sxm") == ec.CONTROLLED_3A090B              # 4.84 in [3.2, 5.92): b.2
+
+
+# ------------------------------------------------- today's China parts under both rules (H20, H800, A800, L20)
+#: The catalogue's figures each verdict rests on (today's catalogue, data/catalogue_current/nvidia.toml;
+#: the A800's from the reports): chip -> {field: value}.  A change in the catalogue shows here first.
+CHINA_PARTS = {
+    "h20": {"int8_tensor_dense_tops": 296, "fp8_tensor_dense_tflops": 296, "fp16_tensor_dense_tflops": 148,
+            "bf16_tensor_dense_tflops": 148, "chip_to_chip_gb_s": 900, "die_area_mm2": 814},
+    "l20": {"int8_tensor_dense_tops": 239, "fp8_tensor_dense_tflops": 239, "fp16_tensor_dense_tflops": 119.5,
+            "bf16_tensor_dense_tflops": 119.5},
+    "h800_sxm": {"chip_to_chip_gb_s": 400},
+    "a800_80gb": {"chip_to_chip_gb_s": 400},
+}
+
+
+def test_the_china_parts_are_columns_with_their_figures():
+    axis = scenarios.axes()["export_chips"]
+    for key, figures in CHINA_PARTS.items():
+        assert key in axis, key
+        values = catalogue.get(key).values
+        assert {f: values.get(f) for f in figures} == figures, key
+    assert {catalogue.get(n).key for n in ("H20", "H800", "L20", "A800 80GB")} == set(CHINA_PARTS)
+    for key in ("h800_sxm", "l20"):                     # what nobody published stays not given
+        assert "die_area_mm2" in catalogue.get(key).unpublished
+    assert {"int8_tensor_dense_tops", "fp8_tensor_dense_tflops", "fp16_tensor_dense_tflops"} <= \
+        catalogue.get("h800_sxm").unpublished
+
+
+def test_the_china_parts_under_both_rules():
+    t = _t()
+    # H20: TPP = INT8/FP8 296 x 8 = FP16/BF16 148 x 16 = 2368 (TF32 not above it); I/O 900 GB/s; die 814 mm².
+    assert t.value("tpp_max", "h20") == 296 * 8 == 148 * 16 == 2368
+    assert t.value("class_2022", "h20") == ec.NOT_RESTRICTED          # 2368 < 4800: the I/O does not matter
+    assert t.value("density_2023", "h20") == pytest.approx(2368 / 814)  # 2.91
+    # 2023: 1600 <= 2368 < 4800; density 2.91 < 5.92 (not a.2), < 3.2 (not b.2), TPP < 2400 (not b.1)
+    assert t.value("class_2023", "h20") == ec.NOT_RESTRICTED
+    # L20: INT8/FP8 239 x 8 = FP16/BF16 119.5 x 16 = 1912, TF32 59.8 x 32 = 1913.6 the highest; no die area.
+    assert t.value("tpp_max", "l20") == pytest.approx(1913.6)
+    assert t.value("class_2022", "l20") == ec.NOT_RESTRICTED           # below 4800, complete
+    assert t.value("class_2023", "l20") == ec.NEEDS_AREA                # 1600 <= 1913.6 < 4800
+    # H800 SXM: no tensor figure published; NVLink cut to 400 GB/s.
+    assert t.value("tpp_max", "h800_sxm") == 0
+    assert t.value("class_2022", "h800_sxm") == ec.NOT_RESTRICTED      # I/O 400 < 600 settles it
+    assert t.value("class_2023", "h800_sxm") == ec.NEEDS_TPP           # no I/O test in 2023
+    # A800 80GB: no INT8/FP16 printed; 400 GB/s.
+    assert t.value("class_2022", "a800_80gb") == ec.NOT_RESTRICTED
+    assert t.value("class_2023", "a800_80gb") == ec.NEEDS_TPP
+    # with the assumptions: H800 = H100 SXM (FP16 990 x 16 = 15840) but FP64, A800 = A100 (312 x 16 = 4992)
+    assumed = _t(export_h800_as_h100=True, export_a800_as_a100=True)
+    assert assumed.value("tpp_max", "h800_sxm") == 990 * 16 == 15840
+    assert assumed.value("tpp_fp64", "h800_sxm") == 0                   # reduced FP64: not borrowed
+    assert assumed.value("tpp_max", "a800_80gb") == 312 * 16 == 4992
+    for chip in ("h800_sxm", "a800_80gb"):
+        assert assumed.value("class_2022", chip) == ec.NOT_RESTRICTED    # made for the 2022 rule: I/O 400
+        assert assumed.value("class_2023", chip) == ec.RESTRICTED_3A090A  # 3A090.a.1: TPP >= 4800
+
+
+@pytest.mark.parametrize("area, expected", [
+    (600, ec.NOT_RESTRICTED),            # 1913.6 / 600 = 3.19: under b.2's 3.2; TPP under b.1's 2400
+    (597, ec.CONTROLLED_3A090B),         # 3.205: b.2
+    (324, ec.CONTROLLED_3A090B),         # 5.906: still under a.2's 5.92
+    (323, ec.RESTRICTED_3A090A),         # 5.924: a.2
+])
+def test_a_die_area_for_the_l20_settles_its_2023_class(area, expected):
+    chips = scenarios.axes()["export_chips"]
+    areas = list(scenarios.load().value("export_die_area_mm2"))
+    areas[chips.index("l20")] = area
+    assert _t(export_die_area_mm2=areas).value("class_2023", "l20") == expected
+
+
+def test_every_column_has_a_class_under_each_rule():
+    t = _t()
+    known = {ec.RESTRICTED, ec.NOT_RESTRICTED, ec.NEEDS_IO, ec.NEEDS_TPP}
+    known_2023 = {ec.RESTRICTED_3A090A, ec.CONTROLLED_3A090B, ec.NOT_RESTRICTED, ec.NEEDS_TPP, ec.NEEDS_AREA}
+    for chip in t.columns:
+        assert t.value("class_2022", chip) in known, chip
+        assert t.value("class_2023", chip) in known_2023, chip
 
 
 # ------------------------------------------------------------------ FP8 and FP4: dense figures only

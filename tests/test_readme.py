@@ -24,7 +24,9 @@ def _number(pattern: str) -> int:
 def test_counts():
     assert _number(r"`suanli tables` lists all (\d+)\.") == len(exhibits.all_exhibits())
     assert _number(r"(\d+) errata in all") == len(errata.errata_only())
-    assert _number(r"server-CPU tables\): (\d+) entries") == len(catalogue.keys())
+    # the entries of catalogue.toml, the reports' tables (today's catalogue is counted apart)
+    assert _number(r"server-CPU tables\): (\d+) entries") == len([k for k in catalogue.keys()
+                                                                 if not catalogue.get(k).outside])
     assert _number(r"gives the engine to Excel as (\d+) functions") == len(udfs.functions())
 
 

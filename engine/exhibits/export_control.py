@@ -49,10 +49,17 @@ AREA_FIELD = "die_area_mm2"
 IO_INPUT = "export_io_gb_s"
 AREA_INPUT = "export_die_area_mm2"
 
-#: Columns that may borrow another chip's throughput when the user turns the assumption on:
-#: the A800 is an A100 with NVLink cut to 400 GB/s (the compilation's §二.3(1)); the reports print no
-#: INT8/FP16 figure for it.
-ASSUMED_LIKE = {"a800_80gb": "a100_sxm", "a800_pcie_40gb": "a100_sxm"}
+#: Columns that may borrow another chip's throughput when the user turns an assumption on:
+#: column -> (the chip lent from, the switch input, the precisions borrowed).  The A800 is an A100
+#: with NVLink cut to 400 GB/s (the compilation's §二.3(1)); the reports print no INT8/FP16 figure
+#: for it.  The H800 SXM is a Hopper part "similar to the H100" with FP64 and NVLink cut (the DeepSeek
+#: ISCA 2025 paper §4.1, in today's catalogue), and nobody publishes its tensor figures: it may borrow
+#: the H100 SXM's, FP64 excepted.
+ASSUMED_LIKE = {
+    "a800_80gb": ("a100_sxm", "export_a800_as_a100", tuple(p[0] for p in PRECISIONS)),
+    "a800_pcie_40gb": ("a100_sxm", "export_a800_as_a100", tuple(p[0] for p in PRECISIONS)),
+    "h800_sxm": ("h100_sxm", "export_h800_as_h100", tuple(p[0] for p in PRECISIONS if p[0] != "fp64")),
+}
 
 
 def input_key(precision: str) -> str:
@@ -138,9 +145,10 @@ def _tpp_row(precision: str, label: str, bits: int) -> Row:
 
     def formula(c):
         value = ec.tpp(c.inp(input_key(precision)), bits)
-        like = ASSUMED_LIKE.get(c.label)
-        if like is not None:  # which columns may borrow is data, not a value
-            value = where(c.inp("export_a800_as_a100"), c.at(row_key, c.columns.index(like)), value)
+        borrow = ASSUMED_LIKE.get(c.label)
+        if borrow is not None and precision in borrow[2] and borrow[0] in c.columns:
+            # which columns may borrow is data, not a value
+            value = where(c.inp(borrow[1]), c.at(row_key, c.columns.index(borrow[0])), value)
         return value
 
     return Row(row_key, f"TPP from {label} (dense × {bits}; 0 = not given)", None, "TPP",
@@ -222,7 +230,8 @@ EXPORT_CONTROL = Exhibit(
          "a part that is not, with TPP below 4800, is outside 3A090 (Note 2 to 3A090), and one at 4800 or "
          "more is 3A090.a but may use NAC; which parts those are is not modelled. A TPP from FP32 or FP64 "
          "alone is a lower bound: it can show a chip meets a threshold, never that it does not. The A800 "
-         "columns can borrow the A100's figures (input export_a800_as_a100, an assumption, off by default). "
+         "columns can borrow the A100's figures (input export_a800_as_a100) and the H800 the H100's but FP64 "
+         "(export_h800_as_h100): assumptions, off by default. "
          "Chip-to-chip I/O counts NVLink-class links only; the rule's aggregate I/O also counts host PCIe "
          "(A100 + 64 GB/s), which no verdict here depends on.",
 )
