@@ -25,11 +25,11 @@ from engine import (
     SuanliError,
     catalogue,
     errata,
+    packagedata,
     scenarios,
     table,
 )
 from engine import export_control as ec
-from engine import packagedata
 from engine.exhibits import export_control as ex
 from engine.ops import Formula, ref
 
