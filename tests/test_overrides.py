@@ -117,7 +117,7 @@ def test_each_bad_row_shows_its_own_message():
     ]
     got = udfs.AI_TABLE("fig49", "csc-2023-corrected", bad)
     assert got == [
-        ["#N/A overrides row 1: unknown input key 'train_util'; one of the 510 that `suanli inputs` lists (did you "
+        ["#N/A overrides row 1: unknown input key 'train_util'; one of the 516 that `suanli inputs` lists (did you "
          "mean train_utilization?)"],
         ["#NUM! overrides row 3: train_utilization must be in (0, 1], got 30 (did you mean 0.30?)"],
         ["#NUM! overrides row 4: mm_vendors takes one value or 5 values (2023E, 2024E, 2025E, 2026E, 2027E), got 2 "

@@ -143,7 +143,7 @@ def test_a_bare_number_off_by_a_display_factor_is_warned_about(tmp_path, capsys,
 
 BAD_FILES = [
     ("unknown-key.toml", 'name = "x"\n[values]\nmm_params_bas = 1\n',
-     "unknown-key.toml: [values] unknown input key 'mm_params_bas'; one of the 510 that `suanli inputs` lists "
+     "unknown-key.toml: [values] unknown input key 'mm_params_bas'; one of the 516 that `suanli inputs` lists "
      "(did you mean mm_params_base?)"),
     ("length.toml", "[values]\nmm_vendors = [1, 2, 3]\n",
      "length.toml: [values] mm_vendors takes one value or 5 values (2023E, 2024E, 2025E, 2026E, 2027E), got 3 values"),
