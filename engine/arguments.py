@@ -184,6 +184,11 @@ _ALL = (
              D.POSITIVE),
     Argument("density_threshold", "Performance density (TPP per mm²) at or above which a chip is restricted (5.92)",
              "TPP/mm²", D.POSITIVE),
+    Argument("b1_tpp_threshold", "TPP from which 3A090.b.1 counts (2023 rule: 2400)", "TPP", D.POSITIVE),
+    Argument("b1_density_threshold", "Performance density from which 3A090.b.1 counts, TPP per mm² (1.6)",
+             "TPP/mm²", D.POSITIVE),
+    Argument("b2_density_threshold", "Performance density from which 3A090.b.2 counts, TPP per mm² (3.2)",
+             "TPP/mm²", D.POSITIVE),
     Argument("tpp_is_lower_bound", "TRUE if the TPP misses the chip's dense INT8 and FP16 rates", "switch",
              D.SWITCH),
     # ----------------------------------------------------------------- text: the catalogue, scenarios, tables

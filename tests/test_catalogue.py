@@ -31,6 +31,9 @@ RAW = tomllib.loads(
 #: The reports' entries (data/catalogue.toml); today's catalogue has its own rules (test_catalogue_current.py).
 CHIPS = [catalogue.get(k) for k in catalogue.keys() if not catalogue.get(k).outside]
 EXTERNAL = {"h100_sxm": "NVIDIA H100 datasheet (2022) (external)", "a100_sxm": "NVIDIA A100 datasheet (2020) (external)"}
+#: Values from outside the reports that name the place in their document: (chip, field) -> the document's id.
+EXTERNAL_PLACED = {("a100_sxm", "die_area_mm2"): "nvidia-a100-whitepaper",
+                   ("h100_sxm", "die_area_mm2"): "nvidia-h100-whitepaper"}
 SHORTS = tuple(reports.short(r) for r in catalogue.REPORTS)
 TABLE_CITES = {t.cite for t in catalogue.tables().values()}
 #: One place in a report: a figure (图表N), a passage (摘要 or §section, then the words quoted), or
@@ -85,6 +88,11 @@ def test_sources_are_well_formed_and_cite_the_reports():
         for name, src in chip.sources.items():
             if src == EXTERNAL.get(chip.key):
                 continue
+            if (chip.key, name) in EXTERNAL_PLACED:   # the outside document's short name, a place, "(external)"
+                doc = reports.get(EXTERNAL_PLACED[chip.key, name])
+                assert doc.kind == "outside" and doc.address, (chip.key, name)
+                assert src.startswith((doc.short + " §", doc.short + " p.")) and src.endswith(" (external)"), (chip.key, name, src)
+                continue
             for part in src.split(";"):
                 part = part.strip()
                 short = next((s for s in SHORTS if part.startswith(s + " ")), None)
@@ -97,6 +105,7 @@ def test_sources_are_well_formed_and_cite_the_reports():
 def test_external_values_only_where_allowed():
     allowed = {("h100_sxm", f) for f in ("fp16_tensor_sparse_tflops", "int8_tensor_sparse_tops")}
     allowed |= {("a100_sxm", f) for f in ("fp16_tensor_sparse_tflops", "int8_tensor_sparse_tops")}
+    allowed |= set(EXTERNAL_PLACED)
     found = {(c.key, f) for c in CHIPS for f, s in c.sources.items() if "external" in s.lower()}
     assert found == allowed
 

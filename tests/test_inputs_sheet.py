@@ -118,7 +118,7 @@ def test_unit_and_accepted_range_are_in_the_display_unit(built):
 
 
 def test_a_long_axis_runs_down_the_sheet(built):
-    """The 33 chips of the export-control table: one row per chip, one column per input."""
+    """The chips of the export-control table: one row per chip, one column per input."""
     path, p = built["export_control"]
     layout = p.input_layout
     assert "export_int8_tops" in layout.down and layout.width <= 10
