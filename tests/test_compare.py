@@ -85,7 +85,7 @@ def test_two_scenarios_of_one_name_are_told_apart_by_how_they_were_given():
     (([],), suanli.AnalysisError, "got 0: none"),
     (("csc-2023",), suanli.InvalidTypeError, "scenarios must be a list of two or more scenario names"),
     ((["csc-2023", "csc-2032"],), UnknownNameError, "unknown scenario 'csc-2032'; one of: ai-server-2023, csc-2023, "
-                                                    "csc-2023-corrected, csc-2023-text-dau, csc-2023-text-params, a "
+                                                    "csc-2023-corrected, csc-2023-text-dau, csc-2023-text-params, today, a "
                                                     "scenario file (FILE.toml) (did you mean csc-2023?)"),
     ((["csc-2023", "csc-2023-corrected"], "chian"), UnknownNameError, "(did you mean chain?)"),
     ((["csc-2023", "csc-2023-corrected"], []), suanli.AnalysisError, "a comparison needs an exhibit"),

@@ -165,7 +165,7 @@ BAD_FILES = [
      "(did you mean values?)"),
     ("base.toml", 'base = "csc-2023-corected"\n',
      "base.toml: base 'csc-2023-corected' is neither a packaged scenario (ai-server-2023, csc-2023, "
-     "csc-2023-corrected, csc-2023-text-dau, csc-2023-text-params) nor a .toml file (did you mean "
+     "csc-2023-corrected, csc-2023-text-dau, csc-2023-text-params, today) nor a .toml file (did you mean "
      "csc-2023-corrected?)"),
     ("packaged.toml", 'name = "csc-2023"\n', "packaged.toml: name 'csc-2023' is a packaged scenario's"),
     ("number-name.toml", "name = 3\n", "number-name.toml: name must be text in quotes, got 3"),
