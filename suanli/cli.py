@@ -712,9 +712,12 @@ def cmd_catalogue(args) -> str:
                            "fields": rows})
     body = [[r["field"], "—" if r["value"] is None else str(r["value"]), r["unit"], r["source"], r["note"] or ""]
             for r in rows]
-    title = f"{chip['name']}" + (f" ({chip['name_zh']})" if chip["name_zh"] else "") + \
-        f"  [{chip['kind']}; {', '.join(chip['tables'])}]"
-    return title + "\n" + grid(["field", "value", "unit", "source", "note"], body, max_width={3: 40, 4: 60})
+    where = ", ".join(chip["tables"]) if chip["tables"] else "today's catalogue, from documents outside the reports"
+    title = f"{chip['name']}" + (f" ({chip['name_zh']})" if chip["name_zh"] else "") + f"  [{chip['kind']}; {where}]"
+    out = title + "\n" + grid(["field", "value", "unit", "source", "note"], body, max_width={3: 40, 4: 60})
+    if any(width(str(r[3])) > 40 or width(str(r[4])) > 60 for r in body):
+        out += f"\nsources and notes in full: suanli catalogue {chip['key']} --format json"
+    return out
 
 
 def _plain(v):

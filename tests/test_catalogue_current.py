@@ -66,3 +66,13 @@ def test_a_blank_with_a_value_or_in_the_reports_catalogue_is_refused():
     with pytest.raises(ValueError, match="belongs in catalogue.toml"):
         catalogue._build_chip("x", {"name": "X", "vendor": "V", "kind": "gpu", "tables": ["fig42"]}, fields,
                               outside="f")
+
+
+def test_the_command_says_where_an_entry_of_todays_catalogue_comes_from(capsys):
+    from suanli.cli import main
+
+    assert main(["catalogue", "B200"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("[gpu; today's catalogue, from documents outside the reports]")
+    assert out[-1] == "sources and notes in full: suanli catalogue b200 --format json"
+    assert any(line.startswith("die_area_mm2") and "not published" in line for line in out)
