@@ -206,7 +206,7 @@ def test_a_workbook_renamed_after_the_last_record_counts_as_written(tmp_path):
     _resume_builds_exactly_the_rest(scenarios, out, written)
 
 
-@pytest.mark.parametrize("size", ["160k", "400k"], ids=["no room left", "room for the manifest"])
+@pytest.mark.parametrize("size", ["216k", "536k"], ids=["no room left", "room for the manifest"])
 def test_a_full_disk_stops_the_batch_and_the_manifest_records_what_was_written(tmp_path, size):
     """A small tmpfs where one can be mounted (as root): it fills up with three workbooks (no room is
     left for manifest.json: its journal, manifest.jsonl, records what was written) or with seven (the

@@ -400,15 +400,24 @@ def test_stale_temporaries_and_lock_files_of_the_target_go_and_no_others(book, p
 
 
 # ------------------------------------------------------------------ memory
+#: Runs ``suanli ARGS`` as its own child and prints "STATUS MAXRSS" of it.  Linux keeps a process's peak memory
+#: across fork and exec, so a child of the test process would report the test process's own size (which grows
+#: with the suite); a child of this small launcher reports only what the command itself used.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen([sys.executable, "-m", "suanli.cli", *sys.argv[1:]], stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+
+
 def _peak_rss(args: list[str]) -> tuple[int, int]:
     """(exit status, peak resident memory in bytes) of ``suanli ARGS`` run in a child process."""
-    proc = subprocess.Popen([sys.executable, "-m", "suanli.cli", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    proc.stderr.close()
+    out = subprocess.run([sys.executable, "-c", _LAUNCHER, *args], capture_output=True, text=True, check=True).stdout
+    code, maxrss = (int(x) for x in out.split())
     scale = 1 if sys.platform == "darwin" else 1024        # ru_maxrss: bytes on macOS, KiB on Linux
-    return proc.returncode, usage.ru_maxrss * scale
+    return code, maxrss * scale
 
 
 @pytest.mark.parametrize("sheet", ["Inputs", "fig49"])

@@ -546,6 +546,9 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
             ws.write_string(r, c, text, fmt.wrap_cell if wrapped else None)
         ws.write_string(r, 2, row.unit if row.unit != "text" else "")
         wrapped += [(text, width[c]) for text, c in wraps.get(row.key, [])]
+        texts = cached_rows.get(row.key) or (result.values[row.key] if row.text is not None else ())
+        wrapped += [(text, width[FIRST_VALUE_COL + j]) for j, text in enumerate(texts)
+                    if _wraps(row, text, width[FIRST_VALUE_COL + j])]      # a long text, printed or a formula's
         if wrapped:
             ws.set_row(r, widths.row_height(wrapped))
         if row.note:
@@ -553,9 +556,11 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
         for j in range(n):
             value = result.values[row.key][j]
             if row.text is not None and value is not None:
-                ws.write_string(r, FIRST_VALUE_COL + j, str(value))
+                long = _wraps(row, str(value), width[FIRST_VALUE_COL + j])
+                ws.write_string(r, FIRST_VALUE_COL + j, str(value), fmt.wrap_cell if long else None)
     for row, j, r, c, formula, cached in cells:
-        ws.write_formula(r, c, formula, fmt.number(_num_format(row)), excel_cached(cached))
+        ws.write_formula(r, c, formula, fmt.wrap_cell if _wraps(row, cached, width[c]) else fmt.number(_num_format(row)),
+                         excel_cached(cached))
         if cached == NEEDS_INPUT:
             keys = result.needed(row.key, j)
             ws.write_comment(r, c, f"Needs {', '.join(keys)}: the reports give no value; type yours on the Inputs "
@@ -585,6 +590,12 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
     ws.repeat_rows(HEADER_ROW)
     if ex_id in CHARTS:
         _write_chart(wb, ws, p, ex_id, row_after=FIRST_DATA_ROW + len(exhibit.rows) + 1)
+
+
+def _wraps(row, cached, width: float) -> bool:
+    """Whether a text row's cell holds more than its column shows on one line: it then wraps, and its row is as
+    tall as its lines (a text cut at its neighbour would still be in the PDF, under it)."""
+    return row.unit == "text" and isinstance(cached, str) and widths.text_width(cached) + widths.PADDING > width
 
 
 #: A check column fits a text this wide on one line ("E03 text: 10000亿"); an erratum's longer words wrap.
