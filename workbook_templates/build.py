@@ -559,8 +559,8 @@ def _write_exhibit(wb, ws, p: Plan, ex_id: str, resolver: _CachedFormulas, check
                 long = _wraps(row, str(value), width[FIRST_VALUE_COL + j])
                 ws.write_string(r, FIRST_VALUE_COL + j, str(value), fmt.wrap_cell if long else None)
     for row, j, r, c, formula, cached in cells:
-        ws.write_formula(r, c, formula, fmt.wrap_cell if _wraps(row, cached, width[c]) else fmt.number(_num_format(row)),
-                         excel_cached(cached))
+        style = fmt.wrap_cell if _wraps(row, cached, width[c]) else fmt.number(_num_format(row))
+        ws.write_formula(r, c, formula, style, excel_cached(cached))
         if cached == NEEDS_INPUT:
             keys = result.needed(row.key, j)
             ws.write_comment(r, c, f"Needs {', '.join(keys)}: the reports give no value; type yours on the Inputs "
