@@ -46,6 +46,7 @@ README_PICTURES = {
     "inputs.png": ("inputs", "fig49", None),
     "template.png": ("exhibit", "fig50", "csc-2023-corrected"),
     "chain.png": ("exhibit", "chain", "csc-2023-corrected"),
+    "chain-today.png": ("exhibit", "chain", "today"),
     "summary.png": ("summary", None, "csc-2023-corrected"),
     "tornado.png": ("sensitivity", "chain.it_kw", None),
     "histogram.png": ("montecarlo", "chain.cards", None),

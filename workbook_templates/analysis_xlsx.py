@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 
-from engine import __version__, errata, formats, scenarios
+from engine import __version__, errata, formats, scenarios, units
 from engine.analysis import AnalysisError, MonteCarloResult, SensitivityResult, SweepResult, format_input_value
 from engine.comparison import Comparison
 from engine.exhibit import Row, needs_text
@@ -298,6 +298,16 @@ def _fits(rows: int, columns: int) -> bool:
 
 
 # ---------------------------------------------------------------------------- sensitivity
+def _spread(values: tuple, shown) -> str:
+    """An input whose columns (of another axis than the output's) differ, in one cell: its lowest and highest
+    value in the unit the Inputs sheet shows ("8 to 72"); columns left blank are left out."""
+    given = [shown.cell_value(float(v)) for v in values if v is not None]
+    if not given:
+        return "blank"
+    low, high = min(given), max(given)
+    return units.short_number(low) if low == high else f"{units.short_number(low)} to {units.short_number(high)}"
+
+
 SENSITIVITY_HEADER = ("rank", "input", "label", "unit", "base", "low value", "high value", "output at low",
                       "output at high", "swing", "% of base", "low − base", "high − base", "note")
 
@@ -342,7 +352,7 @@ def write_sensitivity(result: SensitivityResult, path: str | os.PathLike) -> Pat
                 input_formats[style] = fmt.number(style)
             for c, v in enumerate(values, start=4):
                 if isinstance(v, tuple):
-                    ws.write_string(r, c, format_input_value(v, m.spec))
+                    ws.write_string(r, c, _spread(v, shown))
                 else:
                     _num(ws, r, c, None if v is None else shown.cell_value(float(v)), input_formats[style])
             _num(ws, r, 7, m.output_low, value_fmt)
