@@ -124,8 +124,11 @@ def _open_checked(fh, p: Path) -> zipfile.ZipFile:
     if declared is not None and declared > MAX_MEMBERS:
         raise WorkbookError(f"refused {p}: {declared:,} members in the archive (a workbook has at most "
                             f"{MAX_MEMBERS:,})")
+    from .files import signals_held
+
     try:
-        zf = _OwningZipFile(fh)
+        with signals_held():     # an interrupt inside ZipFile() would leave a half-made object whose finaliser
+            zf = _OwningZipFile(fh)   # seeks the file closed here, and prints a traceback
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
         raise WorkbookError(f"corrupted xlsx: {p} is damaged or truncated ({_reason(exc)}); restore a copy "
                             "or open it in Excel and save it again") from None
