@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .. import reports, scenarios
 from ..exhibit import Blank, Exhibit, Row
+from .passages import only
 
 #: The short name every source of this module cites the report by (engine/data/reports.toml).
 CSC = reports.short("csc-2023")
@@ -75,15 +76,6 @@ def _other(exhibit: str, row: str, suffix: str = ""):
     return lambda c: c.other(exhibit, row, c.label + suffix)
 
 
-def _only(year: str, formula):
-    def at_column(c):
-        if c.label != year:
-            raise Blank(year)
-        return formula(c)
-
-    return at_column
-
-
 def _from(year: str, formula):
     """A formula for ``year`` and the years after it (the years before are past, not forecast)."""
 
@@ -126,7 +118,7 @@ ITEMS = (
          {"2023": Reported(("reported_nvidia_dc_fy2024_usd",)), "2024": Reported(("reported_nvidia_dc_fy2025_usd",))},
          {"2025": "fiscal 2026 results not found"}),
     Item("nvidia_q2", "NVIDIA fiscal Q2 2024", "亿美元", 1,
-         _only("2023", lambda c: c.other("fig53", "nvidia_q2_guidance", "NVIDIA")),
+         only("2023", lambda c: c.other("fig53", "nvidia_q2_guidance", "NVIDIA")),
          "摘要 (fig53.nvidia_q2_guidance)",
          {"2023": Reported(("reported_nvidia_q2_fy2024_revenue_usd",))}, {}),
     Item("caict_compute", "Compute, CAICT path", "EFLOPS", 0, _caict_path,
